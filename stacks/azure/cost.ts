@@ -1,0 +1,50 @@
+import type { AzureConfig, ClusterNodes } from "../config";
+import { PRICE_TABLE, VM_SIZES } from "./sizing";
+
+export interface CostLine {
+  cluster: "kafka" | "spark";
+  role: ClusterNodes["role"];
+  count: number;
+  vmSize: string;
+  cores: number;
+  /** Undefined when the size is not in the price table. */
+  usdPerHour?: number;
+}
+
+export interface CostEstimate {
+  usdPerHour: number;
+  usdPerDay: number;
+  totalCores: number;
+  pricesFrom: string;
+  note: string;
+  lines: CostLine[];
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** Node counts times the dated price table: what the environment costs while it exists. */
+export function estimateCost(config: Pick<AzureConfig, "kafkaNodes" | "sparkNodes" | "location">): CostEstimate {
+  const lines: CostLine[] = [
+    ...config.kafkaNodes.map((n) => ({ ...n, cluster: "kafka" as const })),
+    ...config.sparkNodes.map((n) => ({ ...n, cluster: "spark" as const })),
+  ].map(({ cluster, role, count, vmSize }) => {
+    const size = VM_SIZES[vmSize];
+    return { cluster, role, count, vmSize, cores: count * (size?.cores ?? 0), usdPerHour: size ? round2(count * size.usdPerHour) : undefined };
+  });
+  const usdPerHour = round2(lines.reduce((sum, l) => sum + (l.usdPerHour ?? 0), 0));
+  const unpriced = lines.filter((l) => l.usdPerHour === undefined).map((l) => l.vmSize);
+  const notes = [
+    `Estimated ${PRICE_TABLE.currency} list prices in ${PRICE_TABLE.region} as of ${PRICE_TABLE.asOf} (HDInsight node price = VM + HDInsight surcharge); prices in ${config.location} may differ.`,
+    "Billing runs from creation until deletion: HDInsight clusters cannot be paused.",
+    "Storage and the implicit Spark ZooKeeper nodes are not included.",
+  ];
+  if (unpriced.length) notes.push(`Not priced (not in the table): ${[...new Set(unpriced)].join(", ")}.`);
+  return {
+    usdPerHour,
+    usdPerDay: round2(usdPerHour * 24),
+    totalCores: lines.reduce((sum, l) => sum + l.cores, 0),
+    pricesFrom: `${PRICE_TABLE.region}, ${PRICE_TABLE.asOf}`,
+    note: notes.join(" "),
+    lines,
+  };
+}

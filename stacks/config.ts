@@ -1,0 +1,467 @@
+/**
+ * The stack configuration: one schema for every key, validated as a whole before any resource
+ * is declared, so a wrong password or name costs a second instead of a twenty-minute deploy.
+ *
+ * `validateConfig` is pure (raw strings in, typed config or every problem out) so tests and
+ * scripts can use it without a Pulumi engine; `loadConfig` feeds it the stack's config.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { AZURE_DEFAULTS, VM_SIZES, retiredSeriesOf } from "./azure/sizing";
+
+export const PROJECT = "kafka-spark-lab";
+
+// ---------------------------------------------------------------------------------------------
+// Field rules
+// ---------------------------------------------------------------------------------------------
+
+const required = (what: string) =>
+  z.string({ error: (iss) => (iss.input === undefined ? `is required (${what})` : "must be text") });
+
+/** A whole number from config text, with bounds that explain themselves. */
+function count(min: number, max: number, why: string) {
+  return z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, min === max ? `must be exactly ${min}: ${why}` : `must be at least ${min}: ${why}`)
+        .max(max, min === max ? `must be exactly ${min}: ${why}` : `must be at most ${max}: ${why}`),
+    );
+}
+
+const vmSize = z
+  .string()
+  .regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size such as Standard_E4_v3")
+  .superRefine((size, ctx) => {
+    const series = retiredSeriesOf(size);
+    if (series) {
+      ctx.addIssue({
+        code: "custom",
+        message: `${size} belongs to the retired ${series}; pick a current size such as ${AZURE_DEFAULTS.kafka.headNodeSize}`,
+      });
+    }
+  });
+
+const clusterNameOverride = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9]$/, "may contain only letters, digits and hyphens, and must start and end with a letter or digit")
+  .min(3, "must be at least 3 characters")
+  .max(59, "must be at most 59 characters (HDInsight limit)");
+
+/** Characters HDInsight does not count as the required special character of a login password. */
+const NOT_SPECIAL = `'"\\].`;
+
+const loginPassword = required("the cluster login (Ambari/Livy) password")
+  .min(10, "must be at least 10 characters")
+  .regex(/\d/, "must contain a digit")
+  .regex(/[A-Z]/, "must contain an upper-case letter")
+  .regex(/[a-z]/, "must contain a lower-case letter")
+  .refine(
+    (p) => [...p].some((c) => !/[A-Za-z0-9]/.test(c) && !NOT_SPECIAL.includes(c)),
+    `must contain a special character other than ' " \\ ] . (those do not count)`,
+  );
+
+const sshPassword = z
+  .string()
+  .min(6, "must be at least 6 characters")
+  .max(72, "must be at most 72 characters")
+  .regex(/\d/, "must contain a digit")
+  .regex(/[A-Z]/, "must contain an upper-case letter")
+  .regex(/[a-z]/, "must contain a lower-case letter");
+
+/** SSH user names HDInsight refuses: system and service accounts of the cluster nodes. */
+export const RESERVED_SSH_USERS = [
+  "admin", "administrator", "root", "user", "test", "guest", "hadoop", "hdfs", "yarn", "mapred",
+  "hive", "hcat", "spark", "livy", "zookeeper", "kafka", "ambari", "ams", "oozie", "hbase",
+  "storm", "tez", "sqoop", "zeppelin", "jupyter", "sshd", "daemon", "bin", "sys", "nobody",
+];
+
+// ---------------------------------------------------------------------------------------------
+// The schema: every key, its rules, default, and how to set it.
+// ---------------------------------------------------------------------------------------------
+
+interface FieldSpec<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  description: string;
+  /** What to type after `pulumi config set KEY`. */
+  example: string;
+  secret?: boolean;
+}
+
+function field<S extends z.ZodType>(schema: S, description: string, example: string, secret = false): FieldSpec<S> {
+  return { schema, description, example, secret };
+}
+
+const k = AZURE_DEFAULTS.kafka;
+const s = AZURE_DEFAULTS.spark;
+
+export const COMMON_FIELDS = {
+  target: field(
+    z.enum(["local", "azure"], { error: "must be local or azure" }).default("local"),
+    "Where to deploy: `local` (Docker, free) or `azure` (HDInsight, billed by the hour).",
+    "azure",
+  ),
+} satisfies Record<string, FieldSpec>;
+
+export const AZURE_FIELDS = {
+  location: field(
+    required("the Azure region, e.g. eastus").regex(/^[a-z0-9]+$/, "must be an Azure region name such as eastus or westeurope (lower case, no spaces)"),
+    "Azure region for every resource.",
+    "eastus",
+  ),
+  baseName: field(
+    required("it names the clusters kafka-<baseName> and spark-<baseName>"),
+    "Base of the cluster names `kafka-<baseName>` and `spark-<baseName>` (globally unique DNS names).",
+    "mylab42",
+  ),
+  kafkaClusterName: field(clusterNameOverride.optional(), "Override the Kafka cluster name.", "kafka-mylab42"),
+  sparkClusterName: field(clusterNameOverride.optional(), "Override the Spark cluster name.", "spark-mylab42"),
+  resourceGroupName: field(
+    z.string().regex(/^[-\w.()]{1,89}[-\w()]$/, "may contain letters, digits, - _ . ( ), at most 90 characters, not ending in a dot").optional(),
+    "Resource group name (default `rg-<baseName>`).",
+    "rg-mylab42",
+  ),
+  clusterLoginUser: field(
+    z.string().max(20, "must be at most 20 characters (HDInsight limit)")
+      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must start with a letter and contain only letters, digits, _ and -")
+      .default("admin"),
+    "Cluster login (Ambari, Livy, Jupyter) user name.",
+    "admin",
+  ),
+  clusterLoginPassword: field(loginPassword, "Cluster login password (secret).", "<password>", true),
+  sshUser: field(
+    z.string().max(64, "must be at most 64 characters")
+      .regex(/^[a-z_][a-z0-9_-]*$/, "must start with a lower-case letter or _ and contain only a-z, 0-9, _ and -")
+      .refine((u) => !RESERVED_SSH_USERS.includes(u), "is a reserved name on HDInsight nodes; pick another such as sshuser")
+      .default("sshuser"),
+    "SSH user on every node.",
+    "sshuser",
+  ),
+  sshPassword: field(sshPassword.optional(), "SSH password (secret); set this or `sshPublicKey`.", "<password>", true),
+  sshPublicKey: field(
+    z.string().trim()
+      .regex(/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, "must be one OpenSSH public key line (ssh-rsa AAAA... or ssh-ed25519 AAAA...)")
+      .optional(),
+    "SSH public key (preferred over a password).",
+    "\"$(cat ~/.ssh/id_rsa.pub)\"",
+  ),
+  hdinsightVersion: field(
+    z.literal("5.1", { error: "must be 5.1: the only HDInsight version that can be created (5.0 retired 2025-03-31, 4.0 and 3.6 earlier)" }).default("5.1"),
+    "HDInsight version.",
+    "5.1",
+  ),
+  sparkVersion: field(
+    z.literal("3.3", { error: "must be 3.3: the Spark component of HDInsight 5.1" }).default("3.3"),
+    "Spark component version.",
+    "3.3",
+  ),
+  kafkaVersion: field(
+    z.literal("3.2", { error: "must be 3.2: the Kafka component of HDInsight 5.1" }).default("3.2"),
+    "Kafka component version.",
+    "3.2",
+  ),
+  vnetAddressSpace: field(z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" }).default("10.0.0.0/16"), "VNet address space.", "10.0.0.0/16"),
+  subnetAddressPrefix: field(z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/24" }).default("10.0.0.0/24"), "Subnet for both clusters.", "10.0.0.0/24"),
+  clientAddressPrefix: field(
+    z.string().regex(/^(Internet|\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)$/, "must be Internet or an IPv4 address/CIDR such as 203.0.113.7/32").default("Internet"),
+    "Who may reach the clusters' HTTPS (443) and SSH (22) gateways; set your own IP/32.",
+    "203.0.113.7/32",
+  ),
+  kafkaHeadNodeCount: field(count(2, 2, "HDInsight Kafka has two head nodes").default(k.headNodeCount), "Kafka head nodes.", "2"),
+  kafkaWorkerNodeCount: field(count(3, 100, "Kafka needs 3 brokers for replication factor 3 and availability").default(k.workerNodeCount), "Kafka brokers (worker nodes).", "3"),
+  kafkaZookeeperNodeCount: field(count(3, 3, "HDInsight runs a 3-node ZooKeeper quorum").default(k.zookeeperNodeCount), "Kafka ZooKeeper nodes.", "3"),
+  kafkaDisksPerNode: field(count(1, 8, "HDInsight Kafka allows 1 to 8 managed data disks per broker").default(k.disksPerNode), "Managed data disks per Kafka broker.", "2"),
+  kafkaHeadNodeSize: field(vmSize.default(k.headNodeSize), "VM size of Kafka head nodes.", k.headNodeSize),
+  kafkaWorkerNodeSize: field(vmSize.default(k.workerNodeSize), "VM size of Kafka brokers.", k.workerNodeSize),
+  kafkaZookeeperNodeSize: field(vmSize.default(k.zookeeperNodeSize), "VM size of Kafka ZooKeeper nodes.", k.zookeeperNodeSize),
+  sparkHeadNodeCount: field(count(2, 2, "HDInsight Spark has two head nodes").default(s.headNodeCount), "Spark head nodes.", "2"),
+  sparkWorkerNodeCount: field(count(1, 100, "Spark needs at least one worker").default(s.workerNodeCount), "Spark worker nodes.", "4"),
+  sparkHeadNodeSize: field(vmSize.default(s.headNodeSize), "VM size of Spark head nodes.", s.headNodeSize),
+  sparkWorkerNodeSize: field(vmSize.default(s.workerNodeSize), "VM size of Spark workers.", s.workerNodeSize),
+  coreQuota: field(
+    count(1, 100000, "a subscription's regional vCPU quota").optional(),
+    "Your regional vCPU quota: deployment is refused if the clusters need more (without it: a warning).",
+    "100",
+  ),
+  owner: field(z.string().min(1).max(256, "must be at most 256 characters (Azure tag limit)").optional(), "Owner tag on every resource.", "alice@example.com"),
+  expiresAt: field(
+    z.iso.date({ error: "must be a date such as 2026-12-31" }).optional(),
+    "`expires-at` tag: when this environment should be torn down.",
+    "2026-12-31",
+  ),
+} satisfies Record<string, FieldSpec>;
+
+/** Every key, for docs and for the unknown-key check. */
+export const ALL_FIELDS: Record<string, FieldSpec> = { ...COMMON_FIELDS, ...AZURE_FIELDS };
+
+// ---------------------------------------------------------------------------------------------
+// Typed result
+// ---------------------------------------------------------------------------------------------
+
+type Out<F extends Record<string, FieldSpec>> = { [K in keyof F]: z.output<F[K]["schema"]> };
+type AzureValues = Out<typeof AZURE_FIELDS>;
+
+export interface ClusterNodes {
+  role: "headnode" | "workernode" | "zookeepernode";
+  count: number;
+  vmSize: string;
+}
+
+export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | "sshPassword" | "kafkaClusterName" | "sparkClusterName" | "resourceGroupName"> {
+  target: "azure";
+  kafkaClusterName: string;
+  sparkClusterName: string;
+  resourceGroupName: string;
+  /** Secrets stay Outputs so that nothing downstream can print them by accident. */
+  clusterLoginPassword: pulumi.Output<string>;
+  sshPassword?: pulumi.Output<string>;
+  kafkaNodes: ClusterNodes[];
+  sparkNodes: ClusterNodes[];
+  totalCores: number;
+}
+
+export interface LocalConfig {
+  target: "local";
+}
+
+export type StackConfig = AzureConfig | LocalConfig;
+
+export interface ConfigIssue {
+  /** Full config key, e.g. kafka-spark-lab:baseName. */
+  key: string;
+  message: string;
+  fix: string;
+}
+
+export class ConfigValidationError extends pulumi.RunError {
+  constructor(public readonly issues: ConfigIssue[]) {
+    super(
+      `Invalid stack configuration: ${issues.length} problem${issues.length === 1 ? "" : "s"}; nothing was created.\n` +
+        issues.map((i) => `  - ${i.key}: ${i.message}.\n      Fix: ${i.fix}`).join("\n"),
+    );
+    this.name = "ConfigValidationError";
+  }
+}
+
+export interface ValidationResult {
+  config?: StackConfig;
+  issues: ConfigIssue[];
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------------
+
+const fullKey = (key: string) => `${PROJECT}:${key}`;
+
+function setHint(key: string): string {
+  const spec = ALL_FIELDS[key];
+  return `pulumi config set ${spec?.secret ? "--secret " : ""}${key} ${spec?.secret ? "(you will be prompted)" : spec?.example ?? "<value>"}`;
+}
+
+function parseFields<F extends Record<string, FieldSpec>>(fields: F, raw: Record<string, string>, issues: ConfigIssue[]): Partial<Out<F>> {
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(fields)) {
+    const result = spec.schema.safeParse(raw[key]);
+    if (result.success) {
+      values[key] = result.data;
+    } else {
+      for (const issue of result.error.issues) {
+        issues.push({ key: fullKey(key), message: issue.message, fix: setHint(key) });
+      }
+    }
+  }
+  return values as Partial<Out<F>>;
+}
+
+/** True when any 3 consecutive characters of `name` appear in `password` (case-insensitive). */
+export function sharesThreeChars(password: string, name: string): boolean {
+  const p = password.toLowerCase();
+  const n = name.toLowerCase();
+  for (let i = 0; i + 3 <= n.length; i++) if (p.includes(n.slice(i, i + 3))) return true;
+  return false;
+}
+
+function ipv4ToInt(ip: string): number {
+  return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+/** Whether CIDR `inner` lies entirely inside CIDR `outer`. */
+export function cidrContains(outer: string, inner: string): boolean {
+  const [oIp, oBits] = outer.split("/");
+  const [iIp, iBits] = inner.split("/");
+  const ob = Number(oBits);
+  const ib = Number(iBits);
+  if (ib < ob) return false;
+  const block = 2 ** (32 - ob);
+  return Math.floor(ipv4ToInt(iIp) / block) === Math.floor(ipv4ToInt(oIp) / block);
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function unknownKeyIssues(raw: Record<string, string>): ConfigIssue[] {
+  const known = Object.keys(ALL_FIELDS);
+  return Object.keys(raw)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const closest = known.map((k) => ({ k, d: levenshtein(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+      const suggestion = closest && closest.d <= 3 ? `did you mean ${closest.k}? ` : "";
+      return {
+        key: fullKey(key),
+        message: `is not a setting of this project; ${suggestion}it would be ignored`,
+        fix: `pulumi config rm ${key}${suggestion ? ` && pulumi config set ${closest.k} <value>` : ""} (keys are listed in README, "Configuration")`,
+      };
+    });
+}
+
+/**
+ * Validates raw config (keys without the project prefix, values as Pulumi stores them) and
+ * returns the typed config, or every problem found: nothing is reported one at a time.
+ * `secretKeys` are the keys stored encrypted; a password stored in plain text is an error.
+ */
+export function validateConfig(raw: Record<string, string>, secretKeys: ReadonlySet<string> = new Set()): ValidationResult {
+  const issues: ConfigIssue[] = unknownKeyIssues(raw);
+  const warnings: string[] = [];
+  const common = parseFields(COMMON_FIELDS, raw, issues);
+
+  if (common.target !== "azure") {
+    return issues.length || common.target === undefined ? { issues, warnings } : { config: { target: "local" }, issues, warnings };
+  }
+
+  const v = parseFields(AZURE_FIELDS, raw, issues);
+  const issue = (key: string, message: string, fix: string) => issues.push({ key: fullKey(key), message, fix });
+
+  for (const key of Object.keys(AZURE_FIELDS) as (keyof typeof AZURE_FIELDS)[]) {
+    if (AZURE_FIELDS[key].secret && raw[key] !== undefined && !secretKeys.has(key)) {
+      issue(key, "is stored in plain text in the stack file; passwords must be Pulumi secrets", `pulumi config set --secret ${key} (you will be prompted; this replaces the plain value)`);
+    }
+  }
+
+  // Cluster names: derived from baseName unless overridden.
+  const names: Partial<Record<"kafka" | "spark", { name: string; key: string }>> = {};
+  for (const kind of ["kafka", "spark"] as const) {
+    const overrideKey = `${kind}ClusterName` as const;
+    const override = v[overrideKey];
+    if (override) {
+      names[kind] = { name: override, key: overrideKey };
+    } else if (raw[overrideKey] === undefined && v.baseName !== undefined) {
+      const name = `${kind}-${v.baseName}`;
+      names[kind] = { name, key: "baseName" };
+      const problems = clusterNameOverride.safeParse(name);
+      if (!problems.success) {
+        const maxBase = 59 - kind.length - 1;
+        for (const p of problems.error.issues) {
+          issue("baseName", `makes the cluster name "${name}", which ${p.message}`, `pulumi config set baseName <letters, digits and hyphens, at most ${maxBase} characters>`);
+        }
+      }
+    }
+  }
+  if (names.kafka && names.spark && names.kafka.name.slice(0, 6).toLowerCase() === names.spark.name.slice(0, 6).toLowerCase()) {
+    const key = names.spark.key === "baseName" ? names.kafka.key : names.spark.key;
+    issue(key, `the Kafka and Spark cluster names "${names.kafka.name}" and "${names.spark.name}" start with the same six characters; HDInsight clusters in one VNet need distinct first six characters`, `give one cluster a name that differs in its first six characters (pulumi config set ${key} <name>)`);
+  }
+  for (const kind of ["kafka", "spark"] as const) {
+    if (names[kind]?.name.toLowerCase() === "apps") issue(names[kind]!.key, `"apps" is a reserved cluster name`, `pulumi config set ${names[kind]!.key} <another name>`);
+  }
+
+  // Passwords and users.
+  const loginPw = raw.clusterLoginPassword;
+  const sshPw = raw.sshPassword;
+  const users = [v.clusterLoginUser, v.sshUser].filter((u): u is string => typeof u === "string");
+  if (v.clusterLoginPassword !== undefined && users.some((u) => sharesThreeChars(loginPw, u))) {
+    issue("clusterLoginPassword", "must not contain 3 consecutive characters of the login or SSH user name", setHint("clusterLoginPassword"));
+  }
+  if (v.sshPassword !== undefined && users.some((u) => sharesThreeChars(sshPw, u))) {
+    issue("sshPassword", "must not contain 3 consecutive characters of the login or SSH user name", setHint("sshPassword"));
+  }
+  if (loginPw !== undefined && sshPw !== undefined && loginPw === sshPw) {
+    issue("sshPassword", "must differ from clusterLoginPassword (HDInsight refuses the same password for the gateway and SSH)", setHint("sshPassword") + ", or use sshPublicKey instead");
+  }
+  if (raw.sshPassword === undefined && raw.sshPublicKey === undefined) {
+    issue("sshPublicKey", "is required: set an SSH public key (preferred) or sshPassword", `pulumi config set sshPublicKey "$(cat ~/.ssh/id_rsa.pub)"  or  pulumi config set --secret sshPassword`);
+  } else if (raw.sshPassword !== undefined && raw.sshPublicKey !== undefined) {
+    issue("sshPassword", "and sshPublicKey are both set; HDInsight takes one SSH credential", "pulumi config rm sshPassword (keys are the better choice)");
+  }
+
+  // Network.
+  if (v.vnetAddressSpace && v.subnetAddressPrefix && !cidrContains(v.vnetAddressSpace, v.subnetAddressPrefix)) {
+    issue("subnetAddressPrefix", `${v.subnetAddressPrefix} is not inside the VNet range ${v.vnetAddressSpace}`, `pulumi config set subnetAddressPrefix <a range inside ${v.vnetAddressSpace}, e.g. the default 10.0.0.0/24>`);
+  }
+
+  // Cores against quota.
+  const kafkaNodes: ClusterNodes[] = [
+    { role: "headnode", count: v.kafkaHeadNodeCount ?? 0, vmSize: v.kafkaHeadNodeSize ?? "" },
+    { role: "workernode", count: v.kafkaWorkerNodeCount ?? 0, vmSize: v.kafkaWorkerNodeSize ?? "" },
+    { role: "zookeepernode", count: v.kafkaZookeeperNodeCount ?? 0, vmSize: v.kafkaZookeeperNodeSize ?? "" },
+  ];
+  const sparkNodes: ClusterNodes[] = [
+    { role: "headnode", count: v.sparkHeadNodeCount ?? 0, vmSize: v.sparkHeadNodeSize ?? "" },
+    { role: "workernode", count: v.sparkWorkerNodeCount ?? 0, vmSize: v.sparkWorkerNodeSize ?? "" },
+  ];
+  const allNodes = [...kafkaNodes, ...sparkNodes];
+  const unknownSizes = [...new Set(allNodes.map((n) => n.vmSize).filter((size) => size && !VM_SIZES[size]))];
+  const totalCores = allNodes.reduce((sum, n) => sum + n.count * (VM_SIZES[n.vmSize]?.cores ?? 0), 0);
+  if (unknownSizes.length) {
+    warnings.push(`VM size(s) ${unknownSizes.join(", ")} are not in the price table (stacks/azure/sizing.ts): their cores and cost are left out of the totals.`);
+  }
+  if (v.coreQuota !== undefined) {
+    if (totalCores > v.coreQuota) {
+      issue("coreQuota", `the clusters need ${totalCores} cores but the quota is ${v.coreQuota}`, "lower kafkaWorkerNodeCount/sparkWorkerNodeCount or pick smaller VM sizes, or request more quota (Azure portal > Quotas) and raise coreQuota");
+    }
+  } else {
+    warnings.push(`This environment needs ${totalCores} vCPUs in ${v.location ?? "the region"}; new subscriptions often have less quota. Check it (az vm list-usage -l ${v.location ?? "<region>"}) and set coreQuota to have it enforced before deploying.`);
+  }
+
+  if (issues.length) return { issues, warnings };
+  const a = v as AzureValues;
+  const config: AzureConfig = {
+    ...a,
+    target: "azure",
+    kafkaClusterName: names.kafka!.name,
+    sparkClusterName: names.spark!.name,
+    resourceGroupName: a.resourceGroupName ?? `rg-${a.baseName}`,
+    clusterLoginPassword: pulumi.secret(a.clusterLoginPassword),
+    sshPassword: a.sshPassword === undefined ? undefined : pulumi.secret(a.sshPassword),
+    kafkaNodes,
+    sparkNodes,
+    totalCores,
+  };
+  return { config, issues, warnings };
+}
+
+/** Reads this stack's config, validates it, logs warnings, and throws on any problem. */
+export function loadConfig(): StackConfig {
+  const prefix = `${PROJECT}:`;
+  const all = pulumi.runtime.allConfig();
+  // isConfigSecret is exported by the runtime but not typed; without it, skip the plain-text check.
+  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  const raw: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(prefix)) continue;
+    const short = key.slice(prefix.length);
+    raw[short] = value;
+    if (!isSecret || isSecret(key)) secretKeys.add(short);
+  }
+  const { config, issues, warnings } = validateConfig(raw, secretKeys);
+  if (issues.length || !config) throw new ConfigValidationError(issues);
+  for (const w of warnings) void pulumi.log.warn(w);
+  return config;
+}

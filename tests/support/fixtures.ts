@@ -1,0 +1,14 @@
+/** A valid Azure stack config, as `pulumi config set` would store it (all values are text). */
+export const VALID_AZURE: Record<string, string> = {
+  target: "azure",
+  location: "westeurope",
+  baseName: "lab42",
+  clusterLoginPassword: "Str0ng!Passw0rd",
+  sshPassword: "Tunnel-Key77",
+  owner: "alice@example.com",
+  expiresAt: "2026-12-31",
+  clientAddressPrefix: "203.0.113.7/32",
+  coreQuota: "100",
+};
+
+export const AZURE_SECRET_KEYS = ["clusterLoginPassword", "sshPassword"];
