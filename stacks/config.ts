@@ -322,7 +322,7 @@ function unknownKeyIssues(raw: Record<string, string>): ConfigIssue[] {
     .filter((key) => !known.includes(key))
     .map((key) => {
       const closest = known.map((k) => ({ k, d: levenshtein(key.toLowerCase(), k.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
-      const suggestion = closest && closest.d <= 3 ? `did you mean ${closest.k}? ` : "";
+      const suggestion = closest && closest.d <= Math.max(3, Math.floor(key.length / 3)) ? `did you mean ${closest.k}? ` : "";
       return {
         key: fullKey(key),
         message: `is not a setting of this project; ${suggestion}it would be ignored`,

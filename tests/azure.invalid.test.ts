@@ -1,0 +1,44 @@
+/**
+ * The real index.ts with a config that breaks five rules: it must stop before declaring any
+ * resource, with one message per broken key, and never print a password.
+ */
+import { runProgram, ProgramRun } from "./support/pulumiProgram";
+import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
+import { ConfigValidationError } from "../stacks/config";
+
+const BROKEN = {
+  ...VALID_AZURE,
+  clusterLoginPassword: "short",           // too short, no digit, no upper, no special
+  sshUser: "hadoop",                       // reserved on HDInsight nodes
+  kafkaWorkerNodeCount: "2",               // fewer than 3 brokers
+  kafkaZookeeperNodeSize: "Standard_A2_v2", // retired series
+  subnetAddressPrefix: "192.168.0.0/24",   // outside 10.0.0.0/16
+};
+const BROKEN_KEYS = ["clusterLoginPassword", "sshUser", "kafkaWorkerNodeCount", "kafkaZookeeperNodeSize", "subnetAddressPrefix"];
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runProgram(BROKEN, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
+});
+
+test("fails with a config error before any resource is registered", () => {
+  expect(run.error).toBeInstanceOf(ConfigValidationError);
+  expect(run.resources).toEqual([]);
+});
+
+test("names each of the five broken keys, and only those", () => {
+  const error = run.error as ConfigValidationError;
+  expect(new Set(error.issues.map((i) => i.key))).toEqual(new Set(BROKEN_KEYS.map((k) => `kafka-spark-lab:${k}`)));
+  for (const key of BROKEN_KEYS) expect(error.message).toContain(`kafka-spark-lab:${key}:`);
+  expect(error.message).toMatch(/^Invalid stack configuration: \d+ problems; nothing was created\./);
+});
+
+test("says how to fix each, without echoing the password", () => {
+  const error = run.error as ConfigValidationError;
+  expect(error.message).toContain("Fix: pulumi config set --secret clusterLoginPassword");
+  expect(error.message).toContain("is a reserved name on HDInsight nodes");
+  expect(error.message).toContain("retired Av2-series");
+  expect(error.message).toContain("192.168.0.0/24 is not inside the VNet range 10.0.0.0/16");
+  expect(error.message).not.toContain(BROKEN.clusterLoginPassword);
+  expect(error.message).not.toContain(BROKEN.sshPassword);
+});
