@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", "coverage/", ".ci/out/", "stacks/local/image/", "*.js", "*.mjs"] },
+  { ignores: ["node_modules/", "bin/", "coverage/", ".ci/out/", "stacks/local/image/", "**/*.js", "**/*.mjs"] },
   ...tseslint.configs.recommended,
   {
     files: ["tests/**/*.ts"],

@@ -6,7 +6,7 @@ import { runProgram, ProgramRun } from "./support/pulumiProgram";
 import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
 import { ConfigValidationError } from "../stacks/config";
 
-const BROKEN = {
+const BROKEN: Record<string, string> = {
   ...VALID_AZURE,
   clusterLoginPassword: "short",           // too short, no digit, no upper, no special
   sshUser: "hadoop",                       // reserved on HDInsight nodes
