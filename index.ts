@@ -1,8 +1,11 @@
 // Entry point: read and validate the stack config, deploy the chosen target, export what the
 // jobs need next. Every resource lives in stacks/.
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig } from "./stacks/config";
+import { loadConfig, PROJECT } from "./stacks/config";
 import { AzureEnvironment } from "./stacks/azure";
+import { LocalEnvironment } from "./stacks/local";
+import { describeTopology } from "./stacks/local/topology";
+import { contentTaggedImage, IMAGE_CONTEXT } from "./stacks/local/image";
 
 const config = loadConfig();
 
@@ -10,8 +13,18 @@ function deploy(): Record<string, pulumi.Input<unknown>> {
   switch (config.target) {
     case "azure":
       return new AzureEnvironment("azure", config).outputs;
-    case "local":
-      throw new pulumi.RunError("target local: the local Docker stack is not part of this build yet; set `pulumi config set target azure`.");
+    case "local": {
+      const topology = describeTopology({
+        project: PROJECT,
+        stack: pulumi.getStack(),
+        workerCount: config.localWorkerCount,
+        bindAddress: config.localBindAddress,
+        kafkaHostPort: config.localKafkaHostPort,
+        sshHostPort: config.localSshPort,
+        image: contentTaggedImage(IMAGE_CONTEXT),
+      });
+      return new LocalEnvironment("local", { topology, imageContext: IMAGE_CONTEXT }).outputs;
+    }
   }
 }
 

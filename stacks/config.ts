@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AZURE_DEFAULTS, VM_SIZES, retiredSeriesOf } from "./azure/sizing";
+import { LOCAL_DEFAULTS, CONTAINER_PORTS } from "./local/topology";
 
 export const PROJECT = "kafka-spark-lab";
 
@@ -195,8 +196,25 @@ export const AZURE_FIELDS = {
   ),
 } satisfies Record<string, FieldSpec>;
 
+const L = LOCAL_DEFAULTS;
+
+export const LOCAL_FIELDS = {
+  localWorkerCount: field(
+    count(2, 4, "HDFS replication 2 and Kafka replication factor 3 need the master plus two workers; more than 4 does not fit a laptop").default(L.workerCount),
+    "Worker containers (each runs a DataNode, a NodeManager and a Kafka broker).",
+    "2",
+  ),
+  localBindAddress: field(
+    z.ipv4({ error: "must be an IPv4 address such as 127.0.0.1" }).default(L.bindAddress),
+    "Host address the ports are published on (0.0.0.0 exposes unauthenticated HDFS, YARN and Kafka to your network).",
+    "127.0.0.1",
+  ),
+  localKafkaHostPort: field(count(1024, 65000, "an unprivileged TCP port").default(L.kafkaHostPort), "Host port of the first broker; broker i gets this port + i.", "9092"),
+  localSshPort: field(count(1024, 65535, "an unprivileged TCP port").default(L.sshHostPort), "Host port of the master's sshd (the SSH gateway).", "2222"),
+} satisfies Record<string, FieldSpec>;
+
 /** Every key, for docs and for the unknown-key check. */
-export const ALL_FIELDS: Record<string, FieldSpec> = { ...COMMON_FIELDS, ...AZURE_FIELDS };
+export const ALL_FIELDS: Record<string, FieldSpec> = { ...COMMON_FIELDS, ...AZURE_FIELDS, ...LOCAL_FIELDS };
 
 // ---------------------------------------------------------------------------------------------
 // Typed result
@@ -204,6 +222,7 @@ export const ALL_FIELDS: Record<string, FieldSpec> = { ...COMMON_FIELDS, ...AZUR
 
 type Out<F extends Record<string, FieldSpec>> = { [K in keyof F]: z.output<F[K]["schema"]> };
 type AzureValues = Out<typeof AZURE_FIELDS>;
+type LocalValues = Out<typeof LOCAL_FIELDS>;
 
 export interface ClusterNodes {
   role: "headnode" | "workernode" | "zookeepernode";
@@ -224,7 +243,7 @@ export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | 
   totalCores: number;
 }
 
-export interface LocalConfig {
+export interface LocalConfig extends LocalValues {
   target: "local";
 }
 
@@ -341,9 +360,8 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
   const warnings: string[] = [];
   const common = parseFields(COMMON_FIELDS, raw, issues);
 
-  if (common.target !== "azure") {
-    return issues.length || common.target === undefined ? { issues, warnings } : { config: { target: "local" }, issues, warnings };
-  }
+  if (common.target === undefined) return { issues, warnings };
+  if (common.target === "local") return validateLocal(raw, issues, warnings);
 
   const v = parseFields(AZURE_FIELDS, raw, issues);
   const issue = (key: string, message: string, fix: string) => issues.push({ key: fullKey(key), message, fix });
@@ -444,6 +462,27 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
     totalCores,
   };
   return { config, issues, warnings };
+}
+
+function validateLocal(raw: Record<string, string>, issues: ConfigIssue[], warnings: string[]): ValidationResult {
+  const v = parseFields(LOCAL_FIELDS, raw, issues);
+  if (v.localKafkaHostPort !== undefined && v.localWorkerCount !== undefined) {
+    const kafkaPorts = Array.from({ length: v.localWorkerCount + 1 }, (_, i) => v.localKafkaHostPort! + i);
+    const fixed = [CONTAINER_PORTS.nameNodeUi, CONTAINER_PORTS.yarnUi, CONTAINER_PORTS.sparkUi, ...Array.from({ length: v.localWorkerCount }, (_, i) => 8040 + i)];
+    const clash = kafkaPorts.filter((p) => fixed.includes(p as never) || p === v.localSshPort);
+    if (clash.length) {
+      issues.push({
+        key: fullKey("localKafkaHostPort"),
+        message: `gives the brokers host ports ${kafkaPorts.join(", ")}, which collide with ${clash.join(", ")} (UI or SSH ports)`,
+        fix: "pulumi config set localKafkaHostPort 9092",
+      });
+    }
+  }
+  if (v.localBindAddress === "0.0.0.0") {
+    warnings.push("localBindAddress 0.0.0.0 publishes HDFS, YARN and Kafka, which have no authentication here, to every network this machine is on.");
+  }
+  if (issues.length) return { issues, warnings };
+  return { config: { ...(v as LocalValues), target: "local" }, issues, warnings };
 }
 
 /** Reads this stack's config, validates it, logs warnings, and throws on any problem. */

@@ -40,6 +40,10 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:storage:StorageAccount": "accountName",
   "azure-native:storage:BlobContainer": "containerName",
   "azure-native:hdinsight:Cluster": "clusterName",
+  "docker:index/network:Network": "name",
+  "docker:index/volume:Volume": "name",
+  "docker:index/container:Container": "name",
+  "docker:index/image:Image": "imageName",
 };
 
 export async function runProgram(config: Record<string, string>, options: RunOptions = {}): Promise<ProgramRun> {

@@ -1,0 +1,217 @@
+/**
+ * The local cluster as one pure description: nodes, roles, ports, environment, volumes,
+ * healthchecks. Both the @pulumi/docker stack and the Docker Compose file are derived from it,
+ * so they cannot drift apart. No I/O here.
+ */
+import { createHash } from "crypto";
+
+export const LOCAL_DEFAULTS = {
+  workerCount: 2,
+  /** Publish ports on loopback only: HDFS, YARN and Kafka have no authentication here. */
+  bindAddress: "127.0.0.1",
+  /** First broker's host port; broker i gets kafkaHostPort + i (9092, 9093, 9094 like the lab). */
+  kafkaHostPort: 9092,
+  sshHostPort: 2222,
+  imageName: "kafka-spark-lab-node",
+} as const;
+
+/**
+ * Memory per container and the JVM heaps inside, sized so three nodes plus a Spark job fit a
+ * 24 GiB / 2-core machine with room to spare (about 11 GiB in all).
+ */
+export const NODE_MEMORY = {
+  master: { limitMb: 3584, env: { NAMENODE_HEAP_MB: "512", RESOURCEMANAGER_HEAP_MB: "512", KAFKA_HEAP_MB: "512" } },
+  worker: {
+    limitMb: 3584,
+    env: { DATANODE_HEAP_MB: "384", NODEMANAGER_HEAP_MB: "384", KAFKA_HEAP_MB: "512", YARN_NODEMANAGER_MEMORY_MB: "2048", YARN_NODEMANAGER_VCORES: "2" },
+  },
+} as const;
+
+/** Ports inside every container (the image's contract, see stacks/local/image/entrypoint.sh). */
+export const CONTAINER_PORTS = {
+  ssh: 22,
+  nameNodeUi: 9870,
+  nameNodeRpc: 9000,
+  yarnUi: 8088,
+  nodeManagerUi: 8042,
+  sparkUi: 4040,
+  kafkaExternal: 9092,
+  kafkaInternal: 19092,
+  kafkaController: 19093,
+} as const;
+
+export type NodeRole = "master" | "worker";
+
+export interface PortSpec {
+  host: number;
+  container: number;
+  purpose: string;
+}
+
+export interface MountSpec {
+  /** Key of the volume in `Topology.volumes`. */
+  volume: string;
+  path: string;
+}
+
+export interface HealthcheckSpec {
+  test: string[];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}
+
+export interface NodeSpec {
+  name: string;
+  role: NodeRole;
+  kafkaNodeId: number;
+  ports: PortSpec[];
+  env: Record<string, string>;
+  mounts: MountSpec[];
+  memoryMb: number;
+  healthcheck: HealthcheckSpec;
+}
+
+export interface VolumeSpec {
+  /** Docker's volume name: unique per project and stack. */
+  name: string;
+  purpose: string;
+}
+
+export interface Topology {
+  project: string;
+  stack: string;
+  network: string;
+  image: string;
+  bindAddress: string;
+  labels: Record<string, string>;
+  volumes: Record<string, VolumeSpec>;
+  nodes: NodeSpec[];
+  endpoints: LocalEndpoints;
+}
+
+export interface LocalEndpoints {
+  /** Kafka as seen from the host. */
+  bootstrapServersHost: string;
+  /** Kafka as seen from inside the `hadoop` network. */
+  bootstrapServersInternal: string;
+  ssh: { host: string; port: number; user: string };
+  nameNodeUi: string;
+  yarnUi: string;
+  nodeManagerUis: string[];
+  sparkUi: string;
+  containerNames: string[];
+}
+
+export interface TopologyOptions {
+  project: string;
+  stack: string;
+  workerCount?: number;
+  bindAddress?: string;
+  kafkaHostPort?: number;
+  sshHostPort?: number;
+  /** Image reference; Pulumi tags it by content so a changed image replaces the containers. */
+  image?: string;
+}
+
+/** The master is broker 1 and the workers 2..N+1: a KRaft quorum of every node, like HDInsight's 3+ brokers. */
+export const nodeNames = (workerCount: number) => ["hadoop-master", ...Array.from({ length: workerCount }, (_, i) => `hadoop-worker${i + 1}`)];
+
+/** Kafka cluster ids are 16 bytes in URL-safe base64; derive one per project and stack. */
+export function kafkaClusterId(project: string, stack: string): string {
+  return createHash("sha256").update(`${project}/${stack}`).digest().subarray(0, 16).toString("base64url");
+}
+
+const HEALTHCHECK: HealthcheckSpec = {
+  test: ["CMD", "/usr/local/bin/healthcheck.sh"],
+  intervalSeconds: 5,
+  timeoutSeconds: 10,
+  retries: 3,
+  startPeriodSeconds: 180,
+};
+
+export function describeTopology(options: TopologyOptions): Topology {
+  const workerCount = options.workerCount ?? LOCAL_DEFAULTS.workerCount;
+  const bindAddress = options.bindAddress ?? LOCAL_DEFAULTS.bindAddress;
+  const kafkaHostPort = options.kafkaHostPort ?? LOCAL_DEFAULTS.kafkaHostPort;
+  const sshHostPort = options.sshHostPort ?? LOCAL_DEFAULTS.sshHostPort;
+  const image = options.image ?? `${LOCAL_DEFAULTS.imageName}:local`;
+  const { project, stack } = options;
+  // Clients on the host connect to the address the ports are published on.
+  const advertisedHost = bindAddress === "127.0.0.1" || bindAddress === "0.0.0.0" ? "localhost" : bindAddress;
+
+  const names = nodeNames(workerCount);
+  const workers = names.slice(1);
+  const voters = names.map((n, i) => `${i + 1}@${n}:${CONTAINER_PORTS.kafkaController}`).join(",");
+  const prefix = `${project}-${stack}`;
+
+  const volumes: Record<string, VolumeSpec> = {
+    "ssh-keys": { name: `${prefix}-ssh-keys`, purpose: "per-deployment SSH key pair shared by the nodes" },
+  };
+  for (const n of names) volumes[`${n}-data`] = { name: `${prefix}-${n}-data`, purpose: `HDFS, Kafka and YARN state of ${n}` };
+
+  const nodes: NodeSpec[] = names.map((name, i) => {
+    const role: NodeRole = i === 0 ? "master" : "worker";
+    const kafkaNodeId = i + 1;
+    const kafkaPort = kafkaHostPort + i;
+    const ports: PortSpec[] = [{ host: kafkaPort, container: CONTAINER_PORTS.kafkaExternal, purpose: `Kafka broker ${kafkaNodeId} (host listener)` }];
+    if (role === "master") {
+      ports.unshift(
+        { host: CONTAINER_PORTS.nameNodeUi, container: CONTAINER_PORTS.nameNodeUi, purpose: "HDFS NameNode UI" },
+        { host: CONTAINER_PORTS.yarnUi, container: CONTAINER_PORTS.yarnUi, purpose: "YARN ResourceManager UI" },
+        { host: CONTAINER_PORTS.sparkUi, container: CONTAINER_PORTS.sparkUi, purpose: "Spark UI of a driver running on the master" },
+      );
+      ports.push({ host: sshHostPort, container: CONTAINER_PORTS.ssh, purpose: "sshd: the SSH gateway into the network" });
+    } else {
+      // The lab publishes the NodeManager UIs on 8040, 8041, ...
+      ports.unshift({ host: 8040 + i - 1, container: CONTAINER_PORTS.nodeManagerUi, purpose: `YARN NodeManager UI of ${name}` });
+    }
+    return {
+      name,
+      role,
+      kafkaNodeId,
+      ports,
+      env: {
+        NODE_ROLE: role,
+        MASTER_HOST: names[0],
+        WORKER_HOSTS: workers.join(","),
+        HDFS_REPLICATION: String(Math.min(2, workers.length)),
+        KAFKA_NODE_ID: String(kafkaNodeId),
+        KAFKA_CLUSTER_ID: kafkaClusterId(project, stack),
+        KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
+        KAFKA_EXTERNAL_ADVERTISED: `${advertisedHost}:${kafkaPort}`,
+        KAFKA_BROKER_COUNT: String(names.length),
+        ...NODE_MEMORY[role].env,
+      },
+      mounts: [
+        { volume: `${name}-data`, path: "/data" },
+        { volume: "ssh-keys", path: "/etc/lab-ssh" },
+      ],
+      memoryMb: NODE_MEMORY[role].limitMb,
+      healthcheck: HEALTHCHECK,
+    };
+  });
+
+  const url = (port: number) => `http://${advertisedHost}:${port}`;
+  return {
+    project,
+    stack,
+    network: "hadoop",
+    image,
+    bindAddress,
+    labels: { "kafka-spark-lab.project": project, "kafka-spark-lab.stack": stack },
+    volumes,
+    nodes,
+    endpoints: {
+      bootstrapServersHost: nodes.map((_, i) => `${advertisedHost}:${kafkaHostPort + i}`).join(","),
+      bootstrapServersInternal: names.map((n) => `${n}:${CONTAINER_PORTS.kafkaInternal}`).join(","),
+      ssh: { host: advertisedHost, port: sshHostPort, user: "root" },
+      nameNodeUi: url(CONTAINER_PORTS.nameNodeUi),
+      yarnUi: url(CONTAINER_PORTS.yarnUi),
+      nodeManagerUis: workers.map((_, i) => url(8040 + i)),
+      sparkUi: url(CONTAINER_PORTS.sparkUi),
+      containerNames: names,
+    },
+  };
+}

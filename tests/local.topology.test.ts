@@ -1,0 +1,62 @@
+/** The pure topology: what changes with the number of workers and the stack. */
+import { describeTopology, kafkaClusterId, nodeNames } from "../stacks/local/topology";
+import { validateConfig } from "../stacks/config";
+
+const topology = (workerCount: number) => describeTopology({ project: "kafka-spark-lab", stack: "dev", workerCount });
+
+test("the KRaft quorum has every node as a voter, ids 1..N", () => {
+  const t = topology(3);
+  expect(t.nodes.map((n) => n.kafkaNodeId)).toEqual([1, 2, 3, 4]);
+  for (const n of t.nodes) {
+    expect(n.env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe("1@hadoop-master:19093,2@hadoop-worker1:19093,3@hadoop-worker2:19093,4@hadoop-worker3:19093");
+    expect(n.env.KAFKA_BROKER_COUNT).toBe("4");
+  }
+});
+
+test("host ports never collide, whatever the worker count", () => {
+  for (const workers of [2, 3, 4]) {
+    const ports = topology(workers).nodes.flatMap((n) => n.ports.map((p) => p.host));
+    expect(new Set(ports).size).toBe(ports.length);
+  }
+});
+
+test("the Kafka cluster id is stable per stack, distinct between stacks, and Kafka-shaped", () => {
+  expect(kafkaClusterId("kafka-spark-lab", "dev")).toBe(kafkaClusterId("kafka-spark-lab", "dev"));
+  expect(kafkaClusterId("kafka-spark-lab", "dev")).not.toBe(kafkaClusterId("kafka-spark-lab", "other"));
+  expect(kafkaClusterId("kafka-spark-lab", "dev")).toMatch(/^[A-Za-z0-9_-]{22}$/);
+});
+
+test("volumes are named per project and stack, so two stacks never share data", () => {
+  const a = Object.values(describeTopology({ project: "p", stack: "a" }).volumes).map((v) => v.name);
+  const b = Object.values(describeTopology({ project: "p", stack: "b" }).volumes).map((v) => v.name);
+  expect(a.filter((n) => b.includes(n))).toEqual([]);
+});
+
+test("a non-loopback bind address is what clients are told to use", () => {
+  const t = describeTopology({ project: "p", stack: "s", bindAddress: "192.0.2.10" });
+  expect(t.endpoints.bootstrapServersHost).toBe("192.0.2.10:9092,192.0.2.10:9093,192.0.2.10:9094");
+  expect(t.nodes[0].env.KAFKA_EXTERNAL_ADVERTISED).toBe("192.0.2.10:9092");
+});
+
+test("node names follow the lab", () => {
+  expect(nodeNames(2)).toEqual(["hadoop-master", "hadoop-worker1", "hadoop-worker2"]);
+});
+
+describe("local config rules", () => {
+  test.each([
+    [{ localWorkerCount: "1" }, "localWorkerCount", /at least 2/],
+    [{ localWorkerCount: "5" }, "localWorkerCount", /at most 4/],
+    [{ localBindAddress: "localhost" }, "localBindAddress", /IPv4 address/],
+    [{ localKafkaHostPort: "8087" }, "localKafkaHostPort", /collide with 8088/],
+    [{ localSshPort: "22" }, "localSshPort", /at least 1024/],
+  ])("%o is refused on %s", (overrides, key, message) => {
+    const result = validateConfig({ target: "local", ...overrides });
+    expect(result.config).toBeUndefined();
+    expect(result.issues).toContainEqual(expect.objectContaining({ key: `kafka-spark-lab:${key}`, message: expect.stringMatching(message) }));
+  });
+
+  test("defaults are valid and 0.0.0.0 warns", () => {
+    expect(validateConfig({ target: "local" }).config).toEqual({ target: "local", localWorkerCount: 2, localBindAddress: "127.0.0.1", localKafkaHostPort: 9092, localSshPort: 2222 });
+    expect(validateConfig({ target: "local", localBindAddress: "0.0.0.0" }).warnings).toContainEqual(expect.stringMatching(/no authentication/));
+  });
+});
