@@ -32,6 +32,7 @@ export function composeModel(t: Topology): Record<string, unknown> {
       start_period: seconds(n.healthcheck.startPeriodSeconds),
     },
     mem_limit: `${n.memoryMb}m`,
+    stop_grace_period: seconds(n.stopGraceSeconds),
     restart: "unless-stopped",
     labels: t.labels,
   }]));

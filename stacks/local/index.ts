@@ -53,6 +53,8 @@ export class LocalEnvironment extends pulumi.ComponentResource {
       wait: true,
       waitTimeout: n.healthcheck.startPeriodSeconds + 60,
       memory: n.memoryMb,
+      stopTimeout: n.stopGraceSeconds,
+      destroyGraceSeconds: n.stopGraceSeconds,
       restart: "unless-stopped",
       labels,
     }, child));

@@ -64,6 +64,8 @@ export interface HealthcheckSpec {
 
 export interface NodeSpec {
   name: string;
+  /** Time a node gets to stop cleanly (Kafka flushes and hands over leadership) before SIGKILL. */
+  stopGraceSeconds: number;
   role: NodeRole;
   kafkaNodeId: number;
   ports: PortSpec[];
@@ -189,6 +191,7 @@ export function describeTopology(options: TopologyOptions): Topology {
         { volume: "ssh-keys", path: "/etc/lab-ssh" },
       ],
       memoryMb: NODE_MEMORY[role].limitMb,
+      stopGraceSeconds: 60,
       healthcheck: HEALTHCHECK,
     };
   });

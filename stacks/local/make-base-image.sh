@@ -8,11 +8,21 @@
 #     debootstrap --variant=minbase bookworm DIR http://deb.debian.org/debian
 #     tar -C DIR -c . | docker import - debian:bookworm
 # debootstrap is installed with apt-get if missing. The temporary directory is always removed.
-# Env: BASE_IMAGE (default debian:bookworm), DEBIAN_MIRROR (default http://deb.debian.org/debian).
+# Like the official image, apt sources cover bookworm, bookworm-updates and bookworm-security.
+#
+# Local trust anchors: the host's extra CA certificates (LOCAL_CA_DIR, default
+# /usr/local/share/ca-certificates/*.crt) are copied to the same place in the image. When a
+# Dockerfile later installs `ca-certificates`, update-ca-certificates (and ca-certificates-java)
+# add them to the system and Java trust stores. Needed where HTTPS to the package registries
+# (PyPI, Maven Central) goes through a TLS-inspecting egress proxy with its own CA, as on our
+# machines; harmless elsewhere (the directory is then empty).
+# Env: BASE_IMAGE (default debian:bookworm), DEBIAN_MIRROR (default http://deb.debian.org/debian),
+#      LOCAL_CA_DIR (default /usr/local/share/ca-certificates).
 set -euo pipefail
 
 IMAGE="${BASE_IMAGE:-debian:bookworm}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+LOCAL_CA_DIR="${LOCAL_CA_DIR:-/usr/local/share/ca-certificates}"
 SUITE="${IMAGE#*:}"
 
 log() { echo "[make-base-image] $*" >&2; }
@@ -42,6 +52,19 @@ fi
 rm -f "$TMP.log"
 # Like the official image: no apt caches, no downloaded .debs in the root fs.
 rm -rf "$TMP"/var/cache/apt/archives/*.deb "$TMP"/var/lib/apt/lists/*
+MIRROR_BASE="${MIRROR%/debian}"
+cat > "$TMP/etc/apt/sources.list" <<EOF
+deb $MIRROR $SUITE main
+deb $MIRROR $SUITE-updates main
+deb $MIRROR_BASE/debian-security $SUITE-security main
+EOF
+mkdir -p "$TMP/usr/local/share/ca-certificates"
+n=0
+for crt in "$LOCAL_CA_DIR"/*.crt; do
+  [ -f "$crt" ] || continue
+  cp "$crt" "$TMP/usr/local/share/ca-certificates/"; n=$((n + 1))
+done
+[ "$n" = 0 ] || log "added $n local CA certificate(s) from $LOCAL_CA_DIR (trusted once ca-certificates is installed)"
 
 log "importing as $IMAGE"
 tar -C "$TMP" -c . | docker import \

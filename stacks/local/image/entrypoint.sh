@@ -1,0 +1,315 @@
+#!/usr/bin/env bash
+# entrypoint.sh - PID 1 bootstrap of a kafka-spark-lab node (Hadoop 3.3.6 + Kafka 3.6.1 KRaft +
+# Spark 3.5.0). One image for every node; the node is configured ONLY by the environment
+# variables below (contract with the Pulumi/TypeScript topology: keep the names).
+#
+# ---------------------------------------------------------------------------------------------
+# Variable                        Default                      Meaning
+# ---------------------------------------------------------------------------------------------
+# NODE_ROLE                       (required)                   master | worker.
+#                                                              master: NameNode, ResourceManager,
+#                                                              Kafka broker+controller, sshd.
+#                                                              worker: DataNode, NodeManager,
+#                                                              Kafka broker+controller, sshd.
+# MASTER_HOST                     hadoop-master                fs.defaultFS=hdfs://$MASTER_HOST:9000/,
+#                                                              yarn.resourcemanager.hostname.
+# WORKER_HOSTS                    hadoop-worker1,hadoop-worker2  comma list -> $HADOOP_CONF_DIR/workers.
+# HDFS_REPLICATION                2                            dfs.replication.
+# KAFKA_NODE_ID                   position of $(hostname) in   node.id (1..N), unique per node.
+#                                 KAFKA_CONTROLLER_QUORUM_VOTERS
+# KAFKA_CLUSTER_ID                derived from the voters      22-char base64 UUID, identical on all
+#                                 (warning; set it!)           nodes of one deployment
+#                                                              (`kafka-storage.sh random-uuid`).
+# KAFKA_CONTROLLER_QUORUM_VOTERS  1@MASTER:19093,2@W1:19093,.. controller.quorum.voters (KRaft,
+#                                                              combined broker+controller on every node).
+# KAFKA_EXTERNAL_ADVERTISED       localhost:9092               host:port advertised for the EXTERNAL
+#                                                              listener (container port 9092), i.e.
+#                                                              the port published on the Docker host.
+# KAFKA_BROKER_COUNT              number of voters             offsets/transaction topics RF and
+#                                                              default.replication.factor = min(3, N),
+#                                                              transaction.state.log.min.isr = min(2, N).
+# KAFKA_HEAP_MB                   384                          broker JVM heap (-Xms = -Xmx).
+# NAMENODE_HEAP_MB                512                          NameNode heap (master).
+# RESOURCEMANAGER_HEAP_MB         512                          ResourceManager heap (master).
+# DATANODE_HEAP_MB                256                          DataNode heap (worker).
+# NODEMANAGER_HEAP_MB             384                          NodeManager heap (worker).
+# YARN_NODEMANAGER_MEMORY_MB      2048                         memory a NodeManager offers to YARN
+#                                                              containers (also the max allocation).
+# YARN_NODEMANAGER_VCORES         2                            vcores a NodeManager offers.
+# SSH_AUTHORIZED_KEYS             (empty)                      extra public keys (newline-separated)
+#                                                              for root, e.g. the host's key to use
+#                                                              the master's sshd as a gateway.
+# Optional, rarely needed:
+# KAFKA_DEFAULT_REPLICATION_FACTOR  min(3, KAFKA_BROKER_COUNT)  default.replication.factor.
+# KAFKA_MIN_INSYNC_REPLICAS       1                            min.insync.replicas (1 keeps the lab's
+#                                                              RF=1 topics writable with acks=all).
+# KAFKA_NUM_PARTITIONS            1                            num.partitions.
+# LAB_SSH_KEY_WAIT_SECONDS        120                          how long a worker's sshd waits for the
+#                                                              cluster key in /etc/lab-ssh.
+# ---------------------------------------------------------------------------------------------
+# Requirements on the container: --hostname equal to the container name (Kafka advertises
+# $(hostname):19092, YARN registers NodeManagers by hostname), a user-defined network whose DNS
+# resolves the node names, a volume at /data (per node) and one volume shared by all nodes at
+# /etc/lab-ssh.
+#
+# Ports: 9870 NameNode UI, 9000 NameNode RPC, 8088 ResourceManager UI, 9864 DataNode UI,
+# 8042 NodeManager UI, 9092 Kafka EXTERNAL, 19092 Kafka INTERNAL, 19093 Kafka CONTROLLER, 22 sshd.
+#
+# State (all under the /data volume): /data/hdfs/namenode, /data/hdfs/datanode, /data/kafka,
+# /data/yarn/{local,logs}, /data/ssh (host keys), /data/logs/{hadoop,kafka} (daemon log files,
+# rolling; the same lines also go to the container's stdout), /data/tmp.
+#
+# All daemons run as root, as in the course lab (HDFS_*_USER / YARN_*_USER = root below): this
+# is a single-user teaching cluster, not a hardened deployment.
+#
+# `docker run IMAGE` (default CMD supervisord) configures the node and execs supervisord as
+# PID 1; `docker run IMAGE some-command args` runs that command instead (e.g.
+# `kafka-storage.sh random-uuid`).
+set -euo pipefail
+
+log() { echo "[entrypoint] $*" >&2; }
+die() { echo "[entrypoint] ERROR: $*" >&2; exit 2; }
+
+if [ "${1:-supervisord}" != supervisord ]; then
+  exec "$@"
+fi
+
+# ------------------------------------------------------------------ inputs and defaults
+NODE_ROLE="${NODE_ROLE:-}"
+case "$NODE_ROLE" in
+  master|worker) ;;
+  *) die "NODE_ROLE must be 'master' or 'worker' (got '${NODE_ROLE}')" ;;
+esac
+HOSTNAME_NOW="$(hostname)"
+MASTER_HOST="${MASTER_HOST:-hadoop-master}"
+WORKER_HOSTS="${WORKER_HOSTS:-hadoop-worker1,hadoop-worker2}"
+HDFS_REPLICATION="${HDFS_REPLICATION:-2}"
+NAMENODE_HEAP_MB="${NAMENODE_HEAP_MB:-512}"
+RESOURCEMANAGER_HEAP_MB="${RESOURCEMANAGER_HEAP_MB:-512}"
+DATANODE_HEAP_MB="${DATANODE_HEAP_MB:-256}"
+NODEMANAGER_HEAP_MB="${NODEMANAGER_HEAP_MB:-384}"
+KAFKA_HEAP_MB="${KAFKA_HEAP_MB:-384}"
+YARN_NODEMANAGER_MEMORY_MB="${YARN_NODEMANAGER_MEMORY_MB:-2048}"
+YARN_NODEMANAGER_VCORES="${YARN_NODEMANAGER_VCORES:-2}"
+KAFKA_EXTERNAL_ADVERTISED="${KAFKA_EXTERNAL_ADVERTISED:-localhost:9092}"
+LAB_SSH_KEY_WAIT_SECONDS="${LAB_SSH_KEY_WAIT_SECONDS:-120}"
+
+IFS=',' read -r -a WORKERS <<< "$WORKER_HOSTS"
+if [ -z "${KAFKA_CONTROLLER_QUORUM_VOTERS:-}" ]; then
+  i=1; v="$i@$MASTER_HOST:19093"
+  for w in "${WORKERS[@]}"; do i=$((i + 1)); v="$v,$i@$w:19093"; done
+  KAFKA_CONTROLLER_QUORUM_VOTERS="$v"
+fi
+IFS=',' read -r -a VOTERS <<< "$KAFKA_CONTROLLER_QUORUM_VOTERS"
+if [ -z "${KAFKA_NODE_ID:-}" ]; then
+  for v in "${VOTERS[@]}"; do
+    h="${v#*@}"; h="${h%:*}"
+    if [ "$h" = "$HOSTNAME_NOW" ]; then KAFKA_NODE_ID="${v%%@*}"; fi
+  done
+  [ -n "${KAFKA_NODE_ID:-}" ] || die "KAFKA_NODE_ID not set and hostname '$HOSTNAME_NOW' is not in KAFKA_CONTROLLER_QUORUM_VOTERS=$KAFKA_CONTROLLER_QUORUM_VOTERS (run with --hostname = container name)"
+fi
+KAFKA_BROKER_COUNT="${KAFKA_BROKER_COUNT:-${#VOTERS[@]}}"
+if [ -z "${KAFKA_CLUSTER_ID:-}" ]; then
+  # Deterministic, so every node of the deployment derives the same id. Prefer setting it.
+  KAFKA_CLUSTER_ID="$(python3 -c 'import base64,hashlib,sys; print(base64.urlsafe_b64encode(hashlib.md5(sys.argv[1].encode()).digest()).decode().rstrip("="))' "$KAFKA_CONTROLLER_QUORUM_VOTERS")"
+  log "WARNING: KAFKA_CLUSTER_ID not set; derived $KAFKA_CLUSTER_ID from the voters list"
+fi
+
+min() { if [ "$1" -lt "$2" ]; then echo "$1"; else echo "$2"; fi; }
+RF_DEFAULT="$(min 3 "$KAFKA_BROKER_COUNT")"
+KAFKA_DEFAULT_REPLICATION_FACTOR="${KAFKA_DEFAULT_REPLICATION_FACTOR:-$RF_DEFAULT}"
+KAFKA_MIN_INSYNC_REPLICAS="${KAFKA_MIN_INSYNC_REPLICAS:-1}"
+KAFKA_NUM_PARTITIONS="${KAFKA_NUM_PARTITIONS:-1}"
+TXN_MIN_ISR="$(min 2 "$KAFKA_BROKER_COUNT")"
+
+for n in HDFS_REPLICATION NAMENODE_HEAP_MB RESOURCEMANAGER_HEAP_MB DATANODE_HEAP_MB NODEMANAGER_HEAP_MB \
+         KAFKA_HEAP_MB YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES KAFKA_NODE_ID KAFKA_BROKER_COUNT \
+         KAFKA_DEFAULT_REPLICATION_FACTOR KAFKA_MIN_INSYNC_REPLICAS KAFKA_NUM_PARTITIONS LAB_SSH_KEY_WAIT_SECONDS; do
+  [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a non-negative integer (got '${!n}')"
+done
+[[ "$KAFKA_CLUSTER_ID" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "KAFKA_CLUSTER_ID must be a 22-character base64url UUID (kafka-storage.sh random-uuid), got '$KAFKA_CLUSTER_ID'"
+[[ "$KAFKA_EXTERNAL_ADVERTISED" =~ ^[^:]+:[0-9]+$ ]] || die "KAFKA_EXTERNAL_ADVERTISED must be host:port (got '$KAFKA_EXTERNAL_ADVERTISED')"
+if [ "$NODE_ROLE" = master ] && [ "$HOSTNAME_NOW" != "$MASTER_HOST" ]; then
+  log "WARNING: NODE_ROLE=master but hostname '$HOSTNAME_NOW' != MASTER_HOST '$MASTER_HOST'"
+fi
+
+# ------------------------------------------------------------------ resolved env for other scripts
+mkdir -p /etc/lab /data/hdfs /data/kafka /data/yarn/local /data/yarn/logs /data/ssh /data/tmp \
+         /data/logs/hadoop /data/logs/kafka /data/logs/supervisor
+# All daemons run as root (course lab behaviour, see header).
+cat > /etc/lab/node.env <<EOF
+# Written by entrypoint.sh at container start: the resolved node configuration.
+NODE_ROLE=$NODE_ROLE
+MASTER_HOST=$MASTER_HOST
+WORKER_HOSTS=$WORKER_HOSTS
+HDFS_REPLICATION=$HDFS_REPLICATION
+KAFKA_NODE_ID=$KAFKA_NODE_ID
+KAFKA_CLUSTER_ID=$KAFKA_CLUSTER_ID
+KAFKA_CONTROLLER_QUORUM_VOTERS=$KAFKA_CONTROLLER_QUORUM_VOTERS
+KAFKA_EXTERNAL_ADVERTISED=$KAFKA_EXTERNAL_ADVERTISED
+KAFKA_BROKER_COUNT=$KAFKA_BROKER_COUNT
+KAFKA_HEAP_MB=$KAFKA_HEAP_MB
+NAMENODE_HEAP_MB=$NAMENODE_HEAP_MB
+RESOURCEMANAGER_HEAP_MB=$RESOURCEMANAGER_HEAP_MB
+DATANODE_HEAP_MB=$DATANODE_HEAP_MB
+NODEMANAGER_HEAP_MB=$NODEMANAGER_HEAP_MB
+YARN_NODEMANAGER_MEMORY_MB=$YARN_NODEMANAGER_MEMORY_MB
+YARN_NODEMANAGER_VCORES=$YARN_NODEMANAGER_VCORES
+LAB_SSH_KEY_WAIT_SECONDS=$LAB_SSH_KEY_WAIT_SECONDS
+HDFS_NAMENODE_USER=root
+HDFS_DATANODE_USER=root
+HDFS_SECONDARYNAMENODE_USER=root
+YARN_RESOURCEMANAGER_USER=root
+YARN_NODEMANAGER_USER=root
+EOF
+set -a; . /etc/lab/node.env; set +a
+
+# ------------------------------------------------------------------ Hadoop configuration
+. /usr/local/hadoop/libexec/lab-hadoop-env.sh   # JAVA_HOME, HADOOP_CONF_DIR, LAB_JAVA17_OPTS
+CONF="${HADOOP_CONF_DIR:-/usr/local/hadoop/etc/hadoop}"
+mkdir -p "$CONF"
+prop() { printf '  <property><name>%s</name><value>%s</value></property>\n' "$1" "$2"; }
+xml() { # xml FILE < "name value" lines
+  local file="$1" name value
+  { echo '<?xml version="1.0"?>'
+    echo "<!-- generated by entrypoint.sh at container start from the environment; do not edit -->"
+    echo '<configuration>'
+    while read -r name value; do [ -n "$name" ] && prop "$name" "$value"; done
+    echo '</configuration>'; } > "$CONF/$file"
+}
+HADOOP_CP="$CONF,/usr/local/hadoop/share/hadoop/lib/*"
+xml core-site.xml <<EOF
+fs.defaultFS hdfs://$MASTER_HOST:9000/
+hadoop.tmp.dir /data/tmp/hadoop-\${user.name}
+hadoop.http.staticuser.user root
+hadoop.proxyuser.root.hosts *
+hadoop.proxyuser.root.groups *
+EOF
+xml hdfs-site.xml <<EOF
+dfs.replication $HDFS_REPLICATION
+dfs.namenode.name.dir file:///data/hdfs/namenode
+dfs.datanode.data.dir file:///data/hdfs/datanode
+dfs.namenode.rpc-bind-host 0.0.0.0
+dfs.namenode.servicerpc-bind-host 0.0.0.0
+dfs.namenode.http-bind-host 0.0.0.0
+dfs.namenode.http-address 0.0.0.0:9870
+dfs.datanode.http.address 0.0.0.0:9864
+dfs.namenode.datanode.registration.ip-hostname-check false
+dfs.namenode.safemode.extension 5000
+dfs.permissions.superusergroup root
+EOF
+xml yarn-site.xml <<EOF
+yarn.resourcemanager.hostname $MASTER_HOST
+yarn.resourcemanager.bind-host 0.0.0.0
+yarn.nodemanager.bind-host 0.0.0.0
+yarn.nodemanager.hostname $HOSTNAME_NOW
+yarn.nodemanager.address \${yarn.nodemanager.hostname}:45454
+yarn.nodemanager.resource.memory-mb $YARN_NODEMANAGER_MEMORY_MB
+yarn.nodemanager.resource.cpu-vcores $YARN_NODEMANAGER_VCORES
+yarn.scheduler.minimum-allocation-mb 256
+yarn.scheduler.maximum-allocation-mb $YARN_NODEMANAGER_MEMORY_MB
+yarn.scheduler.maximum-allocation-vcores $YARN_NODEMANAGER_VCORES
+yarn.nodemanager.vmem-check-enabled false
+yarn.nodemanager.local-dirs /data/yarn/local
+yarn.nodemanager.log-dirs /data/yarn/logs
+yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage 99
+yarn.nodemanager.aux-services mapreduce_shuffle
+yarn.nodemanager.aux-services.mapreduce_shuffle.class org.apache.hadoop.mapred.ShuffleHandler
+yarn.nodemanager.env-whitelist JAVA_HOME,HADOOP_COMMON_HOME,HADOOP_HDFS_HOME,HADOOP_CONF_DIR,CLASSPATH_PREPEND_DISTCACHE,HADOOP_YARN_HOME,HADOOP_HOME,PATH,LANG,TZ,HADOOP_MAPRED_HOME,SPARK_HOME,PYSPARK_PYTHON
+yarn.application.classpath $HADOOP_CP
+yarn.log-aggregation-enable true
+yarn.log-aggregation.retain-seconds 604800
+yarn.nodemanager.remote-app-log-dir /tmp/logs
+yarn.resourcemanager.nodemanagers.heartbeat-interval-ms 500
+EOF
+J17="$LAB_JAVA17_OPTS"
+xml mapred-site.xml <<EOF
+mapreduce.framework.name yarn
+mapreduce.application.classpath $HADOOP_CP
+yarn.app.mapreduce.am.env HADOOP_MAPRED_HOME=/usr/local/hadoop
+mapreduce.map.env HADOOP_MAPRED_HOME=/usr/local/hadoop
+mapreduce.reduce.env HADOOP_MAPRED_HOME=/usr/local/hadoop
+yarn.app.mapreduce.am.resource.mb 768
+yarn.app.mapreduce.am.command-opts -Xmx512m $(echo $J17)
+mapreduce.map.memory.mb 512
+mapreduce.reduce.memory.mb 512
+mapreduce.map.java.opts -Xmx400m $(echo $J17)
+mapreduce.reduce.java.opts -Xmx400m $(echo $J17)
+mapreduce.jobhistory.address $MASTER_HOST:10020
+mapreduce.jobhistory.webapp.address $MASTER_HOST:19888
+EOF
+printf '%s\n' "${WORKERS[@]}" > "$CONF/workers"
+
+# ------------------------------------------------------------------ Kafka configuration (KRaft)
+cat > /usr/local/kafka/config/server.properties <<EOF
+# generated by entrypoint.sh at container start from the environment; do not edit
+process.roles=broker,controller
+node.id=$KAFKA_NODE_ID
+controller.quorum.voters=$KAFKA_CONTROLLER_QUORUM_VOTERS
+# INTERNAL: between brokers and for clients inside the Docker network ($HOSTNAME_NOW:19092)
+# EXTERNAL: container port 9092, advertised as the address published on the Docker host
+listeners=INTERNAL://0.0.0.0:19092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:19093
+advertised.listeners=INTERNAL://$HOSTNAME_NOW:19092,EXTERNAL://$KAFKA_EXTERNAL_ADVERTISED
+listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=INTERNAL
+controller.listener.names=CONTROLLER
+log.dirs=/data/kafka
+num.partitions=$KAFKA_NUM_PARTITIONS
+default.replication.factor=$KAFKA_DEFAULT_REPLICATION_FACTOR
+min.insync.replicas=$KAFKA_MIN_INSYNC_REPLICAS
+offsets.topic.replication.factor=$RF_DEFAULT
+transaction.state.log.replication.factor=$RF_DEFAULT
+transaction.state.log.min.isr=$TXN_MIN_ISR
+# same as HDInsight: topics must be created explicitly
+auto.create.topics.enable=false
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=4
+num.recovery.threads.per.data.dir=1
+log.retention.hours=168
+log.segment.bytes=268435456
+EOF
+
+# Random per-container secret for the Hadoop web UIs' auth cookies (default path; avoids the
+# "Unable to initialize FileSignerSecretProvider" warning). Never in the image.
+[ -s /root/hadoop-http-auth-signature-secret ] || { head -c 32 /dev/urandom | base64 > /root/hadoop-http-auth-signature-secret; chmod 600 /root/hadoop-http-auth-signature-secret; }
+
+# ------------------------------------------------------------------ SSH
+# Host keys: per container, generated at first start, kept in /data/ssh (never in the image).
+for t in ed25519 rsa; do
+  if [ ! -s "/data/ssh/ssh_host_${t}_key" ]; then
+    log "generating ssh host key ($t) in /data/ssh"
+    rm -f "/data/ssh/ssh_host_${t}_key" "/data/ssh/ssh_host_${t}_key.pub"
+    ssh-keygen -q -t "$t" -N '' -C "root@$HOSTNAME_NOW" -f "/data/ssh/ssh_host_${t}_key"
+  fi
+done
+chmod 600 /data/ssh/ssh_host_*_key
+# Cluster key: per deployment, created by the master in the shared volume /etc/lab-ssh.
+mkdir -p /etc/lab-ssh
+if [ "$NODE_ROLE" = master ] && [ ! -s /etc/lab-ssh/authorized_keys ]; then
+  log "generating the cluster ssh key pair in /etc/lab-ssh"
+  tmp="$(mktemp -d /etc/lab-ssh/.tmp-XXXXXX)"
+  ssh-keygen -q -t ed25519 -N '' -C "kafka-spark-lab-cluster" -f "$tmp/id_ed25519"
+  chmod 600 "$tmp/id_ed25519"
+  mv -f "$tmp/id_ed25519" /etc/lab-ssh/id_ed25519
+  mv -f "$tmp/id_ed25519.pub" /etc/lab-ssh/id_ed25519.pub
+  cp /etc/lab-ssh/id_ed25519.pub "$tmp/authorized_keys"
+  chmod 644 "$tmp/authorized_keys"
+  mv -f "$tmp/authorized_keys" /etc/lab-ssh/authorized_keys   # written last: the "ready" marker
+  rmdir "$tmp"
+fi
+chmod 755 /etc/lab-ssh 2>/dev/null || true
+# Extra keys for root from SSH_AUTHORIZED_KEYS (rewritten at every start).
+mkdir -p /root/.ssh && chmod 700 /root/.ssh
+printf '%s\n' "${SSH_AUTHORIZED_KEYS:-}" | sed '/^[[:space:]]*$/d' > /root/.ssh/authorized_keys
+chmod 600 /root/.ssh/authorized_keys
+[ -s /root/.ssh/authorized_keys ] && log "$(wc -l < /root/.ssh/authorized_keys) key(s) from SSH_AUTHORIZED_KEYS authorized for root"
+
+# ------------------------------------------------------------------ supervisor programs
+mkdir -p /etc/supervisor/conf.d
+rm -f /etc/supervisor/conf.d/*.conf
+if [ "$NODE_ROLE" = master ]; then progs="sshd namenode resourcemanager kafka"; else progs="sshd datanode nodemanager kafka"; fi
+for p in $progs; do ln -s "/etc/supervisor/available/$p.conf" "/etc/supervisor/conf.d/$p.conf"; done
+
+log "node $HOSTNAME_NOW: role=$NODE_ROLE programs=[$progs] kafka.node.id=$KAFKA_NODE_ID voters=$KAFKA_CONTROLLER_QUORUM_VOTERS external=$KAFKA_EXTERNAL_ADVERTISED"
+exec /usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf

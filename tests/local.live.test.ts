@@ -1,0 +1,171 @@
+/**
+ * The local cluster for real: build the node image, bring the topology up from the generated
+ * compose file on a real Docker engine, check it from the host, replace a worker and check its
+ * data survived, then tear down and check nothing of the project remains.
+ * Needs a Docker engine and the debian:bookworm base image (.ci/run provides both).
+ */
+import execa from "execa";
+import { Kafka, logLevel, Admin, Partitioners } from "kafkajs";
+import { PROJECT } from "../stacks/config";
+import { describeTopology } from "../stacks/local/topology";
+import { IMAGE_CONTEXT } from "../stacks/local/image";
+import { compose, docker, inNode, leftovers, progress, waitFor, waitHealthy } from "./support/docker";
+
+const topology = describeTopology({ project: PROJECT, stack: "dev" });
+const NODES = topology.endpoints.containerNames;
+const HOST_BROKERS = topology.endpoints.bootstrapServersHost.split(",");
+const TOPIC = "live-replicated";
+const report: [string, string][] = [];
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+let kafka: Kafka;
+let admin: Admin;
+
+async function fetchJson(url: string): Promise<any> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+const liveDataNodes = async () =>
+  (await fetchJson(`${topology.endpoints.nameNodeUi}/jmx?qry=Hadoop:service=NameNode,name=FSNamesystemState`)).beans[0].NumLiveDataNodes as number;
+
+/** Reads the topic from the beginning with a fresh group until `expected` values are all seen. */
+async function readFromHost(expected: string[]): Promise<string[]> {
+  const consumer = kafka.consumer({ groupId: `live-${Date.now()}` });
+  const seen: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { seen.push(message.value!.toString()); } });
+    await waitFor(`messages ${expected.join(", ")} on the host`, async () => (expected.every((e) => seen.includes(e)) ? true : undefined), 60_000, 250);
+  } finally {
+    await consumer.disconnect();
+  }
+  return seen;
+}
+
+beforeAll(async () => {
+  const engine = await docker(["info", "--format", "{{.ServerVersion}}"]).catch(() => {
+    throw new Error("No Docker engine answers. Start one (as root: bash stacks/local/ensure-docker.sh) and run the tests again.");
+  });
+  await docker(["image", "inspect", "debian:bookworm"]).catch(() => {
+    throw new Error("Base image debian:bookworm is missing: `docker pull debian:bookworm`, or without a registry: bash stacks/local/make-base-image.sh");
+  });
+  progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
+  await compose(["down", "-v", "--remove-orphans"]);
+
+  progress(`building ${topology.image} from ${IMAGE_CONTEXT} (cached layers are reused)`);
+  let start = Date.now();
+  const build = execa("docker", ["build", "-t", topology.image, IMAGE_CONTEXT]);
+  build.stdout?.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
+  });
+  await build;
+  report.push(["image build", seconds(start)]);
+
+  progress("docker-compose up -d, then waiting on the healthchecks");
+  start = Date.now();
+  await compose(["up", "-d"]);
+  await waitHealthy(NODES, 300_000);
+  report.push(["up -> all healthy", seconds(start)]);
+  progress(`all ${NODES.length} containers healthy after ${seconds(start)}`);
+
+  kafka = new Kafka({ clientId: "live-test", brokers: HOST_BROKERS, logLevel: logLevel.NOTHING });
+  admin = kafka.admin();
+  await admin.connect();
+}, 40 * 60_000);
+
+afterAll(async () => {
+  await admin?.disconnect();
+  // Leave the machine clean even when a test failed (the last test asserts it on success).
+  await compose(["down", "-v", "--remove-orphans"]).catch(() => undefined);
+  process.stderr.write(`\nLocal topology, live check\n| check | result |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
+}, 5 * 60_000);
+
+test("HDFS: 2 live DataNodes (NameNode JMX, from the host)", async () => {
+  const live = await waitFor("2 live DataNodes", async () => ((await liveDataNodes()) === 2 ? 2 : undefined), 120_000);
+  report.push(["live DataNodes", String(live)]);
+  expect(live).toBe(2);
+}, 150_000);
+
+test("YARN: 2 active NodeManagers (ResourceManager REST, from the host)", async () => {
+  const active = await waitFor("2 active NodeManagers", async () => {
+    const n = (await fetchJson(`${topology.endpoints.yarnUi}/ws/v1/cluster/metrics`)).clusterMetrics.activeNodes;
+    return n === 2 ? n : undefined;
+  }, 120_000);
+  report.push(["active NodeManagers", String(active)]);
+  expect(active).toBe(2);
+}, 150_000);
+
+test("Kafka: 3 brokers in the cluster metadata, each reachable at its localhost port (kafkajs)", async () => {
+  const cluster = await waitFor("3 brokers in the metadata", async () => {
+    const c = await admin.describeCluster();
+    return c.brokers.length === 3 ? c : undefined;
+  }, 120_000);
+  report.push(["Kafka brokers", String(cluster.brokers.length)]);
+  expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...HOST_BROKERS].sort());
+}, 150_000);
+
+test("HDFS: a file written and read back, with replication 2", async () => {
+  const text = `hello from the live test ${Date.now()}`;
+  await inNode("hadoop-master", "hdfs dfsadmin -safemode wait >/dev/null && hdfs dfs -mkdir -p /live && hdfs dfs -put -f - /live/hello.txt", text);
+  expect((await inNode("hadoop-master", "hdfs dfs -cat /live/hello.txt")).trim()).toBe(text);
+  expect((await inNode("hadoop-master", "hdfs dfs -stat %r /live/hello.txt")).trim()).toBe("2");
+  report.push(["HDFS write + read back", "ok (replication 2)"]);
+}, 120_000);
+
+test("Kafka: a topic with replication factor 3; messages cross between the host and the network", async () => {
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
+  const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+  expect(metadata.topics[0].partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
+
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic: TOPIC, acks: -1, messages: [{ value: "from-host" }] });
+  await producer.disconnect();
+
+  // Host -> network: a consumer inside the network, on the internal listener.
+  const inside = await inNode("hadoop-worker2",
+    `kafka-console-consumer.sh --bootstrap-server hadoop-master:19092 --topic ${TOPIC} --from-beginning --max-messages 1 --timeout-ms 60000 2>/dev/null`);
+  expect(inside.trim()).toBe("from-host");
+
+  // Network -> host: a producer inside the network, a kafkajs consumer on the host.
+  await inNode("hadoop-worker1", `kafka-console-producer.sh --bootstrap-server hadoop-worker1:19092 --topic ${TOPIC} --producer-property acks=all`, "from-inside\n");
+  expect(await readFromHost(["from-host", "from-inside"])).toEqual(expect.arrayContaining(["from-host", "from-inside"]));
+  report.push(["topic RF 3, round trip host <-> network", "ok"]);
+}, 180_000);
+
+test("replacing hadoop-worker1 keeps its HDFS and Kafka data", async () => {
+  const dataNodeUuid = () => inNode("hadoop-worker1", "grep '^datanodeUuid=' /data/hdfs/datanode/current/VERSION");
+  const segment = () => inNode("hadoop-worker1", `stat -c '%i %s' /data/kafka/${TOPIC}-0/00000000000000000000.log`);
+  const containerId = () => docker(["inspect", "--format", "{{.Id}}", "hadoop-worker1"]);
+  const before = { id: await containerId(), uuid: await dataNodeUuid(), segment: await segment() };
+
+  const start = Date.now();
+  await compose(["up", "-d", "--force-recreate", "--no-deps", "hadoop-worker1"]);
+  await waitHealthy(["hadoop-worker1"], 300_000);
+  const after = { id: await containerId(), uuid: await dataNodeUuid(), segment: await segment() };
+
+  expect(after.id).not.toBe(before.id);          // really a new container
+  expect(after.uuid).toBe(before.uuid);          // same DataNode storage, not a fresh one
+  expect(after.segment).toBe(before.segment);    // same Kafka segment file (inode and size)
+
+  await waitFor("2 live DataNodes again", async () => ((await liveDataNodes()) === 2 ? true : undefined), 120_000);
+  expect((await inNode("hadoop-master", "hdfs dfs -cat /live/hello.txt")).trim()).toMatch(/^hello from the live test/);
+  expect(await inNode("hadoop-master", "hdfs fsck /live 2>/dev/null | tail -n 3")).toContain("is HEALTHY");
+  await waitFor("broker 2 back in every ISR", async () => {
+    const m = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+    return m.topics[0].partitions.every((p) => p.isr.includes(2)) ? true : undefined;
+  }, 120_000);
+  expect(await readFromHost(["from-host", "from-inside"])).toEqual(expect.arrayContaining(["from-host", "from-inside"]));
+  report.push(["survive recreate of hadoop-worker1", `ok: new container, same DataNode ${after.uuid.trim().slice(13, 21)}..., same Kafka segment, data read back (${seconds(start)})`]);
+}, 420_000);
+
+test("teardown removes every container, network and volume of the project", async () => {
+  await admin.disconnect();
+  await compose(["down", "-v", "--remove-orphans"]);
+  const remaining = await leftovers({ containers: NODES, network: topology.network, volumes: Object.values(topology.volumes).map((v) => v.name) });
+  report.push(["after teardown", remaining.length ? remaining.join(", ") : "nothing left"]);
+  expect(remaining).toEqual([]);
+}, 180_000);

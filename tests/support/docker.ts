@@ -1,0 +1,83 @@
+/** Small helpers for live tests on a real Docker engine: run, poll, report progress. */
+import execa from "execa";
+import { join } from "path";
+import { COMPOSE_FILE } from "../../stacks/local/compose";
+
+export const ROOT = join(__dirname, "..", "..");
+export const COMPOSE_PROJECT = "kafka-spark-lab";
+
+/** Progress lines go straight to stderr so they show while jest is still running. */
+export function progress(message: string): void {
+  process.stderr.write(`[live] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+export async function docker(args: string[], input?: string): Promise<string> {
+  const { stdout } = await execa("docker", args, { input, cwd: ROOT });
+  return stdout;
+}
+
+export async function compose(args: string[]): Promise<string> {
+  const { stdout } = await execa("docker-compose", ["-p", COMPOSE_PROJECT, "-f", COMPOSE_FILE, ...args], { cwd: ROOT });
+  return stdout;
+}
+
+/** Runs a command in a node, as `docker exec` would (PATH has the lab's tools). */
+export const inNode = (node: string, command: string, input?: string) =>
+  docker(["exec", ...(input === undefined ? [] : ["-i"]), node, "bash", "-c", command], input);
+
+/**
+ * Polls `probe` until it returns a value, or throws after `timeoutMs` with what it was waiting
+ * for and the last error seen. Polling is a readiness check, not a fixed sleep.
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 1000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError instanceof Error ? `; last error: ${lastError.message.split("\n")[0]}` : "";
+      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${cause}`);
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+export async function health(container: string): Promise<string> {
+  return (await docker(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container])).trim();
+}
+
+/** Waits until every container reports healthy; fails fast when one turns unhealthy. */
+export async function waitHealthy(containers: string[], timeoutMs: number): Promise<void> {
+  await waitFor(`${containers.join(", ")} to be healthy`, async () => {
+    const states = await Promise.all(containers.map(health));
+    const unhealthy = containers.filter((_, i) => states[i] === "unhealthy");
+    if (unhealthy.length) {
+      const logs = await docker(["inspect", "--format", "{{range .State.Health.Log}}{{.Output}}{{end}}", unhealthy[0]]);
+      throw new Error(`${unhealthy.join(", ")} unhealthy: ${logs.trim().split("\n").pop()}`);
+    }
+    return states.every((s) => s === "healthy") ? true : undefined;
+  }, timeoutMs, 1000);
+}
+
+/** Everything of the project still known to the engine, by label and by name. */
+export async function leftovers(names: { containers: string[]; network: string; volumes: string[] }): Promise<string[]> {
+  const label = `label=kafka-spark-lab.project=${COMPOSE_PROJECT}`;
+  const lines = async (args: string[]) => (await docker(args)).split("\n").map((l) => l.trim()).filter(Boolean);
+  const found = [
+    ...(await lines(["ps", "-a", "--filter", label, "--format", "container {{.Names}}"])),
+    ...(await lines(["network", "ls", "--filter", label, "--format", "network {{.Name}}"])),
+    ...(await lines(["volume", "ls", "--filter", label, "--format", "volume {{.Name}}"])),
+  ];
+  const allContainers = await lines(["ps", "-a", "--format", "{{.Names}}"]);
+  const allNetworks = await lines(["network", "ls", "--format", "{{.Name}}"]);
+  const allVolumes = await lines(["volume", "ls", "--format", "{{.Name}}"]);
+  found.push(...names.containers.filter((c) => allContainers.includes(c)).map((c) => `container ${c}`));
+  if (allNetworks.includes(names.network)) found.push(`network ${names.network}`);
+  found.push(...names.volumes.filter((v) => allVolumes.includes(v)).map((v) => `volume ${v}`));
+  return [...new Set(found)];
+}
