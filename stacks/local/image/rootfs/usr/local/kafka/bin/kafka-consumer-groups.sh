@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Thin replacement for Apache Kafka 3.6.1's kafka-consumer-groups.sh (same main class).
+exec "$(dirname "$0")/kafka-run-class.sh" kafka.admin.ConsumerGroupCommand "$@"

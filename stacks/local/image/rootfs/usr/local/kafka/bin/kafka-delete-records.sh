@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Thin replacement for Apache Kafka 3.6.1's kafka-delete-records.sh (same main class).
+exec "$(dirname "$0")/kafka-run-class.sh" org.apache.kafka.tools.DeleteRecordsCommand "$@"

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Thin replacement for Apache Kafka's kafka-run-class.sh (this image has the Maven Central jars
+# in $KAFKA_HOME/libs, not the binary tarball).
+#   kafka-run-class.sh [-daemon] [-name NAME] [-loggc] CLASS [args...]
+# Honours KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS, KAFKA_GC_LOG_OPTS, KAFKA_JMX_OPTS,
+# KAFKA_LOG4J_OPTS, KAFKA_OPTS, LOG_DIR and CLASSPATH like the original.
+#
+# Lab convenience: inside these containers `localhost:9092` is the EXTERNAL listener, whose
+# advertised addresses (localhost:<host port>) only make sense on the Docker host. So a
+# --bootstrap-server/--broker-list value of exactly localhost:9092 (or 127.0.0.1:9092) is
+# rewritten to the INTERNAL listener $(hostname):19092, with a note on stderr.
+# Set KAFKA_CLI_REWRITE_LOCALHOST=0 to disable.
+set -e
+: "${JAVA_HOME:=/usr/lib/jvm/java-17-openjdk}"
+: "${KAFKA_HOME:=/usr/local/kafka}"
+: "${LOG_DIR:=/data/logs/kafka}"
+
+if [ $# -lt 1 ]; then
+  echo "USAGE: $0 [-daemon] [-name servicename] [-loggc] classname [opts]" >&2
+  exit 1
+fi
+
+DAEMON_MODE=false
+DAEMON_NAME=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -name)   DAEMON_NAME="$2"; shift 2 ;;
+    -loggc)  shift ;;
+    -daemon) DAEMON_MODE=true; shift ;;
+    *)       break ;;
+  esac
+done
+CLASS="$1"; shift
+
+if [ "${KAFKA_CLI_REWRITE_LOCALHOST:-1}" = 1 ] && [ "$CLASS" != kafka.Kafka ]; then
+  args=(); prev=""
+  for a in "$@"; do
+    case "$prev" in
+      --bootstrap-server|--bootstrap-servers|--broker-list)
+        case "$a" in
+          localhost:9092|127.0.0.1:9092)
+            a="$(hostname):19092"
+            echo "note: inside the cluster, $prev $a (INTERNAL listener) is used instead of localhost:9092 (EXTERNAL, advertised for the Docker host)" >&2 ;;
+        esac ;;
+    esac
+    args+=("$a"); prev="$a"
+  done
+  set -- "${args[@]}"
+fi
+
+CLASSPATH="$KAFKA_HOME/libs/*${CLASSPATH:+:$CLASSPATH}"
+mkdir -p "$LOG_DIR" 2>/dev/null || true
+: "${KAFKA_HEAP_OPTS:=-Xmx256M}"
+# Tools: C1 only + serial GC start much faster; kafka-server-start.sh sets G1 for the broker.
+: "${KAFKA_JVM_PERFORMANCE_OPTS:=-server -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djava.awt.headless=true}"
+: "${KAFKA_LOG4J_OPTS:=-Dlog4j.configuration=file:$KAFKA_HOME/config/tools-log4j.properties}"
+KAFKA_LOG4J_OPTS="-Dkafka.logs.dir=$LOG_DIR $KAFKA_LOG4J_OPTS"
+
+# shellcheck disable=SC2086
+if [ "$DAEMON_MODE" = true ]; then
+  nohup "$JAVA_HOME/bin/java" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS \
+    -cp "$CLASSPATH" ${KAFKA_OPTS:-} "$CLASS" "$@" > "$LOG_DIR/${DAEMON_NAME:-kafka}.out" 2>&1 < /dev/null &
+else
+  exec "$JAVA_HOME/bin/java" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS \
+    -cp "$CLASSPATH" ${KAFKA_OPTS:-} "$CLASS" "$@"
+fi
