@@ -116,8 +116,14 @@ test("HDFS: a file written and read back, with replication 2", async () => {
 }, 120_000);
 
 test("Kafka: a topic with replication factor 3; messages cross between the host and the network", async () => {
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: true });
-  const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+  // kafkajs's waitForLeaders retries only LEADER_NOT_AVAILABLE, but a KRaft broker whose metadata
+  // cache lags answers UNKNOWN_TOPIC_OR_PARTITION for a moment: wait on the metadata ourselves.
+  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: false });
+  const metadata = await waitFor("a leader and 3 in-sync replicas for every partition", async () => {
+    const m = await admin.fetchTopicMetadata({ topics: [TOPIC] });
+    const partitions = m.topics[0].partitions;
+    return partitions.length === 3 && partitions.every((p) => p.leader >= 0 && p.isr.length === 3) ? m : undefined;
+  }, 60_000, 250);
   expect(metadata.topics[0].partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
 
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
