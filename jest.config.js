@@ -7,4 +7,6 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },
   testTimeout: 60000,
+  // The live tests share one Docker engine, fixed container names and host ports: one file at a time.
+  maxWorkers: 1,
 };

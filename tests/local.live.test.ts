@@ -4,12 +4,12 @@
  * data survived, then tear down and check nothing of the project remains.
  * Needs a Docker engine and the debian:bookworm base image (.ci/run provides both).
  */
-import execa from "execa";
 import { Kafka, logLevel, Admin, Partitioners } from "kafkajs";
 import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
-import { compose, docker, inNode, leftovers, progress, waitFor, waitHealthy } from "./support/docker";
+import { bringUpCluster, compose, docker, inNode, leftovers, waitFor, waitHealthy } from "./support/docker";
+import { ensureTopics } from "../jobs/topics";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const NODES = topology.endpoints.containerNames;
@@ -46,31 +46,8 @@ async function readFromHost(expected: string[]): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const engine = await docker(["info", "--format", "{{.ServerVersion}}"]).catch(() => {
-    throw new Error("No Docker engine answers. Start one (as root: bash stacks/local/ensure-docker.sh) and run the tests again.");
-  });
-  await docker(["image", "inspect", "debian:bookworm"]).catch(() => {
-    throw new Error("Base image debian:bookworm is missing: `docker pull debian:bookworm`, or without a registry: bash stacks/local/make-base-image.sh");
-  });
-  progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
-  await compose(["down", "-v", "--remove-orphans"]);
-
-  progress(`building ${topology.image} from ${IMAGE_CONTEXT} (cached layers are reused)`);
-  let start = Date.now();
-  const build = execa("docker", ["build", "-t", topology.image, IMAGE_CONTEXT]);
-  build.stdout?.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
-  });
-  await build;
-  report.push(["image build", seconds(start)]);
-
-  progress("docker-compose up -d, then waiting on the healthchecks");
-  start = Date.now();
-  await compose(["up", "-d"]);
-  await waitHealthy(NODES, 300_000);
-  report.push(["up -> all healthy", seconds(start)]);
-  progress(`all ${NODES.length} containers healthy after ${seconds(start)}`);
-
+  const { buildSeconds, upSeconds } = await bringUpCluster(topology.image, IMAGE_CONTEXT, NODES);
+  report.push(["image build", `${buildSeconds.toFixed(1)} s`], ["up -> all healthy", `${upSeconds.toFixed(1)} s`]);
   kafka = new Kafka({ clientId: "live-test", brokers: HOST_BROKERS, logLevel: logLevel.NOTHING });
   admin = kafka.admin();
   await admin.connect();
@@ -116,14 +93,10 @@ test("HDFS: a file written and read back, with replication 2", async () => {
 }, 120_000);
 
 test("Kafka: a topic with replication factor 3; messages cross between the host and the network", async () => {
-  // kafkajs's waitForLeaders retries only LEADER_NOT_AVAILABLE, but a KRaft broker whose metadata
-  // cache lags answers UNKNOWN_TOPIC_OR_PARTITION for a moment: wait on the metadata ourselves.
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: false });
-  const metadata = await waitFor("a leader and 3 in-sync replicas for every partition", async () => {
-    const m = await admin.fetchTopicMetadata({ topics: [TOPIC] });
-    const partitions = m.topics[0].partitions;
-    return partitions.length === 3 && partitions.every((p) => p.leader >= 0 && p.isr.length === 3) ? m : undefined;
-  }, 60_000, 250);
+  expect(await ensureTopics(admin, [{ topic: TOPIC, partitions: 3, replicationFactor: 3 }])).toEqual([
+    { topic: TOPIC, action: "created", partitions: 3, replicationFactor: 3 },
+  ]);
+  const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
   expect(metadata.topics[0].partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3]);
 
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });

@@ -2,6 +2,9 @@
 import execa from "execa";
 import { join } from "path";
 import { COMPOSE_FILE } from "../../stacks/local/compose";
+import { waitFor } from "../../jobs/poll";
+
+export { waitFor };
 
 export const ROOT = join(__dirname, "..", "..");
 export const COMPOSE_PROJECT = "kafka-spark-lab";
@@ -24,28 +27,6 @@ export async function compose(args: string[]): Promise<string> {
 /** Runs a command in a node, as `docker exec` would (PATH has the lab's tools). */
 export const inNode = (node: string, command: string, input?: string) =>
   docker(["exec", ...(input === undefined ? [] : ["-i"]), node, "bash", "-c", command], input);
-
-/**
- * Polls `probe` until it returns a value, or throws after `timeoutMs` with what it was waiting
- * for and the last error seen. Polling is a readiness check, not a fixed sleep.
- */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError instanceof Error ? `; last error: ${lastError.message.split("\n")[0]}` : "";
-      throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${cause}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 export async function health(container: string): Promise<string> {
   return (await docker(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container])).trim();
@@ -80,4 +61,37 @@ export async function leftovers(names: { containers: string[]; network: string; 
   if (allNetworks.includes(names.network)) found.push(`network ${names.network}`);
   found.push(...names.volumes.filter((v) => allVolumes.includes(v)).map((v) => `volume ${v}`));
   return [...new Set(found)];
+}
+
+/**
+ * Builds the node image (cached layers reused), removes leftovers of an earlier run, starts the
+ * cluster from the generated compose file and waits on the healthchecks. Returns the seconds
+ * each step took.
+ */
+export async function bringUpCluster(image: string, imageContext: string, nodes: string[]): Promise<{ buildSeconds: number; upSeconds: number }> {
+  const engine = await docker(["info", "--format", "{{.ServerVersion}}"]).catch(() => {
+    throw new Error("No Docker engine answers. Start one (as root: bash stacks/local/ensure-docker.sh) and run the tests again.");
+  });
+  await docker(["image", "inspect", "debian:bookworm"]).catch(() => {
+    throw new Error("Base image debian:bookworm is missing: `docker pull debian:bookworm`, or without a registry: bash stacks/local/make-base-image.sh");
+  });
+  progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
+  await compose(["down", "-v", "--remove-orphans"]);
+
+  progress(`building ${image} from ${imageContext} (cached layers are reused)`);
+  let start = Date.now();
+  const build = execa("docker", ["build", "-t", image, imageContext]);
+  build.stdout?.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
+  });
+  await build;
+  const buildSeconds = (Date.now() - start) / 1000;
+
+  progress("docker-compose up -d, then waiting on the healthchecks");
+  start = Date.now();
+  await compose(["up", "-d"]);
+  await waitHealthy(nodes, 300_000);
+  const upSeconds = (Date.now() - start) / 1000;
+  progress(`all ${nodes.length} containers healthy after ${upSeconds.toFixed(1)} s`);
+  return { buildSeconds, upSeconds };
 }

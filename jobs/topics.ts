@@ -1,0 +1,123 @@
+/**
+ * Create the topics a job needs, idempotently: what exists and matches is left alone, what is
+ * missing is created (one topic per call, then we wait until every partition has a leader), and
+ * a topic with fewer partitions than asked is grown or reported.
+ */
+import type { Admin } from "kafkajs";
+import { waitFor } from "./poll";
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic-level configs, e.g. { "retention.ms": "3600000" }, applied at creation. */
+  configs?: Record<string, string>;
+}
+
+export type TopicAction = "created" | "unchanged" | "grown" | "too-few-partitions";
+
+export interface TopicOutcome {
+  topic: string;
+  action: TopicAction;
+  /** Partitions the topic has now. */
+  partitions: number;
+  replicationFactor: number;
+  note?: string;
+}
+
+export interface EnsureTopicsOptions {
+  /** Grow existing topics that have fewer partitions than asked (default); false only reports them. */
+  growPartitions?: boolean;
+  /** Broker count if already known (e.g. from Ambari or the stack): lets bad specs fail before any call. */
+  brokerCount?: number;
+  leaderTimeoutMs?: number;
+}
+
+export class TopicSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TopicSpecError";
+  }
+}
+
+const LEGAL_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+function validateSpecs(specs: TopicSpec[], brokerCount?: number): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (!LEGAL_NAME.test(s.topic) || s.topic === "." || s.topic === "..") problems.push(`"${s.topic}": a topic name is 1-249 letters, digits, '.', '_' or '-'`);
+    if (seen.has(s.topic)) problems.push(`"${s.topic}" is listed twice`);
+    seen.add(s.topic);
+    if (!Number.isInteger(s.partitions) || s.partitions < 1) problems.push(`${s.topic}: partitions must be a whole number >= 1 (got ${s.partitions})`);
+    if (!Number.isInteger(s.replicationFactor) || s.replicationFactor < 1) problems.push(`${s.topic}: replication factor must be a whole number >= 1 (got ${s.replicationFactor})`);
+    else if (brokerCount !== undefined && s.replicationFactor > brokerCount) {
+      problems.push(`${s.topic}: replication factor ${s.replicationFactor} is larger than the ${brokerCount} broker${brokerCount === 1 ? "" : "s"} of this cluster; use at most ${brokerCount}`);
+    }
+  }
+  if (problems.length) throw new TopicSpecError(`refusing to create topics, nothing was changed:\n  - ${problems.join("\n  - ")}`);
+}
+
+/** Waits until each topic has `partitions` partitions, each with a leader. */
+async function waitForLeaders(admin: Admin, want: Map<string, number>, timeoutMs: number): Promise<void> {
+  if (!want.size) return;
+  // kafkajs's own waitForLeaders retries LEADER_NOT_AVAILABLE only, while a KRaft broker whose
+  // metadata cache lags answers UNKNOWN_TOPIC_OR_PARTITION for a moment: poll the metadata.
+  await waitFor(`leaders for ${[...want.keys()].join(", ")}`, async () => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [...want.keys()] });
+    const ready = topics.every((t) => t.partitions.length === want.get(t.name) && t.partitions.every((p) => p.leader >= 0));
+    return ready ? true : undefined;
+  }, timeoutMs, 250);
+}
+
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: EnsureTopicsOptions = {}): Promise<TopicOutcome[]> {
+  const grow = options.growPartitions ?? true;
+  validateSpecs(specs, options.brokerCount);
+  if (options.brokerCount === undefined) validateSpecs(specs, (await admin.describeCluster()).brokers.length);
+
+  const existing = new Set(await admin.listTopics());
+  const present = specs.filter((s) => existing.has(s.topic));
+  const current = new Map<string, { partitions: number; replicationFactor: number }>();
+  if (present.length) {
+    const { topics } = await admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) });
+    for (const t of topics) current.set(t.name, { partitions: t.partitions.length, replicationFactor: t.partitions[0]?.replicas.length ?? 0 });
+  }
+
+  const outcomes: TopicOutcome[] = [];
+  const awaitLeaders = new Map<string, number>();
+  for (const spec of specs) {
+    const now = current.get(spec.topic);
+    if (!now) {
+      // One topic per call: with a mix of new and existing topics kafkajs skips waiting for leaders.
+      await admin.createTopics({
+        topics: [{
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor,
+          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+        }],
+        waitForLeaders: false,
+      });
+      awaitLeaders.set(spec.topic, spec.partitions);
+      outcomes.push({ topic: spec.topic, action: "created", partitions: spec.partitions, replicationFactor: spec.replicationFactor });
+      continue;
+    }
+    const rfNote = now.replicationFactor !== spec.replicationFactor
+      ? `replication factor is ${now.replicationFactor}, not ${spec.replicationFactor} (changing it needs a reassignment; left as is)`
+      : undefined;
+    if (now.partitions >= spec.partitions) {
+      outcomes.push({ topic: spec.topic, action: "unchanged", partitions: now.partitions, replicationFactor: now.replicationFactor, note: rfNote });
+    } else if (grow) {
+      await admin.createPartitions({ topicPartitions: [{ topic: spec.topic, count: spec.partitions }] });
+      awaitLeaders.set(spec.topic, spec.partitions);
+      outcomes.push({ topic: spec.topic, action: "grown", partitions: spec.partitions, replicationFactor: now.replicationFactor, note: [`was ${now.partitions} partitions`, rfNote].filter(Boolean).join("; ") });
+    } else {
+      outcomes.push({
+        topic: spec.topic, action: "too-few-partitions", partitions: now.partitions, replicationFactor: now.replicationFactor,
+        note: [`has ${now.partitions} partitions, ${spec.partitions} asked; run again without --no-grow to grow it`, rfNote].filter(Boolean).join("; "),
+      });
+    }
+  }
+  await waitForLeaders(admin, awaitLeaders, options.leaderTimeoutMs ?? 60_000);
+  return outcomes;
+}
