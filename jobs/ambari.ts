@@ -1,0 +1,454 @@
+/**
+ * A small Ambari REST client: the lookups the jobs need after `pulumi up` (Kafka brokers,
+ * ZooKeeper servers, the kafka-broker configuration), each one GET with `fields=` so the gateway
+ * sends only what we read.
+ *
+ * Failures become distinct error classes (kafkajs style: `name`, `retriable`, `cause`) whose
+ * messages say what to do next. Retries are bounded, with exponential backoff, and only for
+ * what can get better by waiting: network errors, timeouts, 5xx and a cluster still starting.
+ * No message ever contains the password: it lives only in a private field, as an auth header.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+export const KAFKA_BROKER_PORT = 9092;
+export const ZOOKEEPER_PORT = 2181;
+
+export interface AmbariClientOptions {
+  /** Ambari's base URL, e.g. `https://kafka-mylab42.azurehdinsight.net` (no credentials in it). */
+  baseUrl: string;
+  /** Cluster name as Ambari knows it (case-sensitive). */
+  cluster: string;
+  user: string;
+  password: string;
+  /** Per request, including reading the body. Default 30 000. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for retriable failures only. Default 5. */
+  retries?: number;
+  /** First retry delay; doubles on each retry (capped at 30 s). Default 1 000. */
+  backoffMs?: number;
+  /** Defaults to the platform's `fetch`; tests and proxies inject their own. */
+  fetch?: typeof fetch;
+  /** Told before each retry (progress for CLIs; the error never holds the password). */
+  onRetry?: (retry: RetryNotice) => void;
+}
+
+export interface RetryNotice {
+  /** What was being looked up, e.g. `the KAFKA_BROKER hosts of cluster "kafka-mylab42"`. */
+  lookup: string;
+  /** The attempt that just failed (1-based) and the most there will be. */
+  attempt: number;
+  attempts: number;
+  delayMs: number;
+  error: AmbariError;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+interface AmbariErrorOptions {
+  cause?: unknown;
+  retriable?: boolean;
+}
+
+/** Base class: every failure of the client is one of its subclasses. */
+export class AmbariError extends Error {
+  /** True when the same request may succeed later (the client retries these itself). */
+  readonly retriable: boolean;
+
+  constructor(message: string, options: AmbariErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AmbariError";
+    this.retriable = options.retriable ?? false;
+  }
+}
+
+/** The raw facts of an HTTP answer, kept as the `cause` of the errors that interpret it. */
+export class AmbariHttpError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly contentType: string,
+    /** Ambari's own `message` field, when the body had one. */
+    readonly serverMessage: string | undefined,
+  ) {
+    super(`${method} ${path}: HTTP ${status}${serverMessage ? ` (${serverMessage})` : ""}`);
+    this.name = "AmbariHttpError";
+  }
+}
+
+/** 401: the gateway or Ambari refused the user/password pair. */
+export class AmbariAuthenticationError extends AmbariError {
+  constructor(readonly user: string, origin: string, cause: AmbariHttpError) {
+    super(
+      `Ambari at ${origin} refused the login of user "${user}" (HTTP 401): check the user name and password. ` +
+        "For a stack deployed by this project the user is `pulumi stack output clusterLoginUser` and the password " +
+        "`pulumi stack output clusterLoginPassword --show-secrets`.",
+      { cause },
+    );
+    this.name = "AmbariAuthenticationError";
+  }
+}
+
+/** 403: logged in, but this user may not read the resource. */
+export class AmbariForbiddenError extends AmbariError {
+  constructor(readonly user: string, path: string, cause: AmbariHttpError) {
+    super(
+      `User "${user}" logged in but may not read ${path} (HTTP 403${cause.serverMessage ? `: ${cause.serverMessage}` : ""}). ` +
+        "Use the cluster login user (`pulumi stack output clusterLoginUser`) or ask an Ambari administrator for at least the Cluster User role.",
+      { cause },
+    );
+    this.name = "AmbariForbiddenError";
+  }
+}
+
+/** 404: most often a cluster name with the wrong case, or the Spark cluster instead of the Kafka one. */
+export class AmbariNotFoundError extends AmbariError {
+  constructor(readonly cluster: string, path: string, cause: AmbariHttpError) {
+    super(
+      `Ambari answered HTTP 404 to GET ${path}${cause.serverMessage ? ` (${cause.serverMessage})` : ""}. ` +
+        `Check the cluster name "${cluster}": the name in Ambari URLs is case-sensitive ` +
+        "(use exactly `pulumi stack output kafkaClusterName`), and it must be the Kafka cluster, not the Spark one.",
+      { cause },
+    );
+    this.name = "AmbariNotFoundError";
+  }
+}
+
+/** 5xx: the gateway or Ambari is overloaded or restarting; worth retrying. */
+export class AmbariServerError extends AmbariError {
+  constructor(readonly status: number, path: string, cause: AmbariHttpError) {
+    super(`Ambari answered HTTP ${status} to GET ${path}${cause.serverMessage ? ` (${cause.serverMessage})` : ""}`, {
+      cause,
+      retriable: true,
+    });
+    this.name = "AmbariServerError";
+  }
+}
+
+/** A body that is not JSON: typically an HTML login or proxy page, or a URL that is not Ambari. */
+export class AmbariResponseFormatError extends AmbariError {
+  constructor(readonly contentType: string, url: string, status: number, pageTitle: string | undefined, cause: unknown) {
+    const what = pageTitle ? `an HTML page titled "${pageTitle}"` : `content-type "${contentType || "none"}"`;
+    super(
+      `${url} answered HTTP ${status} with ${what}, not Ambari's JSON` +
+        (pageTitle ? ` (content-type "${contentType || "none"}")` : "") +
+        ". An HTML page usually means a login or proxy page, or a URL that is not Ambari: " +
+        "check --ambari-url (expected https://CLUSTER.azurehdinsight.net).",
+      { cause },
+    );
+    this.name = "AmbariResponseFormatError";
+  }
+}
+
+/** JSON, but not what this lookup expects (another HTTP status, a missing field, not a Kafka cluster). */
+export class AmbariUnexpectedResponseError extends AmbariError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = "AmbariUnexpectedResponseError";
+  }
+}
+
+/** The TLS handshake failed: an untrusted or mismatched certificate. Waiting does not help. */
+export class AmbariTlsError extends AmbariError {
+  constructor(readonly code: string, origin: string, detail: string, cause: unknown) {
+    const hint =
+      code === "ERR_TLS_CERT_ALTNAME_INVALID"
+        ? "The certificate is for another host name: check --ambari-url."
+        : "The server's certificate is not trusted. If a proxy inspects HTTPS on your network, " +
+          "export NODE_EXTRA_CA_CERTS=/path/to/its-ca.pem; do not turn certificate checks off.";
+    super(`TLS connection to ${origin} failed: ${code} (${detail}). ${hint}`, { cause });
+    this.name = "AmbariTlsError";
+  }
+}
+
+/** The request never got an answer (refused, reset, unknown host...). */
+export class AmbariConnectionError extends AmbariError {
+  constructor(message: string, readonly code: string | undefined, cause: unknown, retriable: boolean) {
+    super(message, { cause, retriable });
+    this.name = "AmbariConnectionError";
+  }
+}
+
+/** No answer within `timeoutMs`. */
+export class AmbariTimeoutError extends AmbariConnectionError {
+  constructor(readonly timeoutMs: number, origin: string, path: string, cause: unknown) {
+    super(`Ambari at ${origin} did not answer GET ${path} within ${timeoutMs} ms`, "ETIMEDOUT", cause, true);
+    this.name = "AmbariTimeoutError";
+  }
+}
+
+/** The component exists but has no hosts yet: HDInsight is still provisioning the cluster. */
+export class AmbariClusterStartingError extends AmbariError {
+  constructor(readonly cluster: string, readonly component: string, cause: unknown) {
+    super(`Cluster "${cluster}" has no ${component} hosts yet: the cluster is still starting`, { cause, retriable: true });
+    this.name = "AmbariClusterStartingError";
+  }
+}
+
+/** Every attempt failed with a retriable error; `cause` is the last one. */
+export class AmbariRetriesExhaustedError extends AmbariError {
+  constructor(readonly lookup: string, readonly attempts: number, elapsedMs: number, cause: AmbariError) {
+    super(`Gave up after ${attempts} attempts (${(elapsedMs / 1000).toFixed(1)} s) asking Ambari for ${lookup}: ${cause.message}`, {
+      cause,
+    });
+    this.name = "AmbariRetriesExhaustedError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+// ---------------------------------------------------------------------------------------------
+
+const MAX_BACKOFF_MS = 30_000;
+
+/** Error codes of Node's TLS layer (OpenSSL verify codes and Node's own ERR_TLS_/ERR_SSL_). */
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|^ERR_TLS_|^ERR_SSL_/;
+
+export class AmbariClient {
+  readonly baseUrl: string;
+  readonly cluster: string;
+  readonly user: string;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly backoffMs: number;
+  // ES private fields stay out of util.inspect and JSON.stringify, so a logged client leaks nothing.
+  readonly #authorization: string;
+  readonly #password: string;
+  readonly #fetch: typeof fetch;
+  readonly #onRetry?: (retry: RetryNotice) => void;
+
+  constructor(options: AmbariClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch (e) {
+      throw new AmbariError(`Not a URL: "${options.baseUrl}" (expected https://CLUSTER.azurehdinsight.net)`, { cause: e });
+    }
+    if (url.username || url.password) {
+      throw new AmbariError("The Ambari URL must not carry credentials: pass the user and password separately");
+    }
+    this.baseUrl = url.href.replace(/\/+$/, "");
+    this.cluster = options.cluster;
+    this.user = options.user;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retries = options.retries ?? 5;
+    this.backoffMs = options.backoffMs ?? 1_000;
+    this.#password = options.password;
+    this.#authorization = "Basic " + Buffer.from(`${options.user}:${options.password}`).toString("base64");
+    this.#fetch = options.fetch ?? fetch;
+    this.#onRetry = options.onRetry;
+  }
+
+  /** `host:9092` for every Kafka broker, sorted and deduplicated (the tutorial's jq line). */
+  kafkaBrokers(): Promise<string[]> {
+    return this.componentHosts("KAFKA", "KAFKA_BROKER", KAFKA_BROKER_PORT);
+  }
+
+  /** `host:2181` for every ZooKeeper server, sorted and deduplicated. */
+  zookeeperHosts(): Promise<string[]> {
+    return this.componentHosts("ZOOKEEPER", "ZOOKEEPER_SERVER", ZOOKEEPER_PORT);
+  }
+
+  /** The current kafka-broker properties (e.g. `auto.create.topics.enable`): the desired tag, then that version. */
+  async kafkaBrokerConfig(): Promise<Record<string, string>> {
+    const clusterPath = `/api/v1/clusters/${encodeURIComponent(this.cluster)}`;
+    const tag = await this.withRetries(`the desired configurations of cluster "${this.cluster}"`, async () => {
+      const body = await this.getJson(clusterPath, { fields: "Clusters/desired_configs" });
+      const desired = objectAt(body, "Clusters", "desired_configs");
+      if (!desired) {
+        throw new AmbariUnexpectedResponseError(
+          `GET ${clusterPath} answered without Clusters.desired_configs`,
+          new Error(`keys: ${Object.keys(asObject(body) ?? {}).join(", ")}`),
+        );
+      }
+      const kafkaBroker = asObject(desired["kafka-broker"]);
+      if (!kafkaBroker || typeof kafkaBroker.tag !== "string") {
+        throw new AmbariUnexpectedResponseError(
+          `Cluster "${this.cluster}" has no kafka-broker configuration: is it a Kafka cluster?`,
+          new Error(`desired configurations: ${Object.keys(desired).sort().join(", ") || "none"}`),
+        );
+      }
+      return kafkaBroker.tag;
+    });
+
+    return this.withRetries(`the kafka-broker configuration (tag ${tag}) of cluster "${this.cluster}"`, async () => {
+      const body = await this.getJson(`${clusterPath}/configurations`, { type: "kafka-broker", tag });
+      const items = asObject(body)?.items;
+      const properties = Array.isArray(items) ? asObject(asObject(items[0])?.properties) : undefined;
+      if (!properties) {
+        throw new AmbariUnexpectedResponseError(
+          `Cluster "${this.cluster}" returned no kafka-broker configuration for tag ${tag}`,
+          new Error(`items: ${Array.isArray(items) ? items.length : "missing"}`),
+        );
+      }
+      return Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, String(v)]));
+    });
+  }
+
+  private componentHosts(service: string, component: string, port: number): Promise<string[]> {
+    const path = `/api/v1/clusters/${encodeURIComponent(this.cluster)}/services/${service}/components/${component}`;
+    return this.withRetries(`the ${component} hosts of cluster "${this.cluster}"`, async () => {
+      const body = await this.getJson(path, { fields: "host_components/HostRoles/host_name" });
+      const hostComponents = asObject(body)?.host_components;
+      if (!Array.isArray(hostComponents)) {
+        throw new AmbariUnexpectedResponseError(
+          `GET ${path} answered without a host_components list`,
+          new Error(`keys: ${Object.keys(asObject(body) ?? {}).join(", ")}`),
+        );
+      }
+      const hosts = hostComponents
+        .map((hc) => objectAt(hc, "HostRoles")?.host_name)
+        .filter((h): h is string => typeof h === "string" && h.length > 0);
+      if (hosts.length === 0) {
+        throw new AmbariClusterStartingError(this.cluster, component, new Error(`GET ${path}: host_components is empty`));
+      }
+      return sortedUniqueHosts(hosts).map((h) => `${h}:${port}`);
+    });
+  }
+
+  /** Runs one lookup step, again after a doubling delay while it fails retriably, at most `retries` more times. */
+  private async withRetries<T>(lookup: string, attempt: () => Promise<T>): Promise<T> {
+    const attempts = this.retries + 1;
+    const started = Date.now();
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (e) {
+        // Anything but a retriable AmbariError goes up as is: a bug must surface as a bug, with its stack.
+        if (!(e instanceof AmbariError) || !e.retriable) throw e;
+        const error = e;
+        if (n >= attempts) throw new AmbariRetriesExhaustedError(lookup, attempts, Date.now() - started, error);
+        const delayMs = Math.min(this.backoffMs * 2 ** (n - 1), MAX_BACKOFF_MS);
+        this.#onRetry?.({ lookup, attempt: n, attempts, delayMs, error });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  /** One GET: authenticated, bounded in time, and every failure mapped to an error class. */
+  private async getJson(path: string, query: Record<string, string>): Promise<unknown> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    // Unencoded, as a person would type it: this only goes into messages.
+    const shownPath = `${path}?${Object.entries(query).map(([k, v]) => `${k}=${v}`).join("&")}`;
+    const origin = url.origin;
+
+    let status: number;
+    let contentType: string;
+    let text: string;
+    try {
+      const response = await this.#fetch(url, {
+        headers: { Authorization: this.#authorization, Accept: "application/json" },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = response.status;
+      contentType = response.headers.get("content-type") ?? "";
+      text = await response.text();
+    } catch (e) {
+      throw this.networkError(e, origin, shownPath);
+    }
+
+    if (status >= 200 && status < 300) {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        // Decided by parsing, not by Content-Type: Ambari versions differ in how they label JSON.
+        throw new AmbariResponseFormatError(contentType, this.redact(url.origin + shownPath), status, htmlTitle(text, this.#password), e);
+      }
+    }
+
+    const http = new AmbariHttpError("GET", shownPath, status, contentType, this.redact(serverMessageOf(text)));
+    if (status === 401) throw new AmbariAuthenticationError(this.user, origin, http);
+    if (status === 403) throw new AmbariForbiddenError(this.user, shownPath, http);
+    if (status === 404) throw new AmbariNotFoundError(this.cluster, shownPath, http);
+    if (status >= 500 || status === 429) throw new AmbariServerError(status, shownPath, http);
+    throw new AmbariUnexpectedResponseError(`Ambari answered HTTP ${status} to GET ${shownPath}${http.serverMessage ? ` (${http.serverMessage})` : ""}`, http);
+  }
+
+  private networkError(e: unknown, origin: string, path: string): AmbariError {
+    // Duck-typed, not instanceof: fetch's DOMException may come from another realm (vm, jest).
+    const name = (e as { name?: unknown } | undefined)?.name;
+    if (name === "TimeoutError" || name === "AbortError") {
+      return new AmbariTimeoutError(this.timeoutMs, origin, path, e);
+    }
+    const root = rootCause(e);
+    const code = root.code;
+    const detail = this.redact(root.message ?? String(e));
+    if (code && TLS_CODE.test(code)) return new AmbariTlsError(code, origin, detail, e);
+    // An unknown host name is a typo, not an outage: waiting does not fix it.
+    if (code === "ENOTFOUND") {
+      return new AmbariConnectionError(
+        `No such host ${new URL(origin).hostname} (ENOTFOUND): check the cluster name (the URL is https://CLUSTER.azurehdinsight.net) or --ambari-url`,
+        code,
+        e,
+        false,
+      );
+    }
+    return new AmbariConnectionError(`Could not reach Ambari at ${origin}: ${code ?? "network error"} (${detail})`, code, e, true);
+  }
+
+  /** Defence in depth: a server echoing the password back must not put it in our messages. */
+  private redact(text: string): string;
+  private redact(text: string | undefined): string | undefined;
+  private redact(text: string | undefined): string | undefined {
+    return text === undefined ? undefined : redactSecret(text, this.#password);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Host names in natural order (wn2 before wn10), each once. */
+export function sortedUniqueHosts(hosts: Iterable<string>): string[] {
+  return [...new Set(hosts)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+}
+
+/** Replaces every occurrence of `secret` (ignored when too short to be a real secret). */
+export function redactSecret(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join("***") : text;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function objectAt(value: unknown, ...keys: string[]): Record<string, unknown> | undefined {
+  let current = asObject(value);
+  for (const key of keys) current = asObject(current?.[key]);
+  return current;
+}
+
+/** Ambari's error bodies are `{"status": 404, "message": "..."}`; keep the message, short. */
+function serverMessageOf(text: string): string | undefined {
+  try {
+    const message = asObject(JSON.parse(text))?.message;
+    return typeof message === "string" ? oneLine(message, 300) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function htmlTitle(text: string, secret: string): string | undefined {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  return title ? redactSecret(oneLine(title, 80), secret) : undefined;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** fetch wraps the socket error (`TypeError: fetch failed` -> cause -> ...): find the innermost one with a code. */
+function rootCause(e: unknown): { code?: string; message?: string } {
+  let current: unknown = e;
+  let found: { code?: string; message?: string } = { message: String((e as { message?: unknown } | undefined)?.message ?? e) };
+  for (let depth = 0; current && depth < 5; depth++) {
+    const c = current as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof c.code === "string") found = { code: c.code, message: typeof c.message === "string" ? c.message : undefined };
+    current = c.cause;
+  }
+  return found;
+}

@@ -1,0 +1,80 @@
+/**
+ * Where a job's password comes from: the environment, else a hidden prompt on a terminal.
+ * Never the command line: argv is readable by every user of the machine (`ps`, /proc) and lands
+ * in shell history.
+ */
+
+export const PASSWORD_ENV = "AMBARI_PASSWORD";
+
+/** No password could be had without asking for one on the command line. */
+export class PasswordUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PasswordUnavailableError";
+  }
+}
+
+/** The part of a terminal's stdin a hidden prompt needs (process.stdin, or a fake in tests). */
+export type TerminalInput = Pick<NodeJS.ReadStream, "on" | "off" | "resume" | "pause" | "setEncoding"> & {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+};
+
+export interface TextOutput {
+  write(text: string): unknown;
+}
+
+export interface PasswordSources {
+  env: Record<string, string | undefined>;
+  stdin: TerminalInput;
+  /** Where the prompt goes: stderr, so stdout stays the command's data. */
+  prompt: TextOutput;
+  user: string;
+}
+
+/** How to hand over a password without putting it in argv; shared by every message that needs it. */
+export const HOW_TO_PASS_PASSWORD = `set ${PASSWORD_ENV} in the environment (e.g. \`read -rs ${PASSWORD_ENV} && export ${PASSWORD_ENV}\`), or run in a terminal to be prompted`;
+
+export async function resolvePassword({ env, stdin, prompt, user }: PasswordSources): Promise<string> {
+  const fromEnv = env[PASSWORD_ENV];
+  if (fromEnv) return fromEnv;
+  if (!stdin.isTTY || !stdin.setRawMode) {
+    throw new PasswordUnavailableError(`No password for Ambari user "${user}": ${HOW_TO_PASS_PASSWORD}.`);
+  }
+  const password = await promptHidden(`Ambari password for ${user}: `, stdin, prompt);
+  if (!password) throw new PasswordUnavailableError(`Empty password for Ambari user "${user}".`);
+  return password;
+}
+
+/** Reads one line from a terminal in raw mode, echoing nothing. Ctrl-C or Ctrl-D cancels. */
+export function promptHidden(question: string, input: TerminalInput, output: TextOutput): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let typed = "";
+    const finish = (error?: Error) => {
+      input.off("data", onData);
+      input.off("end", onEnd);
+      input.setRawMode?.(false);
+      input.pause();
+      output.write("\n");
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onEnd = () => finish(new PasswordUnavailableError("The password prompt was closed before a password was entered."));
+    const onData = (chunk: string | Buffer) => {
+      for (const ch of chunk.toString()) {
+        if (ch === "\r" || ch === "\n") return finish();
+        if (ch === "\u0003" || (ch === "\u0004" && typed === "")) {
+          return finish(new PasswordUnavailableError("Password prompt cancelled."));
+        }
+        if (ch === "\u007f" || ch === "\b") typed = typed.slice(0, -1);
+        else if (ch >= " ") typed += ch;
+      }
+    };
+    output.write(question);
+    input.setRawMode?.(true);
+    input.setEncoding("utf8");
+    input.on("data", onData);
+    input.on("end", onEnd);
+    input.resume();
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * A deployed stack's outputs as plain values, through Pulumi's Automation API (which drives the
+ * Pulumi CLI). Kept thin: scripts take the reader as a dependency, so tests pass a fake outputs
+ * object and nothing here needs the CLI to be tested.
+ */
+import type { OutputMap } from "@pulumi/pulumi/automation";
+
+/** Output name to plain value; secret outputs are readable but not enumerable (see `plainOutputs`). */
+export type StackOutputs = Record<string, unknown>;
+
+export type ReadStackOutputs = (stackName: string, options: { workDir: string }) => Promise<StackOutputs>;
+
+/** The CLI is missing, the stack does not exist, or its outputs could not be read. */
+export class StackOutputsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "StackOutputsError";
+  }
+}
+
+export const readStackOutputs: ReadStackOutputs = async (stackName, { workDir }) => {
+  // Loaded on demand: the Automation API costs about a second to import, and only --stack needs it.
+  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+  try {
+    const stack = await LocalWorkspace.selectStack({ stackName, workDir });
+    return plainOutputs(await stack.outputs());
+  } catch (e) {
+    const text = e instanceof Error ? e.message : String(e);
+    if (/ENOENT/.test(text) && /pulumi/.test(text)) {
+      throw new StackOutputsError(
+        `Reading the outputs of stack "${stackName}" needs the Pulumi CLI, which is not on PATH: ` +
+          "install the Pulumi CLI (https://www.pulumi.com/docs/install/) or use --cluster/--ambari-url/--user",
+        { cause: e },
+      );
+    }
+    if (/no stack named/i.test(text)) {
+      throw new StackOutputsError(`Pulumi has no stack "${stackName}" for the project in ${workDir}: see \`pulumi stack ls\``, { cause: e });
+    }
+    throw new StackOutputsError(`Could not read the outputs of stack "${stackName}": ${firstStderrLine(text)}`, { cause: e });
+  }
+};
+
+/**
+ * Unwraps Pulumi's `{ value, secret }` pairs. Secret values stay readable by name but are made
+ * non-enumerable, so logging or serialising the whole object (console.log, JSON.stringify,
+ * spreading) leaves them out.
+ */
+export function plainOutputs(outputs: OutputMap): StackOutputs {
+  const plain: StackOutputs = {};
+  for (const [name, { value, secret }] of Object.entries(outputs)) {
+    Object.defineProperty(plain, name, { value, enumerable: !secret, writable: false, configurable: false });
+  }
+  return plain;
+}
+
+/** The Automation API's CommandError message holds the whole CLI transcript; its first stderr line says it all. */
+function firstStderrLine(text: string): string {
+  const stderr = /stderr:\s*(.+)/.exec(text)?.[1] ?? text;
+  return stderr.split("\n")[0].trim();
+}
