@@ -42,7 +42,8 @@ export class TopicSpecError extends Error {
 
 const LEGAL_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
-function validateSpecs(specs: TopicSpec[], brokerCount?: number): void {
+/** Throws a TopicSpecError listing every bad spec; with a broker count, also every impossible replication factor. */
+export function validateTopicSpecs(specs: TopicSpec[], brokerCount?: number): void {
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const s of specs) {
@@ -72,8 +73,8 @@ async function waitForLeaders(admin: Admin, want: Map<string, number>, timeoutMs
 
 export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: EnsureTopicsOptions = {}): Promise<TopicOutcome[]> {
   const grow = options.growPartitions ?? true;
-  validateSpecs(specs, options.brokerCount);
-  if (options.brokerCount === undefined) validateSpecs(specs, (await admin.describeCluster()).brokers.length);
+  validateTopicSpecs(specs, options.brokerCount);
+  if (options.brokerCount === undefined) validateTopicSpecs(specs, (await admin.describeCluster()).brokers.length);
 
   const existing = new Set(await admin.listTopics());
   const present = specs.filter((s) => existing.has(s.topic));

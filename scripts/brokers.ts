@@ -3,21 +3,12 @@
 // command pipes; progress and errors go to stderr. `main` is exported for tests.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  AmbariAuthenticationError,
-  AmbariClient,
-  AmbariConnectionError,
-  AmbariError,
-  AmbariForbiddenError,
-  AmbariNotFoundError,
-  AmbariResponseFormatError,
-  AmbariRetriesExhaustedError,
-  AmbariTlsError,
-  AmbariUnexpectedResponseError,
-  redactSecret,
-} from "../jobs/ambari";
-import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, PasswordUnavailableError, resolvePassword, TerminalInput, TextOutput } from "../jobs/secrets";
-import { ReadStackOutputs, readStackOutputs, StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import { AmbariClient, redactSecret } from "../jobs/ambari";
+import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword, TerminalInput, TextOutput } from "../jobs/secrets";
+import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
+import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, targetFromOutputs, UsageError } from "./cli";
+
+export { EXIT, exitCodeFor, targetFromOutputs, UsageError };
 
 export const USAGE = `Usage: npm run brokers -- [options]      (or: npx tsx scripts/brokers.ts [options])
 
@@ -47,19 +38,6 @@ Ambari's JSON or not as expected, 8 Ambari unreachable or not ready (gave up),
 9 stack outputs unavailable (Pulumi CLI missing, no such stack, missing outputs).
 `;
 
-export const EXIT = {
-  OK: 0,
-  UNEXPECTED: 1,
-  USAGE: 2,
-  LOGIN_REFUSED: 3,
-  FORBIDDEN: 4,
-  NOT_FOUND: 5,
-  TLS: 6,
-  BAD_RESPONSE: 7,
-  UNAVAILABLE: 8,
-  STACK_OUTPUTS: 9,
-} as const;
-
 export interface BrokersDeps {
   stdout: TextOutput;
   stderr: TextOutput;
@@ -69,28 +47,6 @@ export interface BrokersDeps {
   readStackOutputs: ReadStackOutputs;
   /** Where Pulumi.yaml lives (the repository root). */
   workDir: string;
-}
-
-/** A mistake in how the command was called: exit 2, with a pointer to --help. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/** What to ask Ambari, whichever way it was given. */
-interface AmbariTarget {
-  kind: "ambari";
-  baseUrl: string;
-  cluster: string;
-  user: string;
-  password: string;
-}
-
-interface LocalTarget {
-  kind: "local";
-  bootstrapServers: string;
 }
 
 const OPTIONS = {
@@ -177,20 +133,6 @@ export async function main(argv: string[], overrides: Partial<BrokersDeps> = {})
   }
 }
 
-/** Each expected failure has its own exit code; anything else is a bug (1). */
-export function exitCodeFor(e: unknown): number {
-  if (e instanceof UsageError || e instanceof PasswordUnavailableError) return EXIT.USAGE;
-  if (e instanceof StackOutputsError) return EXIT.STACK_OUTPUTS;
-  if (e instanceof AmbariAuthenticationError) return EXIT.LOGIN_REFUSED;
-  if (e instanceof AmbariForbiddenError) return EXIT.FORBIDDEN;
-  if (e instanceof AmbariNotFoundError) return EXIT.NOT_FOUND;
-  if (e instanceof AmbariTlsError) return EXIT.TLS;
-  if (e instanceof AmbariResponseFormatError || e instanceof AmbariUnexpectedResponseError) return EXIT.BAD_RESPONSE;
-  if (e instanceof AmbariRetriesExhaustedError || e instanceof AmbariConnectionError) return EXIT.UNAVAILABLE;
-  if (e instanceof AmbariError) return EXIT.BAD_RESPONSE;
-  return EXIT.UNEXPECTED;
-}
-
 interface CommandLine {
   stack?: string;
   cluster?: string;
@@ -263,31 +205,6 @@ async function resolveTarget(args: CommandLine, deps: BrokersDeps, secrets: stri
   const password = await resolvePassword({ env: deps.env, stdin: deps.stdin, prompt: deps.stderr, user });
   secrets.push(password);
   return { kind: "ambari", baseUrl, cluster, user, password };
-}
-
-/** The outputs `index.ts` exports for each target (stacks/azure/index.ts, stacks/local/index.ts). */
-export function targetFromOutputs(stackName: string, outputs: StackOutputs): AmbariTarget | LocalTarget {
-  const text = (name: string): string => {
-    const value = outputs[name];
-    if (typeof value !== "string" || value === "") {
-      throw new StackOutputsError(`Stack "${stackName}" has no output ${name}: was \`pulumi up --stack ${stackName}\` run to the end?`);
-    }
-    return value;
-  };
-  const target = outputs.target;
-  if (target === "local") return { kind: "local", bootstrapServers: text("bootstrapServersHost") };
-  if (target === "azure") {
-    return {
-      kind: "ambari",
-      baseUrl: text("kafkaAmbariUrl"),
-      cluster: text("kafkaClusterName"),
-      user: text("clusterLoginUser"),
-      password: text("clusterLoginPassword"),
-    };
-  }
-  throw new StackOutputsError(
-    `Stack "${stackName}" has ${target === undefined ? "no output target" : `target ${JSON.stringify(target)}`}: expected azure or local (was it deployed by this project?)`,
-  );
 }
 
 function checkAmbariUrl(baseUrl: string): void {

@@ -14,7 +14,9 @@ import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { SshGateway, SshHostKeyError, SshAuthError, fingerprintOf, publicKeyBlob, SshGatewayError } from "../jobs/sshGateway";
 import { ensureTopics, TopicSpecError } from "../jobs/topics";
-import { bringUpCluster, compose, inNode, waitFor } from "./support/docker";
+import { bringUpCluster, compose, inNode, waitFor, ROOT } from "./support/docker";
+import execa from "execa";
+import { main as topicsMain } from "../scripts/topics";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const NODES = topology.endpoints.containerNames;
@@ -183,4 +185,38 @@ describe("gateway security and lifecycle", () => {
     expect(() => g.socketFactory({ host: "hadoop-master", port: 19092, ssl: undefined as never, onConnect: () => undefined })).toThrow(SshGatewayError);
     await a.disconnect().catch(() => undefined);
   }, 60_000);
+});
+
+describe("the topics command on the local stack", () => {
+  const cli = (args: string[]) => execa(join(ROOT, "node_modules", ".bin", "tsx"), [join(ROOT, "scripts", "topics.ts"), ...args], { cwd: ROOT, reject: false });
+
+  test("run twice with --bootstrap: created, then unchanged (a table on stdout, progress on stderr)", async () => {
+    const args = ["--bootstrap", topology.endpoints.bootstrapServersHost, "--topic", "cli-words:3:3"];
+    const first = await cli(args);
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toMatch(/^topic\s+action\s+partitions\s+replication/);
+    expect(first.stdout).toMatch(/cli-words\s+created\s+3\s+3/);
+    expect(first.stderr).toContain("topics: [");
+    const second = await cli(args);
+    expect(second.exitCode).toBe(0);
+    expect(second.stdout).toMatch(/cli-words\s+unchanged\s+3\s+3/);
+  }, 120_000);
+
+  test("--stack with --via-ssh goes through the master's sshd with the cluster's own keys, host key pinned", async () => {
+    let stdout = "";
+    let stderr = "";
+    const opened: unknown[] = [];
+    const code = await topicsMain(["--stack", "dev", "--via-ssh", "--topic", "via-ssh:2:3", "--json"], {
+      stdout: { write: (t: string) => (stdout += t) },
+      stderr: { write: (t: string) => (stderr += t) },
+      // The Pulumi CLI cannot run here: the outputs are the local program's own (see local.program.test.ts).
+      readStackOutputs: async () => ({ target: "local", ...topology.endpoints, sshEndpoint: topology.endpoints.ssh }),
+      openGateway: async (options) => { opened.push(options.hostKey); return SshGateway.open(options); },
+    });
+    expect({ code, stderr }).toMatchObject({ code: 0 });
+    expect(JSON.parse(stdout)).toEqual([{ topic: "via-ssh", action: "created", partitions: 2, replicationFactor: 3 }]);
+    expect(opened).toEqual([{ fingerprint: fingerprintOf(publicKeyBlob(hostKeyLine)) }]);
+    expect(stderr).toContain("through the SSH gateway localhost:2222");
+    expect(stderr).not.toContain("PRIVATE KEY");
+  }, 120_000);
 });

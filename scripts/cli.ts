@@ -1,0 +1,103 @@
+// What the command-line tools share: exit codes, the usage error, and how a stack's outputs say
+// where its Kafka is.
+import {
+  AmbariAuthenticationError,
+  AmbariConnectionError,
+  AmbariError,
+  AmbariForbiddenError,
+  AmbariNotFoundError,
+  AmbariResponseFormatError,
+  AmbariRetriesExhaustedError,
+  AmbariTlsError,
+  AmbariUnexpectedResponseError,
+} from "../jobs/ambari";
+import { PasswordUnavailableError } from "../jobs/secrets";
+import { StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import { SshGatewayError } from "../jobs/sshGateway";
+import { TopicSpecError } from "../jobs/topics";
+
+export const EXIT = {
+  OK: 0,
+  UNEXPECTED: 1,
+  USAGE: 2,
+  LOGIN_REFUSED: 3,
+  FORBIDDEN: 4,
+  NOT_FOUND: 5,
+  TLS: 6,
+  BAD_RESPONSE: 7,
+  UNAVAILABLE: 8,
+  STACK_OUTPUTS: 9,
+  TOPIC_SPEC: 10,
+  SSH_GATEWAY: 11,
+  KAFKA: 12,
+} as const;
+
+/** A mistake in how the command was called: exit 2, with a pointer to --help. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** What to ask Ambari, whichever way it was given. */
+export interface AmbariTarget {
+  kind: "ambari";
+  baseUrl: string;
+  cluster: string;
+  user: string;
+  password: string;
+  /** The cluster's public SSH endpoint and user: the gateway to its private brokers. */
+  sshHost?: string;
+  sshUser?: string;
+}
+
+export interface LocalTarget {
+  kind: "local";
+  bootstrapServers: string;
+}
+
+/** Each expected failure has its own exit code; anything else is a bug (1). */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof UsageError || e instanceof PasswordUnavailableError) return EXIT.USAGE;
+  if (e instanceof StackOutputsError) return EXIT.STACK_OUTPUTS;
+  if (e instanceof AmbariAuthenticationError) return EXIT.LOGIN_REFUSED;
+  if (e instanceof AmbariForbiddenError) return EXIT.FORBIDDEN;
+  if (e instanceof AmbariNotFoundError) return EXIT.NOT_FOUND;
+  if (e instanceof AmbariTlsError) return EXIT.TLS;
+  if (e instanceof AmbariResponseFormatError || e instanceof AmbariUnexpectedResponseError) return EXIT.BAD_RESPONSE;
+  if (e instanceof AmbariRetriesExhaustedError || e instanceof AmbariConnectionError) return EXIT.UNAVAILABLE;
+  if (e instanceof AmbariError) return EXIT.BAD_RESPONSE;
+  if (e instanceof TopicSpecError) return EXIT.TOPIC_SPEC;
+  if (e instanceof SshGatewayError) return EXIT.SSH_GATEWAY;
+  if (e instanceof Error && e.name.startsWith("KafkaJS")) return EXIT.KAFKA;
+  return EXIT.UNEXPECTED;
+}
+
+/** The outputs `index.ts` exports for each target (stacks/azure/index.ts, stacks/local/index.ts). */
+export function targetFromOutputs(stackName: string, outputs: StackOutputs): AmbariTarget | LocalTarget {
+  const text = (name: string): string => {
+    const value = outputs[name];
+    if (typeof value !== "string" || value === "") {
+      throw new StackOutputsError(`Stack "${stackName}" has no output ${name}: was \`pulumi up --stack ${stackName}\` run to the end?`);
+    }
+    return value;
+  };
+  const target = outputs.target;
+  if (target === "local") return { kind: "local", bootstrapServers: text("bootstrapServersHost") };
+  if (target === "azure") {
+    return {
+      kind: "ambari",
+      baseUrl: text("kafkaAmbariUrl"),
+      cluster: text("kafkaClusterName"),
+      user: text("clusterLoginUser"),
+      password: text("clusterLoginPassword"),
+      sshHost: typeof outputs.kafkaSshHost === "string" ? outputs.kafkaSshHost : undefined,
+      sshUser: typeof outputs.sshUser === "string" ? outputs.sshUser : undefined,
+    };
+  }
+  throw new StackOutputsError(
+    `Stack "${stackName}" has ${target === undefined ? "no output target" : `target ${JSON.stringify(target)}`}: expected azure or local (was it deployed by this project?)`,
+  );
+}
+
