@@ -28,7 +28,7 @@ export class LocalEnvironment extends pulumi.ComponentResource {
 
     const image = new docker.Image("node-image", {
       imageName: t.image,
-      build: { context: args.imageContext, dockerfile: `${args.imageContext}/Dockerfile`, platform: "linux/amd64" },
+      build: { context: args.imageContext, dockerfile: `${args.imageContext}/Dockerfile` },
       skipPush: true,
     }, child);
 
