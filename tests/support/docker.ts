@@ -28,11 +28,11 @@ export async function compose(args: string[]): Promise<string> {
 export const inNode = (node: string, command: string, input?: string) =>
   docker(["exec", ...(input === undefined ? [] : ["-i"]), node, "bash", "-c", command], input);
 
-export async function health(container: string): Promise<string> {
+async function health(container: string): Promise<string> {
   return (await docker(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container])).trim();
 }
 
-/** Waits until every container reports healthy; fails fast when one turns unhealthy. */
+/** Waits until every container reports healthy; on timeout, names the unhealthy one and its failing check. */
 export async function waitHealthy(containers: string[], timeoutMs: number): Promise<void> {
   await waitFor(`${containers.join(", ")} to be healthy`, async () => {
     const states = await Promise.all(containers.map(health));
