@@ -3,7 +3,7 @@
  * missing is created (one topic per call, then we wait until every partition has a leader), and
  * a topic with fewer partitions than asked is grown or reported.
  */
-import type { Admin } from "kafkajs";
+import { Kafka, type Admin, type KafkaConfig } from "kafkajs";
 import { waitFor } from "./poll";
 
 export interface TopicSpec {
@@ -31,7 +31,16 @@ export interface EnsureTopicsOptions {
   /** Broker count if already known (e.g. from Ambari or the stack): lets bad specs fail before any call. */
   brokerCount?: number;
   leaderTimeoutMs?: number;
+  /**
+   * An admin client talking to one given broker only (see `adminPerBroker`). With it, ensureTopics
+   * returns only once every broker serves the new metadata; without it, once one broker does, and
+   * clients may see UNKNOWN_TOPIC_OR_PARTITION for a moment (kafkajs producers retry it).
+   */
+  brokerAdmin?: (broker: string) => Admin;
 }
+
+/** Admin clients pinned to one broker each: a client seeded with one broker asks only it for metadata. */
+export const adminPerBroker = (config: KafkaConfig) => (broker: string): Admin => new Kafka({ ...config, brokers: [broker] }).admin();
 
 export class TopicSpecError extends Error {
   constructor(message: string) {
@@ -59,16 +68,31 @@ export function validateTopicSpecs(specs: TopicSpec[], brokerCount?: number): vo
   if (problems.length) throw new TopicSpecError(`refusing to create topics, nothing was changed:\n  - ${problems.join("\n  - ")}`);
 }
 
-/** Waits until each topic has `partitions` partitions, each with a leader. */
-async function waitForLeaders(admin: Admin, want: Map<string, number>, timeoutMs: number): Promise<void> {
+/**
+ * Waits until each topic has `partitions` partitions, each with a leader. kafkajs's own
+ * waitForLeaders retries LEADER_NOT_AVAILABLE only, while in KRaft each broker applies new
+ * metadata on its own schedule: a lagging one answers UNKNOWN_TOPIC_OR_PARTITION, or the old
+ * partition count. So poll, and when possible ask every broker itself.
+ */
+async function waitForLeaders(admin: Admin, want: Map<string, number>, timeoutMs: number, brokerAdmin?: (broker: string) => Admin): Promise<void> {
   if (!want.size) return;
-  // kafkajs's own waitForLeaders retries LEADER_NOT_AVAILABLE only, while a KRaft broker whose
-  // metadata cache lags answers UNKNOWN_TOPIC_OR_PARTITION for a moment: poll the metadata.
-  await waitFor(`leaders for ${[...want.keys()].join(", ")}`, async () => {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [...want.keys()] });
-    const ready = topics.every((t) => t.partitions.length === want.get(t.name) && t.partitions.every((p) => p.leader >= 0));
-    return ready ? true : undefined;
-  }, timeoutMs, 250);
+  const names = [...want.keys()];
+  const ready = async (a: Admin) => {
+    const { topics } = await a.fetchTopicMetadata({ topics: names });
+    return topics.every((t) => t.partitions.length === want.get(t.name) && t.partitions.every((p) => p.leader >= 0)) ? true : undefined;
+  };
+  const deadline = Date.now() + timeoutMs;
+  await waitFor(`leaders for ${names.join(", ")}`, () => ready(admin), timeoutMs, 250);
+  if (!brokerAdmin) return;
+  for (const b of (await admin.describeCluster()).brokers) {
+    const pinned = brokerAdmin(`${b.host}:${b.port}`);
+    await pinned.connect();
+    try {
+      await waitFor(`broker ${b.nodeId} (${b.host}:${b.port}) to serve ${names.join(", ")}`, () => ready(pinned), Math.max(deadline - Date.now(), 1000), 250);
+    } finally {
+      await pinned.disconnect();
+    }
+  }
 }
 
 export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: EnsureTopicsOptions = {}): Promise<TopicOutcome[]> {
@@ -119,6 +143,6 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: En
       });
     }
   }
-  await waitForLeaders(admin, awaitLeaders, options.leaderTimeoutMs ?? 60_000);
+  await waitForLeaders(admin, awaitLeaders, options.leaderTimeoutMs ?? 60_000, options.brokerAdmin);
   return outcomes;
 }

@@ -11,7 +11,7 @@ import { AmbariClient, redactSecret } from "../jobs/ambari";
 import { readLocalSshAccess } from "../jobs/localCluster";
 import { SshGateway, SshGatewayOptions, HostKeyPolicy } from "../jobs/sshGateway";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
-import { ensureTopics, TopicOutcome, TopicSpec, validateTopicSpecs } from "../jobs/topics";
+import { adminPerBroker, ensureTopics, TopicOutcome, TopicSpec, validateTopicSpecs } from "../jobs/topics";
 import { EXIT, exitCodeFor, targetFromOutputs, UsageError } from "./cli";
 
 export const USAGE = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
@@ -214,12 +214,17 @@ export async function main(argv: string[], overrides: Partial<TopicsDeps> = {}):
       gateway = await deps.openGateway(route.gateway);
     }
     note(`connecting to ${route.describe}`);
-    const kafka = new Kafka({ clientId: "kafka-spark-lab-topics", brokers: route.brokers, socketFactory: gateway?.socketFactory, logLevel: logLevel.NOTHING });
+    const kafkaConfig = { clientId: "kafka-spark-lab-topics", brokers: route.brokers, socketFactory: gateway?.socketFactory, logLevel: logLevel.NOTHING };
+    const kafka = new Kafka(kafkaConfig);
     const admin = kafka.admin();
     disconnect = () => admin.disconnect();
     await admin.connect();
     note(`ensuring ${specs.length} topic${specs.length === 1 ? "" : "s"}: ${specs.map((s) => s.topic).join(", ")}`);
-    const outcomes = await ensureTopics(admin, specs, { growPartitions: values["no-grow"] !== true, brokerCount: route.brokerCount });
+    const outcomes = await ensureTopics(admin, specs, {
+      growPartitions: values["no-grow"] !== true,
+      brokerCount: route.brokerCount,
+      brokerAdmin: adminPerBroker(kafkaConfig),
+    });
     deps.stdout.write(values.json ? `${JSON.stringify(outcomes, null, 2)}\n` : renderTable(outcomes));
     note("done");
     return EXIT.OK;

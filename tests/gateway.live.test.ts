@@ -13,7 +13,7 @@ import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { SshGateway, SshHostKeyError, SshAuthError, fingerprintOf, publicKeyBlob, SshGatewayError } from "../jobs/sshGateway";
-import { ensureTopics, TopicSpecError } from "../jobs/topics";
+import { adminPerBroker, ensureTopics as ensureTopicsWith, TopicSpec, EnsureTopicsOptions, TopicSpecError } from "../jobs/topics";
 import { bringUpCluster, compose, inNode, waitFor, ROOT } from "./support/docker";
 import execa from "execa";
 import { main as topicsMain } from "../scripts/topics";
@@ -28,6 +28,9 @@ let hostKeyLine: string;
 let gateway: SshGateway;
 let admin: Admin;
 let kafka: Kafka;
+let kafkaConfig: ConstructorParameters<typeof Kafka>[0];
+/** As the topics command does: return only once every broker serves the new topics. */
+const ensureTopics = (a: Admin, specs: TopicSpec[], options: EnsureTopicsOptions = {}) => ensureTopicsWith(a, specs, { brokerAdmin: adminPerBroker(kafkaConfig), ...options });
 
 beforeAll(async () => {
   await bringUpCluster(topology.image, IMAGE_CONTEXT, NODES);
@@ -36,7 +39,8 @@ beforeAll(async () => {
   clusterKey = await inNode("hadoop-master", "cat /etc/lab-ssh/id_ed25519");
   hostKeyLine = await inNode("hadoop-master", "cat /data/ssh/ssh_host_ed25519_key.pub");
   gateway = await SshGateway.open({ ...SSH, privateKey: clusterKey, hostKey: { fingerprint: fingerprintOf(publicKeyBlob(hostKeyLine)) } });
-  kafka = new Kafka({ clientId: "gateway-test", brokers: [INTERNAL_BROKERS[0]], socketFactory: gateway.socketFactory, logLevel: logLevel.NOTHING });
+  kafkaConfig = { clientId: "gateway-test", brokers: [INTERNAL_BROKERS[0]], socketFactory: gateway.socketFactory, logLevel: logLevel.NOTHING };
+  kafka = new Kafka(kafkaConfig);
   admin = kafka.admin();
   await admin.connect();
 }, 40 * 60_000);
@@ -107,15 +111,16 @@ describe("ensureTopics on a real cluster", () => {
     try {
       const outcomes = await ensureTopics(admin, [
         { topic: "idempotent-a", partitions: 2, replicationFactor: 3 },
-        { topic: "mixed-new-1", partitions: 3, replicationFactor: 2 },
-        { topic: "mixed-new-2", partitions: 1, replicationFactor: 1, configs: { "retention.ms": "3600000" } },
+        { topic: "mixed-new-1", partitions: 3, replicationFactor: 3 },
+        { topic: "mixed-new-2", partitions: 1, replicationFactor: 3, configs: { "retention.ms": "3600000" } },
       ]);
       expect(outcomes.map((o) => [o.topic, o.action])).toEqual([["idempotent-a", "unchanged"], ["mixed-new-1", "created"], ["mixed-new-2", "created"]]);
       expect(create.mock.calls.map(([arg]) => arg!.topics.map((t) => t.topic))).toEqual([["mixed-new-1"], ["mixed-new-2"]]);
     } finally {
       create.mockRestore();
     }
-    // Leaders were waited for: every partition of the new topics has one right after the call.
+    // Leaders were waited for: every partition of the new topics has one right after the call,
+    // whichever broker answers (all three are replicas).
     const { topics } = await admin.fetchTopicMetadata({ topics: ["mixed-new-1", "mixed-new-2"] });
     expect(topics.flatMap((t) => t.partitions.map((p) => p.leader >= 0))).toEqual([true, true, true, true]);
     const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "mixed-new-2", configNames: ["retention.ms"] }] });

@@ -9,7 +9,7 @@ import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { bringUpCluster, compose, docker, inNode, leftovers, waitFor, waitHealthy } from "./support/docker";
-import { ensureTopics } from "../jobs/topics";
+import { adminPerBroker, ensureTopics } from "../jobs/topics";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const NODES = topology.endpoints.containerNames;
@@ -18,6 +18,7 @@ const TOPIC = "live-replicated";
 const report: [string, string][] = [];
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
+const KAFKA_CONFIG = { clientId: "live-test", brokers: HOST_BROKERS, logLevel: logLevel.NOTHING };
 let kafka: Kafka;
 let admin: Admin;
 
@@ -48,7 +49,7 @@ async function readFromHost(expected: string[]): Promise<string[]> {
 beforeAll(async () => {
   const { buildSeconds, upSeconds } = await bringUpCluster(topology.image, IMAGE_CONTEXT, NODES);
   report.push(["image build", `${buildSeconds.toFixed(1)} s`], ["up -> all healthy", `${upSeconds.toFixed(1)} s`]);
-  kafka = new Kafka({ clientId: "live-test", brokers: HOST_BROKERS, logLevel: logLevel.NOTHING });
+  kafka = new Kafka(KAFKA_CONFIG);
   admin = kafka.admin();
   await admin.connect();
 }, 40 * 60_000);
@@ -93,7 +94,7 @@ test("HDFS: a file written and read back, with replication 2", async () => {
 }, 120_000);
 
 test("Kafka: a topic with replication factor 3; messages cross between the host and the network", async () => {
-  expect(await ensureTopics(admin, [{ topic: TOPIC, partitions: 3, replicationFactor: 3 }])).toEqual([
+  expect(await ensureTopics(admin, [{ topic: TOPIC, partitions: 3, replicationFactor: 3 }], { brokerAdmin: adminPerBroker(KAFKA_CONFIG) })).toEqual([
     { topic: TOPIC, action: "created", partitions: 3, replicationFactor: 3 },
   ]);
   const metadata = await admin.fetchTopicMetadata({ topics: [TOPIC] });
