@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AZURE_DEFAULTS, VM_SIZES, retiredSeriesOf } from "./azure/sizing";
-import { LOCAL_DEFAULTS, CONTAINER_PORTS } from "./local/topology";
+import { LOCAL_DEFAULTS, CONTAINER_PORTS, describeTopology } from "./local/topology";
 
 export const PROJECT = "kafka-spark-lab";
 
@@ -466,10 +466,14 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
 
 function validateLocal(raw: Record<string, string>, issues: ConfigIssue[], warnings: string[]): ValidationResult {
   const v = parseFields(LOCAL_FIELDS, raw, issues);
-  if (v.localKafkaHostPort !== undefined && v.localWorkerCount !== undefined) {
-    const kafkaPorts = Array.from({ length: v.localWorkerCount + 1 }, (_, i) => v.localKafkaHostPort! + i);
-    const fixed = [CONTAINER_PORTS.nameNodeUi, CONTAINER_PORTS.yarnUi, CONTAINER_PORTS.sparkUi, ...Array.from({ length: v.localWorkerCount }, (_, i) => 8040 + i)];
-    const clash = kafkaPorts.filter((p) => fixed.includes(p as never) || p === v.localSshPort);
+  if (v.localKafkaHostPort !== undefined && v.localWorkerCount !== undefined && v.localSshPort !== undefined) {
+    // The port layout is the topology's: derive it rather than restate it here.
+    const ports = describeTopology({ project: PROJECT, stack: "validate", workerCount: v.localWorkerCount, kafkaHostPort: v.localKafkaHostPort, sshHostPort: v.localSshPort })
+      .nodes.flatMap((n) => n.ports);
+    const isKafka = (p: { container: number }) => p.container === CONTAINER_PORTS.kafkaExternal;
+    const kafkaPorts = ports.filter(isKafka).map((p) => p.host);
+    const others = ports.filter((p) => !isKafka(p)).map((p) => p.host);
+    const clash = kafkaPorts.filter((p) => others.includes(p));
     if (clash.length) {
       issues.push({
         key: fullKey("localKafkaHostPort"),
