@@ -3,10 +3,10 @@
 // command pipes; progress and errors go to stderr. `main` is exported for tests.
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { AmbariClient, redactSecret } from "../jobs/ambari";
+import { AmbariClient } from "../jobs/ambari";
 import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword, TerminalInput, TextOutput } from "../jobs/secrets";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
-import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, targetFromOutputs, UsageError } from "./cli";
+import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, redactingOutput, targetFromOutputs, UsageError } from "./cli";
 
 export { EXIT, exitCodeFor, targetFromOutputs, UsageError };
 
@@ -72,11 +72,7 @@ export async function main(argv: string[], overrides: Partial<BrokersDeps> = {})
     workDir: join(__dirname, ".."),
     ...overrides,
   };
-  // Every line we write passes through here, so a password can never reach a terminal or a log.
-  const secrets: string[] = [];
-  const redact = (text: string) => secrets.reduce((t, s) => redactSecret(t, s), text);
-  const out = (text: string) => deps.stdout.write(redact(text));
-  const note = (text: string) => deps.stderr.write(redact(`brokers: ${text}\n`));
+  const { secrets, out, note } = redactingOutput(deps.stdout, deps.stderr, () => "brokers: ");
 
   try {
     const args = parseCommandLine(argv);

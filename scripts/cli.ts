@@ -1,6 +1,7 @@
 // What the command-line tools share: exit codes, the usage error, and how a stack's outputs say
 // where its Kafka is.
 import {
+  redactSecret,
   AmbariAuthenticationError,
   AmbariConnectionError,
   AmbariError,
@@ -101,3 +102,22 @@ export function targetFromOutputs(stackName: string, outputs: StackOutputs): Amb
   );
 }
 
+
+export interface Writable {
+  write(text: string): unknown;
+}
+
+/**
+ * The only way the commands write: every secret registered in `secrets` (passwords, keys) is
+ * replaced before a line reaches a terminal or a log. `out` is the answer (stdout); `note` is
+ * progress and errors (stderr), each line behind `prefix()`.
+ */
+export function redactingOutput(stdout: Writable, stderr: Writable, prefix: () => string) {
+  const secrets: string[] = [];
+  const redact = (text: string) => secrets.reduce((t, s) => redactSecret(t, s), text);
+  return {
+    secrets,
+    out: (text: string) => stdout.write(redact(text)),
+    note: (text: string) => stderr.write(redact(`${prefix()}${text}\n`)),
+  };
+}

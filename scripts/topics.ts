@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
-import { AmbariClient, redactSecret } from "../jobs/ambari";
+import { AmbariClient } from "../jobs/ambari";
 import { readLocalSshAccess } from "../jobs/localCluster";
 import { SshGateway, SshGatewayOptions, HostKeyPolicy } from "../jobs/sshGateway";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
 import { adminPerBroker, ensureTopics, TopicOutcome, TopicSpec, validateTopicSpecs } from "../jobs/topics";
-import { EXIT, exitCodeFor, targetFromOutputs, UsageError } from "./cli";
+import { EXIT, exitCodeFor, redactingOutput, targetFromOutputs, UsageError, Writable } from "./cli";
 
 export const USAGE = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
 
@@ -42,8 +42,8 @@ master's host key are read with docker exec. Secrets are never taken from the co
 `;
 
 export interface TopicsDeps {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  stdout: Writable;
+  stderr: Writable;
   env: Record<string, string | undefined>;
   readStackOutputs: ReadStackOutputs;
   readLocalSshAccess: typeof readLocalSshAccess;
@@ -184,10 +184,8 @@ export async function main(argv: string[], overrides: Partial<TopicsDeps> = {}):
     workDir: join(__dirname, ".."),
     ...overrides,
   };
-  const secrets: string[] = [];
-  const redact = (text: string) => secrets.reduce((t, s) => redactSecret(t, s), text);
   const started = Date.now();
-  const note = (text: string) => deps.stderr.write(redact(`topics: [${((Date.now() - started) / 1000).toFixed(1)} s] ${text}\n`));
+  const { secrets, out, note } = redactingOutput(deps.stdout, deps.stderr, () => `topics: [${((Date.now() - started) / 1000).toFixed(1)} s] `);
   let gateway: SshGateway | undefined;
   let disconnect: (() => Promise<void>) | undefined;
   try {
@@ -198,7 +196,7 @@ export async function main(argv: string[], overrides: Partial<TopicsDeps> = {}):
       throw new UsageError((e as Error).message);
     }
     if (values.help) {
-      deps.stdout.write(USAGE);
+      out(USAGE);
       return EXIT.OK;
     }
     if ((values.stack === undefined) === (values.bootstrap === undefined)) throw new UsageError("say where Kafka is: --stack <name> or --bootstrap <host:port,...> (one of them)");
@@ -225,7 +223,7 @@ export async function main(argv: string[], overrides: Partial<TopicsDeps> = {}):
       brokerCount: route.brokerCount,
       brokerAdmin: adminPerBroker(kafkaConfig),
     });
-    deps.stdout.write(values.json ? `${JSON.stringify(outcomes, null, 2)}\n` : renderTable(outcomes));
+    out(values.json ? `${JSON.stringify(outcomes, null, 2)}\n` : renderTable(outcomes));
     note("done");
     return EXIT.OK;
   } catch (e) {
