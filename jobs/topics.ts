@@ -81,9 +81,11 @@ async function waitForLeaders(admin: Admin, want: Map<string, number>, timeoutMs
     const { topics } = await a.fetchTopicMetadata({ topics: names });
     return topics.every((t) => t.partitions.length === want.get(t.name) && t.partitions.every((p) => p.leader >= 0)) ? true : undefined;
   };
+  if (!brokerAdmin) {
+    await waitFor(`leaders for ${names.join(", ")}`, () => ready(admin), timeoutMs, 250);
+    return;
+  }
   const deadline = Date.now() + timeoutMs;
-  await waitFor(`leaders for ${names.join(", ")}`, () => ready(admin), timeoutMs, 250);
-  if (!brokerAdmin) return;
   for (const b of (await admin.describeCluster()).brokers) {
     const pinned = brokerAdmin(`${b.host}:${b.port}`);
     await pinned.connect();

@@ -139,6 +139,7 @@ async function resolveRoute(values: Record<string, unknown>, deps: TopicsDeps, s
       brokers: internal,
       brokerCount: internal.length,
       gateway: {
+        // Ports are published on 127.0.0.1 only; "localhost" may resolve to ::1 first.
         host: ssh.host === "localhost" ? "127.0.0.1" : ssh.host,
         port: ssh.port,
         username: ssh.user,

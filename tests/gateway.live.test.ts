@@ -15,6 +15,7 @@ import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { SshGateway, SshHostKeyError, SshAuthError, fingerprintOf, publicKeyBlob, SshGatewayError } from "../jobs/sshGateway";
 import { adminPerBroker, ensureTopics as ensureTopicsWith, TopicSpec, EnsureTopicsOptions, TopicSpecError } from "../jobs/topics";
 import { bringUpCluster, compose, inNode, waitFor, ROOT } from "./support/docker";
+import { MASTER_HOST_KEY_PATH, readLocalSshAccess } from "../jobs/localCluster";
 import execa from "execa";
 import { main as topicsMain } from "../scripts/topics";
 
@@ -34,11 +35,13 @@ const ensureTopics = (a: Admin, specs: TopicSpec[], options: EnsureTopicsOptions
 
 beforeAll(async () => {
   await bringUpCluster(topology.image, IMAGE_CONTEXT, NODES);
-  // The per-deployment key the nodes trust, and the master's host key, read through Docker:
-  // on the local stack, being able to run `docker exec` is what proves you own the cluster.
-  clusterKey = await inNode("hadoop-master", "cat /etc/lab-ssh/id_ed25519");
-  hostKeyLine = await inNode("hadoop-master", "cat /data/ssh/ssh_host_ed25519_key.pub");
-  gateway = await SshGateway.open({ ...SSH, privateKey: clusterKey, hostKey: { fingerprint: fingerprintOf(publicKeyBlob(hostKeyLine)) } });
+  // The per-deployment key the nodes trust, and the master's host key, as the topics command
+  // reads them; the whole host-key line too, for the known_hosts cases below.
+  const access = await readLocalSshAccess();
+  clusterKey = access.privateKey;
+  hostKeyLine = await inNode("hadoop-master", `cat ${MASTER_HOST_KEY_PATH}`);
+  expect(access.hostKeyFingerprint).toBe(fingerprintOf(publicKeyBlob(hostKeyLine)));
+  gateway = await SshGateway.open({ ...SSH, privateKey: clusterKey, hostKey: { fingerprint: access.hostKeyFingerprint } });
   kafkaConfig = { clientId: "gateway-test", brokers: [INTERNAL_BROKERS[0]], socketFactory: gateway.socketFactory, logLevel: logLevel.NOTHING };
   kafka = new Kafka(kafkaConfig);
   admin = kafka.admin();
