@@ -1,5 +1,6 @@
 /** The pure topology: what changes with the number of workers and the stack. */
-import { describeTopology, kafkaClusterId, nodeNames } from "../stacks/local/topology";
+import { describeTopology, goDuration, kafkaClusterId, nodeNames } from "../stacks/local/topology";
+import { hostPlatform } from "../stacks/local/image";
 import { validateConfig } from "../stacks/config";
 
 const topology = (workerCount: number) => describeTopology({ project: "kafka-spark-lab", stack: "dev", workerCount });
@@ -58,5 +59,24 @@ describe("local config rules", () => {
   test("defaults are valid and 0.0.0.0 warns", () => {
     expect(validateConfig({ target: "local" }).config).toEqual({ target: "local", localWorkerCount: 2, localBindAddress: "127.0.0.1", localKafkaHostPort: 9092, localSshPort: 2222 });
     expect(validateConfig({ target: "local", localBindAddress: "0.0.0.0" }).warnings).toContainEqual(expect.stringMatching(/no authentication/));
+  });
+});
+
+describe("values in the form the Docker engine reports them back (no drift after a refresh)", () => {
+  test.each([[0, "0s"], [5, "5s"], [60, "1m0s"], [180, "3m0s"], [3725, "1h2m5s"]])("goDuration(%i) is %s, as Go prints it", (s, text) => {
+    expect(goDuration(s)).toBe(text);
+  });
+
+  test("goDuration refuses fractions and negatives instead of rounding them away", () => {
+    expect(() => goDuration(1.5)).toThrow(/1.5 is not a whole number/);
+    expect(() => goDuration(-1)).toThrow(RangeError);
+  });
+
+  test("every node states its swap limit as Docker's default, twice the memory", () => {
+    for (const n of describeTopology({ project: "p", stack: "s" }).nodes) expect(n.memorySwapMb).toBe(2 * n.memoryMb);
+  });
+
+  test.each([["x64", "linux/amd64"], ["arm64", "linux/arm64"]])("the image is built for the host's platform: %s -> %s", (arch, platform) => {
+    expect(hostPlatform(arch)).toBe(platform);
   });
 });

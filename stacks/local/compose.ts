@@ -4,7 +4,7 @@
  * and v2 both read it.
  */
 import { dump } from "js-yaml";
-import type { Topology } from "./topology";
+import { goDuration, type Topology } from "./topology";
 
 /** Where the compose file lives, relative to the repository root; `build` paths are relative to it. */
 export const COMPOSE_FILE = "stacks/local/docker-compose.yml";
@@ -26,12 +26,13 @@ export function composeModel(t: Topology): Record<string, unknown> {
     volumes: n.mounts.map((m) => `${m.volume}:${m.path}`),
     healthcheck: {
       test: n.healthcheck.test,
-      interval: seconds(n.healthcheck.intervalSeconds),
-      timeout: seconds(n.healthcheck.timeoutSeconds),
+      interval: goDuration(n.healthcheck.intervalSeconds),
+      timeout: goDuration(n.healthcheck.timeoutSeconds),
       retries: n.healthcheck.retries,
-      start_period: seconds(n.healthcheck.startPeriodSeconds),
+      start_period: goDuration(n.healthcheck.startPeriodSeconds),
     },
     mem_limit: `${n.memoryMb}m`,
+    memswap_limit: `${n.memorySwapMb}m`,
     stop_grace_period: seconds(n.stopGraceSeconds),
     restart: "unless-stopped",
     labels: t.labels,

@@ -25,3 +25,13 @@ export function contentTaggedImage(context: string = IMAGE_CONTEXT): string {
   }
   return `${LOCAL_DEFAULTS.imageName}:${hash.digest("hex").slice(0, 12)}`;
 }
+
+/**
+ * The platform to build the node image for: the host's own (the engine is local). Stated because
+ * the Docker provider warns when it is left to chance; never forced to amd64, so ARM hosts build
+ * native images.
+ */
+export function hostPlatform(arch: string = process.arch): string {
+  const dockerArch: Record<string, string> = { x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x" };
+  return `linux/${dockerArch[arch] ?? arch}`;
+}

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
-import type { Topology } from "./topology";
+import { goDuration, localStackOutputs, type Topology } from "./topology";
+import { hostPlatform } from "./image";
 
 const asLabels = (labels: Record<string, string>) => Object.entries(labels).map(([label, value]) => ({ label, value }));
 
@@ -28,7 +29,7 @@ export class LocalEnvironment extends pulumi.ComponentResource {
 
     const image = new docker.Image("node-image", {
       imageName: t.image,
-      build: { context: args.imageContext, dockerfile: `${args.imageContext}/Dockerfile` },
+      build: { context: args.imageContext, dockerfile: `${args.imageContext}/Dockerfile`, platform: hostPlatform() },
       skipPush: true,
     }, child);
 
@@ -45,30 +46,24 @@ export class LocalEnvironment extends pulumi.ComponentResource {
       volumes: n.mounts.map((m) => ({ volumeName: volumes[m.volume].name, containerPath: m.path })),
       healthcheck: {
         tests: n.healthcheck.test,
-        interval: `${n.healthcheck.intervalSeconds}s`,
-        timeout: `${n.healthcheck.timeoutSeconds}s`,
+        interval: goDuration(n.healthcheck.intervalSeconds),
+        timeout: goDuration(n.healthcheck.timeoutSeconds),
         retries: n.healthcheck.retries,
-        startPeriod: `${n.healthcheck.startPeriodSeconds}s`,
+        startPeriod: goDuration(n.healthcheck.startPeriodSeconds),
       },
       wait: true,
       waitTimeout: n.healthcheck.startPeriodSeconds + 60,
       memory: n.memoryMb,
+      memorySwap: n.memorySwapMb,
       stopTimeout: n.stopGraceSeconds,
       destroyGraceSeconds: n.stopGraceSeconds,
       restart: "unless-stopped",
       labels,
     }, child));
 
-    const e = t.endpoints;
     this.outputs = {
-      target: "local",
-      bootstrapServersHost: e.bootstrapServersHost,
-      bootstrapServersInternal: e.bootstrapServersInternal,
-      sshEndpoint: e.ssh,
-      nameNodeUi: e.nameNodeUi,
-      yarnUi: e.yarnUi,
-      nodeManagerUis: e.nodeManagerUis,
-      sparkUi: e.sparkUi,
+      ...localStackOutputs(t),
+      // Taken from the resources, so consumers of these outputs wait for them to exist.
       containerNames: containers.map((c) => c.name),
       networkName: network.name,
       imageTag: image.imageName,

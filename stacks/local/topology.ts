@@ -72,6 +72,11 @@ export interface NodeSpec {
   env: Record<string, string>;
   mounts: MountSpec[];
   memoryMb: number;
+  /**
+   * Memory plus swap. Docker's default when unset is twice the memory; stated explicitly because
+   * the engine reports it back and an unset value would show as drift on every refresh.
+   */
+  memorySwapMb: number;
   healthcheck: HealthcheckSpec;
 }
 
@@ -115,6 +120,16 @@ export interface TopologyOptions {
   sshHostPort?: number;
   /** Image reference; Pulumi tags it by content so a changed image replaces the containers. */
   image?: string;
+}
+
+/**
+ * A duration in Go's notation ("5s", "3m0s", "1h0m0s"): the form in which the Docker engine
+ * reports healthcheck durations back, so the Pulumi state matches a refresh; compose reads it too.
+ */
+export function goDuration(seconds: number): string {
+  if (!Number.isInteger(seconds) || seconds < 0) throw new RangeError(`goDuration: ${seconds} is not a whole number of seconds`);
+  const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+  return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
 }
 
 /** The master is broker 1 and the workers 2..N+1: a KRaft quorum of every node, like HDInsight's 3+ brokers. */
@@ -191,6 +206,7 @@ export function describeTopology(options: TopologyOptions): Topology {
         { volume: "ssh-keys", path: "/etc/lab-ssh" },
       ],
       memoryMb: NODE_MEMORY[role].limitMb,
+      memorySwapMb: 2 * NODE_MEMORY[role].limitMb,
       stopGraceSeconds: 60,
       healthcheck: HEALTHCHECK,
     };
@@ -216,5 +232,26 @@ export function describeTopology(options: TopologyOptions): Topology {
       sparkUi: url(CONTAINER_PORTS.sparkUi),
       containerNames: names,
     },
+  };
+}
+
+/**
+ * The local stack's outputs as the topology determines them: what `pulumi up` exports, and what a
+ * command can derive from the stack's config alone when no Pulumi state is at hand.
+ */
+export function localStackOutputs(t: Topology) {
+  const e = t.endpoints;
+  return {
+    target: "local" as const,
+    bootstrapServersHost: e.bootstrapServersHost,
+    bootstrapServersInternal: e.bootstrapServersInternal,
+    sshEndpoint: e.ssh,
+    nameNodeUi: e.nameNodeUi,
+    yarnUi: e.yarnUi,
+    nodeManagerUis: e.nodeManagerUis,
+    sparkUi: e.sparkUi,
+    containerNames: e.containerNames,
+    networkName: t.network,
+    imageTag: t.image,
   };
 }

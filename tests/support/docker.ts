@@ -63,18 +63,32 @@ export async function leftovers(names: { containers: string[]; network: string; 
   return [...new Set(found)];
 }
 
-/**
- * Builds the node image (cached layers reused), removes leftovers of an earlier run, starts the
- * cluster from the generated compose file and waits on the healthchecks. Returns the seconds
- * each step took.
- */
-export async function bringUpCluster(image: string, imageContext: string, nodes: string[]): Promise<{ buildSeconds: number; upSeconds: number }> {
+/** Fails with one line saying what to install when the engine or the base image is missing; returns the engine's version. */
+export async function requireDockerAndBase(): Promise<string> {
   const engine = await docker(["info", "--format", "{{.ServerVersion}}"]).catch(() => {
     throw new Error("No Docker engine answers. Start one (as root: bash stacks/local/ensure-docker.sh) and run the tests again.");
   });
   await docker(["image", "inspect", "debian:bookworm"]).catch(() => {
     throw new Error("Base image debian:bookworm is missing: `docker pull debian:bookworm`, or without a registry: bash stacks/local/make-base-image.sh");
   });
+  return engine.trim();
+}
+
+/** Fails with one line saying what to install when the Pulumi CLI is missing; returns its version. */
+export async function requirePulumiCli(): Promise<string> {
+  const { stdout } = await execa("pulumi", ["version"]).catch(() => {
+    throw new Error("The Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/) and run the tests again.");
+  });
+  return stdout.trim();
+}
+
+/**
+ * Builds the node image (cached layers reused), removes leftovers of an earlier run, starts the
+ * cluster from the generated compose file and waits on the healthchecks. Returns the seconds
+ * each step took.
+ */
+export async function bringUpCluster(image: string, imageContext: string, nodes: string[]): Promise<{ buildSeconds: number; upSeconds: number }> {
+  const engine = await requireDockerAndBase();
   progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
   await compose(["down", "-v", "--remove-orphans"]);
 

@@ -8,6 +8,7 @@ export interface ContainerFacts {
   mounts: string[];
   healthcheck: { test: string[]; interval: string; timeout: string; retries: number; startPeriod: string };
   memoryMb: number;
+  memorySwapMb: number;
   stopGraceSeconds: number;
   restart: string;
   labels: Record<string, string>;
@@ -24,6 +25,7 @@ export function factsFromPulumi(inputs: any, volumeNames: Record<string, string>
     mounts: inputs.volumes.map((v: any) => `${volumeNames[v.volumeName] ?? v.volumeName}:${v.containerPath}`).sort(),
     healthcheck: { test: inputs.healthcheck.tests, interval: inputs.healthcheck.interval, timeout: inputs.healthcheck.timeout, retries: inputs.healthcheck.retries, startPeriod: inputs.healthcheck.startPeriod },
     memoryMb: inputs.memory,
+    memorySwapMb: inputs.memorySwap,
     stopGraceSeconds: inputs.stopTimeout,
     restart: inputs.restart,
     labels: Object.fromEntries(inputs.labels.map((l: any) => [l.label, l.value])),
@@ -46,6 +48,7 @@ export function factsFromCompose(compose: any, service: string): ContainerFacts 
     }).sort(),
     healthcheck: { test: s.healthcheck.test, interval: s.healthcheck.interval, timeout: s.healthcheck.timeout, retries: s.healthcheck.retries, startPeriod: s.healthcheck.start_period },
     memoryMb: mem ? Number(mem[1]) : NaN,
+    memorySwapMb: Number(/^(\d+)m$/.exec(s.memswap_limit)?.[1]),
     stopGraceSeconds: Number(/^(\d+)s$/.exec(s.stop_grace_period)?.[1]),
     restart: s.restart,
     labels: s.labels,
