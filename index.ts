@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, PROJECT } from "./stacks/config";
 import { AzureEnvironment } from "./stacks/azure";
 import { LocalEnvironment } from "./stacks/local";
-import { describeTopology } from "./stacks/local/topology";
+import { topologyFor } from "./stacks/local/topology";
 import { contentTaggedImage, IMAGE_CONTEXT } from "./stacks/local/image";
 
 const config = loadConfig();
@@ -14,15 +14,7 @@ function deploy(): Record<string, pulumi.Input<unknown>> {
     case "azure":
       return new AzureEnvironment("azure", config).outputs;
     case "local": {
-      const topology = describeTopology({
-        project: PROJECT,
-        stack: pulumi.getStack(),
-        workerCount: config.localWorkerCount,
-        bindAddress: config.localBindAddress,
-        kafkaHostPort: config.localKafkaHostPort,
-        sshHostPort: config.localSshPort,
-        image: contentTaggedImage(IMAGE_CONTEXT),
-      });
+      const topology = topologyFor(config, PROJECT, pulumi.getStack(), contentTaggedImage(IMAGE_CONTEXT));
       return new LocalEnvironment("local", { topology, imageContext: IMAGE_CONTEXT }).outputs;
     }
   }

@@ -4,6 +4,11 @@
  * object and nothing here needs the CLI to be tested.
  */
 import type { OutputMap } from "@pulumi/pulumi/automation";
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
+import { load } from "js-yaml";
+import { PROJECT, validateConfig } from "../stacks/config";
+import { localStackOutputs, topologyFor } from "../stacks/local/topology";
 
 /** Output name to plain value; secret outputs are readable but not enumerable (see `plainOutputs`). */
 export type StackOutputs = Record<string, unknown>;
@@ -27,6 +32,10 @@ export const readStackOutputs: ReadStackOutputs = async (stackName, { workDir })
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
     if (/ENOENT/.test(text) && /pulumi/.test(text)) {
+      // A local stack is a pure function of its config file: no state is needed to know its outputs
+      // (a user who started it with the compose file may have no Pulumi CLI at all).
+      const local = localOutputsFromStackFile(stackName, workDir);
+      if (local) return local;
       throw new StackOutputsError(
         `Reading the outputs of stack "${stackName}" needs the Pulumi CLI, which is not on PATH: ` +
           "install the Pulumi CLI (https://www.pulumi.com/docs/install/) or use --cluster/--ambari-url/--user",
@@ -57,4 +66,32 @@ export function plainOutputs(outputs: OutputMap): StackOutputs {
 function firstStderrLine(text: string): string {
   const stderr = /stderr:\s*(.+)/.exec(text)?.[1] ?? text;
   return stderr.split("\n")[0].trim();
+}
+
+/**
+ * The outputs of a local stack derived from `Pulumi.<stack>.yaml` and the topology, the same
+ * function `pulumi up` exports them from; undefined when the file is missing or targets Azure
+ * (whose outputs exist only in the Pulumi state).
+ */
+export function localOutputsFromStackFile(stackName: string, workDir: string): StackOutputs | undefined {
+  const file = join(workDir, `Pulumi.${stackName}.yaml`);
+  if (!existsSync(file)) return undefined;
+  let settings: { config?: Record<string, unknown> } | undefined;
+  try {
+    settings = load(readFileSync(file, "utf8")) as typeof settings;
+  } catch (e) {
+    throw new StackOutputsError(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { cause: e });
+  }
+  const prefix = `${PROJECT}:`;
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings?.config ?? {})) {
+    // Secure values are objects ({ secure: ... }); a local stack has none, and they never reach a message.
+    if (key.startsWith(prefix) && typeof value !== "object") raw[key.slice(prefix.length)] = String(value);
+  }
+  if (raw.target !== "local") return undefined;
+  const { config, issues } = validateConfig(raw);
+  if (!config || config.target !== "local") {
+    throw new StackOutputsError(`${file}: ${issues.map((i) => `${i.key}: ${i.message} (fix: ${i.fix})`).join("; ")}`);
+  }
+  return localStackOutputs(topologyFor(config, PROJECT, stackName));
 }

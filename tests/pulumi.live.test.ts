@@ -16,6 +16,7 @@ import type { OpMap, Stack } from "@pulumi/pulumi/automation";
 import { PROJECT } from "../stacks/config";
 import { describeTopology, localStackOutputs } from "../stacks/local/topology";
 import { contentTaggedImage, IMAGE_CONTEXT } from "../stacks/local/image";
+import { pathWithout } from "./support/path";
 import { compose, docker, leftovers, progress, requireDockerAndBase, requirePulumiCli, ROOT } from "./support/docker";
 
 const STACK = "dev";
@@ -131,6 +132,20 @@ test("npm run topics -- --stack dev --via-ssh creates a topic that the brokers t
     const [meta] = (await admin.fetchTopicMetadata({ topics: [TOPIC] })).topics;
     expect(meta.partitions).toHaveLength(3);
     expect(meta.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+  } finally {
+    await admin.disconnect();
+  }
+}, 120_000);
+
+test("without the Pulumi CLI on PATH, npm run topics -- --stack dev derives the stack from Pulumi.dev.yaml and works", async () => {
+  const topic = `${TOPIC}-nocli`;
+  const run = await execa("npm", ["run", "-s", "topics", "--", "--stack", STACK, "--topic", topic], { cwd: ROOT, env: { PATH: pathWithout("pulumi") }, reject: false });
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout).toMatch(new RegExp(`^${topic}\\s+created\\s+3\\s+3`, "m"));
+  const admin = new Kafka({ clientId: "pulumi-live", brokers: expected.endpoints.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    expect(await admin.listTopics()).toContain(topic);
   } finally {
     await admin.disconnect();
   }

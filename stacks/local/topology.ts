@@ -4,6 +4,7 @@
  * so they cannot drift apart. No I/O here.
  */
 import { createHash } from "crypto";
+import type { LocalConfig } from "../config";
 
 export const LOCAL_DEFAULTS = {
   workerCount: 2,
@@ -254,4 +255,17 @@ export function localStackOutputs(t: Topology) {
     networkName: t.network,
     imageTag: t.image,
   };
+}
+
+/** The topology of a local stack from its validated config: the one builder the program and the commands use. */
+export function topologyFor(config: LocalConfig, project: string, stack: string, image?: string): Topology {
+  return describeTopology({
+    project,
+    stack,
+    workerCount: config.localWorkerCount,
+    bindAddress: config.localBindAddress,
+    kafkaHostPort: config.localKafkaHostPort,
+    sshHostPort: config.localSshPort,
+    image,
+  });
 }

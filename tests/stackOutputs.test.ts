@@ -1,0 +1,74 @@
+/**
+ * `--stack` for a local stack without the Pulumi CLI: the outputs come from the stack's config
+ * file through the same topology `pulumi up` exports them from. The CLI is made absent by a PATH
+ * that holds node and npm but no `pulumi`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import execa from "execa";
+import { localOutputsFromStackFile, readStackOutputs } from "../jobs/stackOutputs";
+import { describeTopology, localStackOutputs } from "../stacks/local/topology";
+import { PROJECT } from "../stacks/config";
+import { ROOT } from "./support/docker";
+import { pathWithout } from "./support/path";
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "stack-file-"));
+  // A project directory as the commands see it: Pulumi.yaml plus one stack file.
+  writeFileSync(join(dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\n`);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const stackFile = (stack: string, config: Record<string, unknown>) =>
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${Object.entries(config).map(([k, v]) => `  ${PROJECT}:${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
+
+test("a local stack's outputs follow its own config file (ports, worker count)", () => {
+  stackFile("lab", { target: "local", localKafkaHostPort: 19092, localWorkerCount: 3, localSshPort: 2223 });
+  const outputs = localOutputsFromStackFile("lab", dir)!;
+  expect(outputs.bootstrapServersHost).toBe("localhost:19092,localhost:19093,localhost:19094,localhost:19095");
+  expect(outputs.sshEndpoint).toEqual({ host: "localhost", port: 2223, user: "root" });
+  expect(outputs).toEqual(localStackOutputs(describeTopology({ project: PROJECT, stack: "lab", workerCount: 3, kafkaHostPort: 19092, sshHostPort: 2223 })));
+});
+
+test("an Azure stack or a missing file gives nothing to derive: its outputs live only in the Pulumi state", () => {
+  stackFile("azure", { target: "azure", baseName: "demo" });
+  expect(localOutputsFromStackFile("azure", dir)).toBeUndefined();
+  expect(localOutputsFromStackFile("nosuch", dir)).toBeUndefined();
+});
+
+test("an invalid local config is refused with the key and the fix", () => {
+  stackFile("bad", { target: "local", localWorkerCount: 0 });
+  expect(() => localOutputsFromStackFile("bad", dir)).toThrow(/kafka-spark-lab:localWorkerCount: .*fix: pulumi config set localWorkerCount/);
+});
+
+describe("with no Pulumi CLI on PATH", () => {
+  const env = { PATH: pathWithout("pulumi") };
+  const run = (args: string[]) => execa("npm", ["run", "-s", "brokers", "--", ...args], { cwd: ROOT, env, extendEnv: true, reject: false });
+
+  test("the test's PATH really has no pulumi", async () => {
+    await expect(execa("pulumi", ["version"], { env })).rejects.toThrow(/ENOENT/);
+  });
+
+  test("readStackOutputs derives a local stack from its file", async () => {
+    stackFile("lab", { target: "local", localKafkaHostPort: 29092 });
+    const saved = process.env.PATH;
+    process.env.PATH = env.PATH;
+    try {
+      expect((await readStackOutputs("lab", { workDir: dir })).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
+      // An Azure stack still needs the CLI, and says so.
+      stackFile("azure", { target: "azure", baseName: "demo" });
+      await expect(readStackOutputs("azure", { workDir: dir })).rejects.toThrow(/needs the Pulumi CLI, which is not on PATH/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  test("npm run brokers -- --stack dev prints the repository's dev stack brokers", async () => {
+    const r = await run(["--stack", "dev"]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toBe(localStackOutputs(describeTopology({ project: PROJECT, stack: "dev" })).bootstrapServersHost);
+  }, 60_000);
+});
+
