@@ -1,0 +1,76 @@
+/**
+ * Builds the word-count job's uber-jar with Maven, once per Spark line, and skips Maven entirely
+ * when nothing it reads has changed (a content stamp beside the jar).
+ */
+import { createHash } from "crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { join, relative } from "path";
+import execa from "execa";
+
+export const WORDCOUNT_PROJECT = join(__dirname, "wordcount");
+
+/** The two builds of one source (REFERENCE 9): local stack and HDInsight 5.1. */
+export const SPARK_LINES = {
+  "3.5": { profile: undefined, line: "spark35", sparkVersion: "3.5.0" },
+  "3.3": { profile: "spark33", line: "spark33", sparkVersion: "3.3.1" },
+} as const;
+export type SparkLine = keyof typeof SPARK_LINES;
+
+export interface BuiltJar {
+  path: string;
+  sparkVersion: string;
+  /** True when Maven was not run because the sources had not changed since the last build. */
+  cached: boolean;
+  seconds: number;
+}
+
+export class JarBuildError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "JarBuildError";
+  }
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((e) => (statSync(join(dir, e)).isDirectory() ? files(join(dir, e)) : [join(dir, e)]));
+}
+
+/** What the jar is made from: the pom and the main and test sources (the tests gate the build). */
+export function sourceHash(project = WORDCOUNT_PROJECT): string {
+  const hash = createHash("sha256");
+  for (const f of [join(project, "pom.xml"), ...files(join(project, "src"))]) hash.update(relative(project, f)).update("\0").update(readFileSync(f)).update("\0");
+  return hash.digest("hex");
+}
+
+export interface BuildOptions {
+  spark?: SparkLine;
+  /** Run the job's Java unit tests as part of the build (default true). */
+  runTests?: boolean;
+  project?: string;
+  onProgress?: (message: string) => void;
+}
+
+export async function buildWordCountJar(options: BuildOptions = {}): Promise<BuiltJar> {
+  const { spark = "3.5", runTests = true, project = WORDCOUNT_PROJECT, onProgress = () => undefined } = options;
+  const target = SPARK_LINES[spark];
+  const dir = join(project, "target", target.line);
+  const path = join(dir, `stream-kafka-spark-${target.line}.jar`);
+  const stampFile = join(dir, "source.sha256");
+  const stamp = `${sourceHash(project)} tests=${runTests}`;
+  const start = Date.now();
+  if (existsSync(path) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) {
+    return { path, sparkVersion: target.sparkVersion, cached: true, seconds: (Date.now() - start) / 1000 };
+  }
+  onProgress(`building the word-count jar for Spark ${target.sparkVersion} with Maven${runTests ? " (with its unit tests)" : ""}`);
+  const args = ["-B", "-q", "package", ...(target.profile ? [`-P${target.profile}`] : []), ...(runTests ? [] : ["-DskipTests"])];
+  try {
+    await execa("mvn", args, { cwd: project, all: true });
+  } catch (e) {
+    const err = e as execa.ExecaError & { all?: string; code?: string };
+    if (err.code === "ENOENT") throw new JarBuildError("Building the job needs Maven and a JDK (8 or newer): install them (Debian/Ubuntu: apt-get install maven default-jdk-headless)", { cause: e });
+    const tail = (err.all ?? err.message).split("\n").filter((l) => /ERROR|FAIL|Tests run/.test(l)).slice(0, 12).join("\n");
+    throw new JarBuildError(`mvn ${args.join(" ")} failed in ${project}:\n${tail}`, { cause: e });
+  }
+  writeFileSync(stampFile, stamp);
+  return { path, sparkVersion: target.sparkVersion, cached: false, seconds: (Date.now() - start) / 1000 };
+}
