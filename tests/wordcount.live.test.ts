@@ -13,6 +13,7 @@ import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
+import { loadRecords } from "../jobs/loader";
 import { bringUpCluster, compose, docker, inNode, progress, waitFor } from "./support/docker";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
@@ -51,6 +52,45 @@ async function readCounts(topic: string, expectedWords: number): Promise<Map<str
   return latest;
 }
 
+/** Loads lines through the project's loader with an idempotent producer (acks=all). */
+async function load(topic: string, lines: string[], format: "text" | "json" = "text") {
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    return await loadRecords({ producer, topic, lines, format, batchSize: 500 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+const multiset = (values: string[]) => {
+  const m = new Map<string, number>();
+  for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+  return new Map([...m].sort());
+};
+
+/** Every value of a topic, from the beginning, once `count` values have been read. */
+async function readAll(topic: string, count: number): Promise<Map<string, number>> {
+  const consumer = kafka.consumer({ groupId: `wordcount-live-read-${Date.now()}` });
+  const values: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()); } });
+    // The first consumer group of a fresh cluster also waits for Kafka to create its offsets topic.
+    await waitFor(`${count} records of ${topic}`, async () => (values.length >= count ? true : undefined), 150_000, 200);
+    // Anything beyond `count` would be a duplicate: give it the time of a few fetches to show up.
+    const admin = kafka.admin();
+    await admin.connect();
+    const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+    await admin.disconnect();
+    expect(total).toBe(count);
+  } finally {
+    await consumer.disconnect();
+  }
+  return multiset(values);
+}
+
 beforeAll(async () => {
   const [{ upSeconds }, jar] = await Promise.all([
     bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames),
@@ -68,12 +108,10 @@ afterAll(async () => {
 test("Kafka sink: the counts equal the TypeScript counts of the same seeded lines, exactly", async () => {
   const [lines, counts] = ["wc-live-lines", "wc-live-counts"];
   await ensureTopics(kafka.admin(), [lines, counts].map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), { brokerAdmin: adminPerBroker(KAFKA) });
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  for (let i = 0; i < LINES.length; i += 500) {
-    await producer.send({ topic: lines, acks: -1, messages: LINES.slice(i, i + 500).map((value) => ({ value })) });
-  }
-  await producer.disconnect();
+  const loaded = await load(lines, LINES);
+  expect(loaded).toMatchObject({ records: LINES.length, malformed: 0 });
+  // Checked independently of the loader: every line is in the topic exactly once.
+  expect(await readAll(lines, LINES.length)).toEqual(multiset(LINES));
 
   const start = Date.now();
   const run = await sparkSubmit(["--master", "local[2]", JAR_IN_NODE, topology.endpoints.bootstrapServersInternal, lines, "wc-live",
@@ -112,3 +150,13 @@ test("the lab's own line (three arguments, console sink) runs and prints counts"
   expect(output).toMatch(/\|\s*kafka\s*\|\s*1\s*\|/);
   expect(output).toMatch(/\|\s*spark\s*\|\s*1\s*\|/);
 }, 10 * 60_000);
+
+test("the loader sends JSON lines, counts the malformed ones with their line numbers, and does not stop", async () => {
+  const topic = "wc-live-json";
+  await ensureTopics(kafka.admin(), [{ topic, partitions: 3, replicationFactor: 3 }], { brokerAdmin: adminPerBroker(KAFKA) });
+  const good = Array.from({ length: 1200 }, (_, i) => JSON.stringify({ id: i, text: LINES[i] }));
+  const input = [...good.slice(0, 10), "{not json", ...good.slice(10, 600), "", "[1, 2", ...good.slice(600)];
+  const result = await load(topic, input, "json");
+  expect(result).toMatchObject({ records: 1200, malformed: 2, malformedLines: [11, 603] });
+  expect(await readAll(topic, 1200)).toEqual(multiset(good));
+}, 5 * 60_000);
