@@ -5,7 +5,10 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: {
     "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+    // hyparquet ships ES modules only; jest's module system needs CommonJS.
+    "^.+/node_modules/hyparquet/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022" } }],
   },
+  transformIgnorePatterns: ["/node_modules/(?!hyparquet/)"],
   testTimeout: 60000,
   // The live tests share one Docker engine, fixed container names and host ports: one file at a time.
   maxWorkers: 1,

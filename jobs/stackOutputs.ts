@@ -7,7 +7,7 @@ import type { OutputMap } from "@pulumi/pulumi/automation";
 import { existsSync, readFileSync } from "fs";
 import { join } from "path";
 import { load } from "js-yaml";
-import { PROJECT, validateConfig } from "../stacks/config";
+import { LocalConfig, PROJECT, validateConfig } from "../stacks/config";
 import { localStackOutputs, topologyFor } from "../stacks/local/topology";
 
 /** Output name to plain value; secret outputs are readable but not enumerable (see `plainOutputs`). */
@@ -74,6 +74,12 @@ function firstStderrLine(text: string): string {
  * (whose outputs exist only in the Pulumi state).
  */
 export function localOutputsFromStackFile(stackName: string, workDir: string): StackOutputs | undefined {
+  const config = localConfigFromStackFile(stackName, workDir);
+  return config && localStackOutputs(topologyFor(config, PROJECT, stackName));
+}
+
+/** A local stack's validated config from `Pulumi.<stack>.yaml`; undefined when missing or not local. */
+export function localConfigFromStackFile(stackName: string, workDir: string): LocalConfig | undefined {
   const file = join(workDir, `Pulumi.${stackName}.yaml`);
   if (!existsSync(file)) return undefined;
   let settings: { config?: Record<string, unknown> } | undefined;
@@ -93,5 +99,5 @@ export function localOutputsFromStackFile(stackName: string, workDir: string): S
   if (!config || config.target !== "local") {
     throw new StackOutputsError(`${file}: ${issues.map((i) => `${i.key}: ${i.message} (fix: ${i.fix})`).join("; ")}`);
   }
-  return localStackOutputs(topologyFor(config, PROJECT, stackName));
+  return config;
 }

@@ -3,7 +3,8 @@
  * when nothing it reads has changed (a content stamp beside the jar).
  */
 import { createHash } from "crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { homedir } from "os";
 import { join, relative } from "path";
 import execa from "execa";
 
@@ -47,11 +48,39 @@ export interface BuildOptions {
   /** Run the job's Java unit tests as part of the build (default true). */
   runTests?: boolean;
   project?: string;
+  /**
+   * Where Maven runs: "host" (mvn and a JDK on PATH), "docker" (the node image's build stage,
+   * which has both: a machine with only Docker can build the job too), or "auto" (host when it
+   * has mvn and javac, else docker). Default auto.
+   */
+  builder?: "auto" | "host" | "docker";
   onProgress?: (message: string) => void;
 }
 
+/** The node image's first stage (JDK 17 and Maven), tagged so Maven can run in it. */
+export const BUILDER_IMAGE = "kafka-spark-lab-builder:local";
+
+const onPath = (command: string) => execa("sh", ["-c", `command -v ${command}`]).then(() => true, () => false);
+
+async function chooseBuilder(builder: "auto" | "host" | "docker"): Promise<"host" | "docker"> {
+  if (builder !== "auto") return builder;
+  return (await onPath("mvn")) && (await onPath("javac")) ? "host" : "docker";
+}
+
+/** mvn with `args` in the builder image: the project and ~/.m2 mounted, files owned by the caller. */
+async function mavenInDocker(project: string, args: string[], onProgress: (m: string) => void): Promise<void> {
+  const { IMAGE_CONTEXT } = await import("../stacks/local/image");
+  onProgress("no mvn/javac on this machine: building in Docker (the node image's build stage)");
+  await execa("docker", ["build", "-q", "--target", "fetch", "-t", BUILDER_IMAGE, IMAGE_CONTEXT]);
+  const m2 = join(homedir(), ".m2");
+  mkdirSync(m2, { recursive: true });
+  const user = typeof process.getuid === "function" ? ["--user", `${process.getuid()}:${process.getgid?.() ?? 0}`] : [];
+  await execa("docker", ["run", "--rm", ...user, "-e", "HOME=/tmp", "-v", `${project}:/src`, "-v", `${m2}:/m2`, "-w", "/src", BUILDER_IMAGE,
+    "mvn", "-Dmaven.repo.local=/m2/repository", ...args], { all: true });
+}
+
 export async function buildWordCountJar(options: BuildOptions = {}): Promise<BuiltJar> {
-  const { spark = "3.5", runTests = true, project = WORDCOUNT_PROJECT, onProgress = () => undefined } = options;
+  const { spark = "3.5", runTests = true, project = WORDCOUNT_PROJECT, builder = "auto", onProgress = () => undefined } = options;
   const target = SPARK_LINES[spark];
   const dir = join(project, "target", target.line);
   const path = join(dir, `stream-kafka-spark-${target.line}.jar`);
@@ -67,10 +96,11 @@ export async function buildWordCountJar(options: BuildOptions = {}): Promise<Bui
   onProgress(`building the word-count jar for Spark ${target.sparkVersion} with Maven${runTests ? " (with its unit tests)" : ""}`);
   const args = ["-B", "-q", "package", ...(target.profile ? [`-P${target.profile}`] : []), ...(runTests ? [] : ["-DskipTests"])];
   try {
-    await execa("mvn", args, { cwd: project, all: true });
+    if ((await chooseBuilder(builder)) === "docker") await mavenInDocker(project, args, onProgress);
+    else await execa("mvn", args, { cwd: project, all: true });
   } catch (e) {
     const err = e as execa.ExecaError & { all?: string; code?: string };
-    if (err.code === "ENOENT") throw new JarBuildError("Building the job needs Maven and a JDK (8 or newer): install them (Debian/Ubuntu: apt-get install maven default-jdk-headless)", { cause: e });
+    if (err.code === "ENOENT") throw new JarBuildError("Building the job needs Maven and a JDK (8 or newer), or Docker: install one (Debian/Ubuntu: apt-get install maven default-jdk-headless)", { cause: e });
     const tail = (err.all ?? err.message).split("\n").filter((l) => /ERROR|FAIL|Tests run/.test(l)).slice(0, 12).join("\n");
     throw new JarBuildError(`mvn ${args.join(" ")} failed in ${project}:\n${tail}`, { cause: e });
   }

@@ -1,5 +1,6 @@
 // What the command-line tools share: exit codes, the usage error, and how a stack's outputs say
 // where its Kafka is.
+import { parseArgs } from "node:util";
 import {
   redactSecret,
   AmbariAuthenticationError,
@@ -16,6 +17,11 @@ import { PasswordUnavailableError } from "../jobs/secrets";
 import { StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
 import { SshGatewayError } from "../jobs/sshGateway";
 import { TopicSpecError } from "../jobs/topics";
+import { JarBuildError } from "../jobs/wordcountJar";
+import { SubmitError } from "../jobs/localSubmit";
+import { LoadError } from "../jobs/loader";
+import { ResultsError } from "../jobs/results";
+import { DockerUnavailableError } from "../jobs/localStack";
 
 export const EXIT = {
   OK: 0,
@@ -31,6 +37,11 @@ export const EXIT = {
   TOPIC_SPEC: 10,
   SSH_GATEWAY: 11,
   KAFKA: 12,
+  JAR_BUILD: 13,
+  SUBMIT: 14,
+  LOAD: 15,
+  RESULTS: 16,
+  DOCKER: 17,
 } as const;
 
 /** A mistake in how the command was called: exit 2, with a pointer to --help. */
@@ -72,6 +83,11 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof TopicSpecError) return EXIT.TOPIC_SPEC;
   if (e instanceof SshGatewayError) return EXIT.SSH_GATEWAY;
   if (e instanceof Error && e.name.startsWith("KafkaJS")) return EXIT.KAFKA;
+  if (e instanceof JarBuildError) return EXIT.JAR_BUILD;
+  if (e instanceof SubmitError) return EXIT.SUBMIT;
+  if (e instanceof LoadError) return EXIT.LOAD;
+  if (e instanceof ResultsError) return EXIT.RESULTS;
+  if (e instanceof DockerUnavailableError) return EXIT.DOCKER;
   return EXIT.UNEXPECTED;
 }
 
@@ -120,4 +136,47 @@ export function redactingOutput(stdout: Writable, stderr: Writable, prefix: () =
     out: (text: string) => stdout.write(redact(text)),
     note: (text: string) => stderr.write(redact(`${prefix()}${text}\n`)),
   };
+}
+
+type FlagSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
+
+/**
+ * node:util parseArgs with our usage errors. A stray positional argument is refused without
+ * being quoted: it could be a mistyped secret.
+ */
+export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], options: T): Record<keyof T, string | boolean | string[] | undefined> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as unknown as Record<keyof T, string | boolean | string[] | undefined>;
+  } catch (e) {
+    if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError("this command takes no positional arguments (not shown here)");
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** A whole number flag within bounds, or a usage error naming it. */
+export function intFlag(name: string, value: unknown, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== "string" || !/^\d+$/.test(value) || n < min || n > max) {
+    throw new UsageError(`--${name} ${String(value)}: expected a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/**
+ * Runs a command's main: the exit code it returns, or the code of the error it throws, with a
+ * one-line message on stderr (a usage error adds a pointer to --help; a bug keeps its stack).
+ */
+export function runCli(command: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => { process.exitCode = code; },
+    (e: unknown) => {
+      const code = exitCodeFor(e);
+      const message = e instanceof Error ? e.message : String(e);
+      const cause = e instanceof Error && e.cause instanceof Error ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
+      process.stderr.write(`${command}: ${message}${cause}${code === EXIT.USAGE ? `\nSee: npm run ${command} -- --help` : ""}\n`);
+      if (code === EXIT.UNEXPECTED && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = code;
+    },
+  );
 }

@@ -3,8 +3,9 @@ import execa from "execa";
 import { join } from "path";
 import { COMPOSE_FILE } from "../../stacks/local/compose";
 import { waitFor } from "../../jobs/poll";
+import { waitHealthy } from "../../jobs/localStack";
 
-export { waitFor };
+export { waitFor, waitHealthy };
 
 export const ROOT = join(__dirname, "..", "..");
 export const COMPOSE_PROJECT = "kafka-spark-lab";
@@ -27,23 +28,6 @@ export async function compose(args: string[]): Promise<string> {
 /** Runs a command in a node, as `docker exec` would (PATH has the lab's tools). */
 export const inNode = (node: string, command: string, input?: string) =>
   docker(["exec", ...(input === undefined ? [] : ["-i"]), node, "bash", "-c", command], input);
-
-async function health(container: string): Promise<string> {
-  return (await docker(["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", container])).trim();
-}
-
-/** Waits until every container reports healthy; on timeout, names the unhealthy one and its failing check. */
-export async function waitHealthy(containers: string[], timeoutMs: number): Promise<void> {
-  await waitFor(`${containers.join(", ")} to be healthy`, async () => {
-    const states = await Promise.all(containers.map(health));
-    const unhealthy = containers.filter((_, i) => states[i] === "unhealthy");
-    if (unhealthy.length) {
-      const logs = await docker(["inspect", "--format", "{{range .State.Health.Log}}{{.Output}}{{end}}", unhealthy[0]]);
-      throw new Error(`${unhealthy.join(", ")} unhealthy: ${logs.trim().split("\n").pop()}`);
-    }
-    return states.every((s) => s === "healthy") ? true : undefined;
-  }, timeoutMs, 1000);
-}
 
 /** Everything of the project still known to the engine, by label and by name. */
 export async function leftovers(names: { containers: string[]; network: string; volumes: string[] }): Promise<string[]> {

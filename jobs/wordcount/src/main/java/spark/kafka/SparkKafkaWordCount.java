@@ -36,6 +36,7 @@ public final class SparkKafkaWordCount {
         // 200 shuffle partitions (Spark's default) make every micro-batch of a small job slow. The
         // value is frozen into the checkpoint at first start.
         spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(o.shufflePartitions));
+        spark.streams().addListener(new ProgressLines(System.out));
         StreamingQuery query = start(spark, o);
         query.awaitTermination();
     }

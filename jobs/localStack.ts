@@ -1,0 +1,188 @@
+/**
+ * The local stack as the commands see it: where its brokers and master are (from the stack's
+ * outputs, or derived from its config file when there is no Pulumi state), and how to bring it
+ * up or down: Pulumi's Automation API when the Pulumi CLI is installed and logged in, otherwise
+ * docker-compose with a compose file generated from the same topology.
+ */
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import execa from "execa";
+import { PROJECT } from "../stacks/config";
+import { renderCompose } from "../stacks/local/compose";
+import { IMAGE_CONTEXT } from "../stacks/local/image";
+import type { Topology } from "../stacks/local/topology";
+import { waitFor } from "./poll";
+import { localOutputsFromStackFile, ReadStackOutputs, StackOutputs, StackOutputsError } from "./stackOutputs";
+
+export class DockerUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DockerUnavailableError";
+  }
+}
+
+export interface LocalStack {
+  stack: string;
+  bootstrapServersHost: string;
+  /** What a client inside a node uses: hadoop-master:19092,... */
+  bootstrapServersInternal: string;
+  master: string;
+  containers: string[];
+}
+
+function fromOutputs(stack: string, outputs: StackOutputs): LocalStack {
+  const text = (k: string) => {
+    const v = outputs[k];
+    if (typeof v !== "string" || !v) throw new StackOutputsError(`Stack "${stack}" has no output ${k}: is it a local stack brought up to the end?`);
+    return v;
+  };
+  if (outputs.target !== "local") throw new StackOutputsError(`Stack "${stack}" is not a local stack (target ${JSON.stringify(outputs.target)}); this command runs on the local stack`);
+  const containers = outputs.containerNames;
+  if (!Array.isArray(containers) || !containers.length) throw new StackOutputsError(`Stack "${stack}" has no output containerNames`);
+  return { stack, bootstrapServersHost: text("bootstrapServersHost"), bootstrapServersInternal: text("bootstrapServersInternal"), master: String(containers[0]), containers: containers.map(String) };
+}
+
+/**
+ * The local stack's addresses: its Pulumi outputs when it was brought up with Pulumi, otherwise
+ * the same values derived from `Pulumi.<stack>.yaml` (one topology builder for both).
+ */
+export async function resolveLocalStack(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<LocalStack> {
+  try {
+    return fromOutputs(stack, await readOutputs(stack, { workDir }));
+  } catch (e) {
+    const derived = localOutputsFromStackFile(stack, workDir);
+    if (derived) return fromOutputs(stack, derived);
+    throw e;
+  }
+}
+
+export async function requireDocker(): Promise<string> {
+  try {
+    return (await execa("docker", ["info", "--format", "{{.ServerVersion}}"])).stdout.trim();
+  } catch (e) {
+    const missing = (e as { code?: string }).code === "ENOENT";
+    throw new DockerUnavailableError(missing
+      ? "Docker is not installed: install Docker (https://docs.docker.com/engine/install/) and run this again"
+      : "No Docker engine answers: start it (Docker Desktop, or `sudo systemctl start docker`), and make sure your user may use it (`docker info`)", { cause: e });
+  }
+}
+
+async function health(container: string): Promise<string> {
+  const r = await execa("docker", ["inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}", container], { reject: false });
+  return r.exitCode === 0 ? r.stdout.trim() : "missing";
+}
+
+/** Waits until every container reports healthy; on failure names the unhealthy one and its failing check. */
+export async function waitHealthy(containers: string[], timeoutMs: number, onWait: (states: string[]) => void = () => undefined): Promise<void> {
+  await waitFor(`${containers.join(", ")} to be healthy`, async () => {
+    const states = await Promise.all(containers.map(health));
+    const unhealthy = containers.filter((_, i) => states[i] === "unhealthy");
+    if (unhealthy.length) {
+      const logs = (await execa("docker", ["inspect", "--format", "{{range .State.Health.Log}}{{.Output}}{{end}}", unhealthy[0]], { reject: false })).stdout;
+      throw new Error(`${unhealthy.join(", ")} unhealthy: ${logs.trim().split("\n").pop()}`);
+    }
+    onWait(states);
+    return states.every((s) => s === "healthy") ? true : undefined;
+  }, timeoutMs, 1000);
+}
+
+export const composeProject = (stack: string) => (stack === "dev" ? PROJECT : `${PROJECT}-${stack}`);
+
+/** A compose file for the stack's topology, written next to the image context so `build: ./image` resolves. */
+function composeFileFor(t: Topology): string {
+  const dir = mkdtempSync(join(tmpdir(), "kafka-spark-lab-compose-"));
+  const file = join(dir, "docker-compose.yml");
+  // The model's build context is relative ("./image"); make it absolute for a file outside the repo.
+  writeFileSync(file, renderCompose(t).replace(/context: \.\/image/g, `context: ${IMAGE_CONTEXT}`));
+  return file;
+}
+
+export type UpVia = "auto" | "pulumi" | "compose";
+
+/** Pulumi when its CLI is installed and logged in to a backend; compose otherwise. */
+export async function chooseUpVia(via: UpVia, env: NodeJS.ProcessEnv = process.env): Promise<{ via: "pulumi" | "compose"; why: string }> {
+  if (via !== "auto") return { via, why: `asked for (--via ${via})` };
+  try {
+    const who = await execa("pulumi", ["whoami"], { env });
+    return { via: "pulumi", why: `the Pulumi CLI is logged in as ${who.stdout.trim()}` };
+  } catch (e) {
+    if ((e as { code?: string }).code === "ENOENT") return { via: "compose", why: "the Pulumi CLI is not installed" };
+    return { via: "compose", why: "the Pulumi CLI is not logged in to a backend (pulumi login)" };
+  }
+}
+
+export interface UpOptions {
+  stack: string;
+  workDir: string;
+  via: "pulumi" | "compose";
+  topology: Topology;
+  onProgress: (message: string) => void;
+}
+
+/** Brings the stack up (idempotent: a running stack is left as it is) and waits until every node is healthy. */
+export async function upLocalStack(o: UpOptions): Promise<void> {
+  if (o.via === "pulumi") {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: o.stack, workDir: o.workDir });
+    let last = 0;
+    await stack.up({
+      onOutput: (text) => {
+        // One line every few seconds, not Pulumi's whole live view.
+        const line = text.split("\n").map((l) => l.trim()).filter(Boolean).pop();
+        if (line && Date.now() - last > 5000) { last = Date.now(); o.onProgress(`pulumi: ${line.slice(0, 100)}`); }
+      },
+    });
+  } else {
+    const file = composeFileFor(o.topology);
+    const up = execa("docker-compose", ["-p", composeProject(o.stack), "-f", file, "up", "-d", "--build"], { all: true });
+    let last = 0;
+    up.all?.on("data", (chunk: Buffer) => {
+      const line = chunk.toString().split("\n").map((l) => l.trim()).filter(Boolean).pop();
+      if (line && Date.now() - last > 5000) { last = Date.now(); o.onProgress(`compose: ${line.slice(0, 100)}`); }
+    });
+    try {
+      await up;
+    } catch (e) {
+      const all = (e as { all?: string }).all ?? "";
+      throw new DockerUnavailableError(`docker-compose up failed: ${all.trim().split("\n").slice(-3).join(" / ")}`, { cause: e });
+    }
+  }
+  await waitHealthy(o.topology.endpoints.containerNames, 300_000);
+}
+
+export interface DownOptions {
+  stack: string;
+  workDir: string;
+  topology: Topology;
+  /** Also remove the data volumes (HDFS, Kafka logs); kept by default. */
+  volumes: boolean;
+  onProgress: (message: string) => void;
+}
+
+/**
+ * Takes the stack down whichever way it was brought up: `pulumi destroy` when Pulumi has it
+ * deployed, and docker-compose down (idempotent) in any case. Returns what is still there,
+ * found by container and network name: empty when the teardown is complete.
+ */
+export async function downLocalStack(o: DownOptions): Promise<string[]> {
+  const pulumi = await chooseUpVia("auto");
+  if (pulumi.via === "pulumi") {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    const stack = await LocalWorkspace.selectStack({ stackName: o.stack, workDir: o.workDir }).catch(() => undefined);
+    const resources = stack ? (await stack.exportStack()).deployment?.resources?.length ?? 0 : 0;
+    if (stack && resources > 0) {
+      o.onProgress(`pulumi destroy --stack ${o.stack} (${resources} resources; Pulumi removes the volumes it created too)`);
+      await stack.destroy();
+    }
+  }
+  const file = composeFileFor(o.topology);
+  o.onProgress(`docker-compose down${o.volumes ? " -v (volumes too)" : " (data volumes kept; --volumes removes them)"}`);
+  await execa("docker-compose", ["-p", composeProject(o.stack), "-f", file, "down", "--remove-orphans", ...(o.volumes ? ["-v"] : [])]);
+  const left: string[] = [];
+  for (const c of o.topology.endpoints.containerNames) {
+    if ((await execa("docker", ["container", "inspect", c], { reject: false })).exitCode === 0) left.push(`container ${c}`);
+  }
+  if ((await execa("docker", ["network", "inspect", o.topology.network], { reject: false })).exitCode === 0) left.push(`network ${o.topology.network}`);
+  return left;
+}

@@ -1,0 +1,177 @@
+/**
+ * Runs a Spark job on the local stack's master, as the lab does by hand (`docker cp` the jar,
+ * `spark-submit` inside hadoop-master), but with arguments as an array (no shell quoting), the
+ * driver detached from the terminal with its log kept in the node, and a clean stop.
+ *
+ * Each job has a name; its driver's pid and log live in JOBS_DIR on the master, so a second
+ * terminal (or a later `npm run submit -- --stop`) finds it again.
+ */
+import { createHash } from "crypto";
+import { readFileSync } from "fs";
+import { basename } from "path";
+import execa from "execa";
+import { waitFor } from "./poll";
+
+export const JOBS_DIR = "/var/lib/kafka-spark-lab/jobs";
+
+export type SparkMode = "local" | "yarn";
+
+/** How commands reach the master: `docker exec` by default; tests and benchmarks use the same. */
+export interface NodeShell {
+  /** Runs `bash -lc script` in the node with `args` as "$@" and `env` set; resolves with stdout. */
+  run(script: string, args?: string[], env?: Record<string, string>): Promise<string>;
+  /** Like run, but streams stdout lines to `onLine` until the command exits. */
+  stream(script: string, args: string[], env: Record<string, string>, onLine: (line: string) => void): Promise<void>;
+  /** Copies a file of this machine into the node. */
+  copyIn(localPath: string, nodePath: string): Promise<void>;
+}
+
+export class SubmitError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SubmitError";
+  }
+}
+
+export function dockerShell(container: string): NodeShell {
+  const envArgs = (env: Record<string, string> = {}) => Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  return {
+    async run(script, args = [], env = {}) {
+      const r = await execa("docker", ["exec", ...envArgs(env), container, "bash", "-lc", script, "bash", ...args], { reject: false });
+      if (r.exitCode !== 0) throw new SubmitError(`in ${container}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ") || `exit ${r.exitCode}`}`);
+      return r.stdout;
+    },
+    async stream(script, args, env, onLine) {
+      const child = execa("docker", ["exec", ...envArgs(env), container, "bash", "-lc", script, "bash", ...args], { reject: false });
+      let rest = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        const lines = (rest + chunk.toString()).split("\n");
+        rest = lines.pop() ?? "";
+        lines.forEach(onLine);
+      });
+      await child;
+      if (rest) onLine(rest);
+    },
+    async copyIn(localPath, nodePath) {
+      await execa("docker", ["cp", localPath, `${container}:${nodePath}`]);
+    },
+  };
+}
+
+const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
+
+/** Puts the jar on the master unless the same bytes are there already; returns its path in the node. */
+export async function putJar(shell: NodeShell, jarPath: string): Promise<{ path: string; copied: boolean }> {
+  const path = `${JOBS_DIR}/${basename(jarPath)}`;
+  const there = (await shell.run('mkdir -p "$JOBS_DIR"; sha256sum "$1" 2>/dev/null | cut -d" " -f1', [path], { JOBS_DIR })).trim();
+  if (there === sha256(jarPath)) return { path, copied: false };
+  await shell.copyIn(jarPath, path);
+  return { path, copied: true };
+}
+
+export interface SubmitOptions {
+  shell: NodeShell;
+  /** Job name: one running driver per name (letters, digits, - and _). */
+  name: string;
+  jarInNode: string;
+  className: string;
+  jobArgs: string[];
+  /** local[*] on the master (the lab's way) or YARN across the workers (client mode: the driver stays on the master). */
+  mode?: SparkMode;
+  /** Extra spark-submit options, e.g. ["--conf", "spark.executor.memory=1g"]. */
+  sparkArgs?: string[];
+}
+
+export interface JobStatus {
+  name: string;
+  running: boolean;
+  pid?: number;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,64}$/;
+function checkName(name: string): void {
+  if (!NAME.test(name)) throw new SubmitError(`job name "${name}": use 1-64 letters, digits, - or _`);
+}
+
+const STATUS_SCRIPT = 'f="$JOBS_DIR/$JOB.pid"; if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then cat "$f"; fi';
+
+export async function jobStatus(shell: NodeShell, name: string): Promise<JobStatus> {
+  checkName(name);
+  const pid = (await shell.run(STATUS_SCRIPT, [], { JOBS_DIR, JOB: name })).trim();
+  return pid ? { name, running: true, pid: Number(pid) } : { name, running: false };
+}
+
+/** spark-submit's own arguments for the mode; the deploy mode is client so stop and logs stay on the master. */
+export function sparkSubmitArgs(o: Pick<SubmitOptions, "name" | "jarInNode" | "className" | "jobArgs" | "mode" | "sparkArgs">): string[] {
+  const master = o.mode === "yarn" ? ["--master", "yarn", "--deploy-mode", "client"] : ["--master", "local[*]"];
+  return ["--name", o.name, "--class", o.className, ...master, ...(o.sparkArgs ?? []), o.jarInNode, ...o.jobArgs];
+}
+
+/**
+ * Starts the driver in the background on the master (its log in JOBS_DIR/<name>.log) and returns
+ * its pid. Refuses when a driver of that name still runs: stop it first, or it would compete for
+ * the same checkpoint.
+ */
+export async function submitDetached(o: SubmitOptions): Promise<JobStatus> {
+  checkName(o.name);
+  const script = [
+    'mkdir -p "$JOBS_DIR"; cd "$JOBS_DIR"',
+    'if [ -f "$JOB.pid" ] && kill -0 "$(cat "$JOB.pid")" 2>/dev/null; then echo "running $(cat "$JOB.pid")"; exit 0; fi',
+    // setsid: the driver outlives this docker exec; its stdout and stderr go to the job's log.
+    'setsid spark-submit "$@" > "$JOB.log" 2>&1 < /dev/null &',
+    'echo $! > "$JOB.pid"; echo "started $!"',
+  ].join("\n");
+  const answer = (await o.shell.run(script, sparkSubmitArgs(o), { JOBS_DIR, JOB: o.name })).trim();
+  const [word, pid] = answer.split(" ");
+  if (word === "running") {
+    throw new SubmitError(`job "${o.name}" is already running (pid ${pid}): stop it first (npm run submit -- --stop --name ${o.name})`);
+  }
+  return { name: o.name, running: true, pid: Number(pid) };
+}
+
+/** The last lines of a job's log. */
+export async function jobLog(shell: NodeShell, name: string, lines = 40): Promise<string[]> {
+  checkName(name);
+  const text = await shell.run('tail -n "$1" "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [String(lines)], { JOBS_DIR, JOB: name });
+  return text.split("\n").filter(Boolean);
+}
+
+/** Streams a job's log from its start until its driver exits. */
+export async function followJob(shell: NodeShell, name: string, onLine: (line: string) => void): Promise<void> {
+  checkName(name);
+  await shell.stream('tail -n +1 -F --pid="$(cat "$JOBS_DIR/$JOB.pid")" "$JOBS_DIR/$JOB.log" 2>/dev/null', [], { JOBS_DIR, JOB: name }, onLine);
+}
+
+/**
+ * Waits until the job's query has started (its "[wordcount] started" line), or fails with the
+ * log's tail when the driver exits first.
+ */
+export async function waitUntilStarted(shell: NodeShell, name: string, timeoutMs = 180_000): Promise<void> {
+  // The probe answers "exited" instead of throwing: waitFor retries on errors, an exit is final.
+  const outcome = await waitFor(`job "${name}" to start its query`, async () => {
+    const log = await shell.run('cat "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [], { JOBS_DIR, JOB: name });
+    if (/^\[wordcount\] started/m.test(log)) return { started: true, log };
+    return (await jobStatus(shell, name)).running ? undefined : { started: false, log };
+  }, timeoutMs, 1000);
+  if (!outcome.started) {
+    throw new SubmitError(`job "${name}" exited before its query started; last lines of its log:\n  ${outcome.log.trim().split("\n").slice(-12).join("\n  ")}`);
+  }
+}
+
+/**
+ * Stops a driver cleanly: SIGTERM lets Spark's shutdown hook stop the query and the context (the
+ * checkpoint stays consistent; an unfinished batch is replayed on restart); SIGKILL after
+ * `graceMs`. Returns false when no driver of that name was running.
+ */
+export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000): Promise<boolean> {
+  const status = await jobStatus(shell, name);
+  if (!status.running) return false;
+  await shell.run('kill -TERM "$1" 2>/dev/null || true', [String(status.pid)]);
+  try {
+    await waitFor(`job "${name}" to stop`, async () => ((await jobStatus(shell, name)).running ? undefined : true), graceMs, 500);
+  } catch {
+    await shell.run('kill -KILL "$1" 2>/dev/null || true', [String(status.pid)]);
+    await waitFor(`job "${name}" to be killed`, async () => ((await jobStatus(shell, name)).running ? undefined : true), 10_000, 500);
+  }
+  return true;
+}

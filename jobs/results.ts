@@ -1,0 +1,130 @@
+/**
+ * The word counts a job has written, read back: from its counts topic (the latest value per word
+ * is its total) or from its Parquet output (one directory per micro-batch; a word's total is the
+ * sum over the complete batch directories). Plus the top-N table people look at.
+ */
+import { parquetReadObjects } from "hyparquet";
+import type { Consumer, Kafka } from "kafkajs";
+import { waitFor } from "./poll";
+
+export type Counts = Map<string, number>;
+
+export interface WordCount {
+  word: string;
+  count: number;
+}
+
+export const totalOf = (counts: Counts) => [...counts.values()].reduce((a, b) => a + b, 0);
+
+/** The `n` most frequent words; ties in alphabetical order so the table is stable. */
+export function topWords(counts: Counts, n: number): WordCount[] {
+  return [...counts].map(([word, count]) => ({ word, count })).sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0)).slice(0, n);
+}
+
+/** A plain text table of the top words, with rank and share of all words counted. */
+export function wordTable(counts: Counts, n: number): string {
+  const total = totalOf(counts);
+  const rows = topWords(counts, n).map((w, i) => [String(i + 1), w.word, w.count.toLocaleString("en-US"), total ? `${((100 * w.count) / total).toFixed(1)} %` : "-"]);
+  const head = ["#", "word", "count", "share"];
+  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((x, c) => (c === 1 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join(" | ")} |`;
+  const rule = `|${widths.map((w, c) => (c === 1 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  const summary = `${counts.size.toLocaleString("en-US")} distinct words, ${total.toLocaleString("en-US")} in all`;
+  return [line(head), rule, ...rows.map(line), summary].join("\n");
+}
+
+export class ResultsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ResultsError";
+  }
+}
+
+/**
+ * Follows a counts topic (key word, value count as text) from its beginning and keeps the latest
+ * count per word. `caughtUp()` says whether everything the topic held when asked has been read.
+ */
+export class CountsTopicReader {
+  readonly counts: Counts = new Map();
+  private readonly next = new Map<number, number>();
+  private consumer?: Consumer;
+
+  constructor(private readonly kafka: Kafka, readonly topic: string) {}
+
+  async start(): Promise<void> {
+    // A fresh group each time: the reader always starts from the topic's beginning and commits nothing.
+    this.consumer = this.kafka.consumer({ groupId: `kafka-spark-lab-results-${process.pid}-${Date.now()}` });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const m of batch.messages) {
+          if (m.key && m.value) this.counts.set(m.key.toString(), Number(m.value.toString()));
+        }
+        if (batch.messages.length) this.next.set(batch.partition, Number(batch.lastOffset()) + 1);
+      },
+    });
+  }
+
+  /** True when every partition has been read up to the end offset it had at the time of the call. */
+  async caughtUp(): Promise<boolean> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(this.topic);
+      return ends.every((p) => Number(p.high) === Number(p.low) || (this.next.get(p.partition) ?? 0) >= Number(p.high));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+/** Everything a counts topic holds now, as totals per word. */
+export async function readCountsTopic(kafka: Kafka, topic: string, timeoutMs = 60_000): Promise<Counts> {
+  const reader = new CountsTopicReader(kafka, topic);
+  await reader.start();
+  try {
+    await waitFor(`the end of topic "${topic}"`, async () => ((await reader.caughtUp()) ? true : undefined), timeoutMs, 250);
+    return new Map(reader.counts);
+  } finally {
+    await reader.stop();
+  }
+}
+
+/** One file of the job's Parquet output: its path below the output directory, and its bytes. */
+export interface OutputFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Sums a Parquet output's counts. Only complete batch directories count (Spark writes _SUCCESS
+ * last); a batch interrupted by a crash is rewritten whole when Spark replays it, so nothing is
+ * lost or counted twice.
+ */
+export async function countsFromParquet(files: OutputFile[]): Promise<Counts> {
+  const complete = new Set(files.filter((f) => /(^|\/)_SUCCESS$/.test(f.path)).map((f) => f.path.replace(/\/?_SUCCESS$/, "")));
+  const counts: Counts = new Map();
+  for (const f of files) {
+    if (!f.path.endsWith(".parquet") || f.path.includes("_temporary")) continue;
+    const dir = f.path.includes("/") ? f.path.slice(0, f.path.lastIndexOf("/")) : "";
+    if (!complete.has(dir)) continue;
+    const buffer = f.bytes.buffer.slice(f.bytes.byteOffset, f.bytes.byteOffset + f.bytes.byteLength) as ArrayBuffer;
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await parquetReadObjects({ file: buffer, columns: ["word", "count"] });
+    } catch (e) {
+      throw new ResultsError(`${f.path} is not a Parquet file of word counts: ${(e as Error).message}`, { cause: e });
+    }
+    for (const row of rows) {
+      const word = String(row.word);
+      counts.set(word, (counts.get(word) ?? 0) + Number(row.count));
+    }
+  }
+  return counts;
+}

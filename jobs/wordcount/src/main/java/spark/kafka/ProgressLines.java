@@ -1,0 +1,38 @@
+package spark.kafka;
+
+import java.io.PrintStream;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+
+/**
+ * One plain line per query event on stdout, prefixed "[wordcount]", whatever Spark's log level:
+ * what `npm run submit -- --follow` shows, and how tools see that the query runs and keeps up.
+ */
+public final class ProgressLines extends StreamingQueryListener {
+    public static final String PREFIX = "[wordcount] ";
+    private final PrintStream out;
+
+    public ProgressLines(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+        out.println(PREFIX + "started id=" + event.id() + " run=" + event.runId());
+        out.flush();
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+        // Idle triggers report too; only batches that did work are worth a line.
+        if (event.progress().numInputRows() == 0 && event.progress().batchId() > 0) return;
+        out.println(PREFIX + "batch " + event.progress().batchId() + ": " + event.progress().numInputRows()
+            + " rows in " + event.progress().batchDuration() + " ms");
+        out.flush();
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+        out.println(PREFIX + "stopped" + (event.exception().isDefined() ? ": " + event.exception().get() : ""));
+        out.flush();
+    }
+}

@@ -1,0 +1,39 @@
+/**
+ * The word-count job as data: what to count, where the counts go, where its checkpoint lives;
+ * and the job's command line derived from it (one place, for spark-submit and for Livy).
+ */
+export interface WordCountJob {
+  /** Job name; also names its default HDFS directories and its Kafka consumer group. */
+  name: string;
+  /** Topic of text lines. */
+  topic: string;
+  sink: "kafka" | "parquet" | "console";
+  /** Kafka sink: topic of counts (default `<topic>-counts`). */
+  countsTopic?: string;
+  /** Parquet sink: output directory (default `/kafka-spark-lab/<name>/output` on the cluster's file system). */
+  output?: string;
+  /** Default `/kafka-spark-lab/<name>/checkpoint`; none for the console sink (as in the lab). */
+  checkpoint?: string;
+  /** Seconds between micro-batches, or drain what is there and stop. */
+  trigger: number | "available-now";
+  startingOffsets: "earliest" | "latest";
+  maxOffsetsPerTrigger?: number;
+  shufflePartitions?: number;
+}
+
+export const jobDir = (name: string) => `/kafka-spark-lab/${name}`;
+export const countsTopicOf = (job: WordCountJob) => job.countsTopic ?? `${job.topic}-counts`;
+export const outputOf = (job: WordCountJob) => job.output ?? `${jobDir(job.name)}/output`;
+export const checkpointOf = (job: WordCountJob) => job.checkpoint ?? `${jobDir(job.name)}/checkpoint`;
+
+/** The job's arguments: the lab's three positional ones, then options (see JobOptions.java). */
+export function wordCountArgs(job: WordCountJob, bootstrapServers: string): string[] {
+  const args = [bootstrapServers, job.topic, `kafka-spark-lab-${job.name}`, "--sink", job.sink];
+  if (job.sink === "kafka") args.push("--counts-topic", countsTopicOf(job));
+  if (job.sink === "parquet") args.push("--output", outputOf(job));
+  if (job.sink !== "console" || job.checkpoint) args.push("--checkpoint", checkpointOf(job));
+  args.push("--trigger", String(job.trigger), "--starting-offsets", job.startingOffsets);
+  if (job.maxOffsetsPerTrigger !== undefined) args.push("--max-offsets-per-trigger", String(job.maxOffsetsPerTrigger));
+  if (job.shufflePartitions !== undefined) args.push("--shuffle-partitions", String(job.shufflePartitions));
+  return args;
+}

@@ -1,0 +1,58 @@
+// How the long-running commands talk to people: one line per step with its time, a progress bar
+// for loads, and plain tables. Everything here writes to stderr except tables of results.
+import { SingleBar } from "cli-progress";
+import type { LoadProgress, LoadResult } from "../jobs/loader";
+
+const clock = () => new Date().toISOString().slice(11, 19);
+
+/** Numbered steps: "[2/6] create the topics ... 1.3 s". */
+export function steps(total: number, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
+  let n = 0;
+  return {
+    async run<T>(title: string, work: (note: (message: string) => void) => Promise<T>): Promise<T> {
+      n++;
+      const tag = `[${n}/${total}]`;
+      const start = Date.now();
+      write(`${clock()} ${tag} ${title} ...`);
+      const result = await work((message) => write(`${clock()} ${" ".repeat(tag.length)}   ${message}`));
+      write(`${clock()} ${tag} ${title}: done in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+      return result;
+    },
+  };
+}
+
+/** A progress bar for a load of `total` records (unknown: counts only); on a pipe, a line every 2 s. */
+export function loadBar(total: number | undefined) {
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: total ? "  loading [{bar}] {percentage}% | {value}/{total} records | {rate} rec/s | {duration}s" : "  loading {value} records | {rate} rec/s | {duration}s",
+    noTTYOutput: true,
+    notTTYSchedule: 2000,
+    hideCursor: true,
+  });
+  bar.start(total ?? 0, 0, { rate: 0 });
+  return {
+    update: (p: LoadProgress) => bar.update(p.records, { rate: Math.round(p.records / Math.max(p.seconds, 0.001)) }),
+    stop: () => bar.stop(),
+  };
+}
+
+/** Rows of [label, value] as a two-column Markdown table (readable raw, renders in a README). */
+export function table(head: [string, string], rows: [string, string][]): string {
+  const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
+  const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
+  const line = ([a, b]: [string, string]) => `| ${a.padEnd(w0)} | ${b.padStart(w1)} |`;
+  return [line(head), `|${"-".repeat(w0 + 2)}|${"-".repeat(w1 + 1)}:|`, ...rows.map(line)].join("\n");
+}
+
+export function loadTable(r: LoadResult): string {
+  const rows: [string, string][] = [
+    ["records", r.records.toLocaleString("en-US")],
+    ["bytes", r.bytes.toLocaleString("en-US")],
+    ["malformed lines (skipped)", r.malformed.toLocaleString("en-US")],
+    ["seconds", r.seconds.toFixed(2)],
+    ["records/s", Math.round(r.recordsPerSecond).toLocaleString("en-US")],
+    ["MB/s", (r.bytes / 1e6 / Math.max(r.seconds, 0.001)).toFixed(2)],
+  ];
+  return table(["load", "result"], rows);
+}
