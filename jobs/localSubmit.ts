@@ -136,6 +136,13 @@ export async function jobLog(shell: NodeShell, name: string, lines = 40): Promis
   return text.split("\n").filter(Boolean);
 }
 
+/** The job's own progress lines ("[wordcount] ..."), from its whole log, without Spark's logging. */
+export async function jobEvents(shell: NodeShell, name: string): Promise<string[]> {
+  checkName(name);
+  const text = await shell.run('grep -a "^\\[wordcount\\] " "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [], { JOBS_DIR, JOB: name });
+  return text.split("\n").filter(Boolean);
+}
+
 /** Streams a job's log from its start until its driver exits. */
 export async function followJob(shell: NodeShell, name: string, onLine: (line: string) => void): Promise<void> {
   checkName(name);
@@ -149,9 +156,9 @@ export async function followJob(shell: NodeShell, name: string, onLine: (line: s
 export async function waitUntilStarted(shell: NodeShell, name: string, timeoutMs = 180_000): Promise<void> {
   // The probe answers "exited" instead of throwing: waitFor retries on errors, an exit is final.
   const outcome = await waitFor(`job "${name}" to start its query`, async () => {
-    const log = await shell.run('cat "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [], { JOBS_DIR, JOB: name });
-    if (/^\[wordcount\] started/m.test(log)) return { started: true, log };
-    return (await jobStatus(shell, name)).running ? undefined : { started: false, log };
+    if ((await jobEvents(shell, name)).some((l) => l.startsWith("[wordcount] started"))) return { started: true, log: "" };
+    if ((await jobStatus(shell, name)).running) return undefined;
+    return { started: false, log: (await jobLog(shell, name, 12)).join("\n") };
   }, timeoutMs, 1000);
   if (!outcome.started) {
     throw new SubmitError(`job "${name}" exited before its query started; last lines of its log:\n  ${outcome.log.trim().split("\n").slice(-12).join("\n  ")}`);

@@ -5,6 +5,7 @@
  * lines. Also: the lab's own spark-submit line (three arguments, console sink) still runs.
  * Needs a Docker engine, the debian:bookworm base image, Maven and a JDK (.ci/run provides them).
  */
+import { createHash } from "crypto";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import execa from "execa";
 import { PROJECT } from "../stacks/config";
@@ -13,8 +14,12 @@ import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
-import { loadRecords } from "../jobs/loader";
-import { bringUpCluster, compose, docker, inNode, progress, waitFor } from "./support/docker";
+import { loadRecords, LoadProgress } from "../jobs/loader";
+import { dockerShell, jobEvents, jobLog, jobStatus, putJar, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { readHdfsTree } from "../jobs/hdfs";
+import { countsFromParquet, totalOf } from "../jobs/results";
+import { wordCountArgs } from "../jobs/wordcountJob";
+import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const MASTER = topology.endpoints.containerNames[0];
@@ -24,6 +29,8 @@ const LINES = [...sampleLines({ seed: 2026, lines: 3000 })];
 const report: [string, string][] = [];
 
 const kafka = new Kafka(KAFKA);
+const shell = dockerShell(MASTER);
+let jarOnMaster = "";
 
 /** spark-submit on the master, arguments as an array (no shell quoting to get wrong). */
 const sparkSubmit = (args: string[], timeoutMs: number) =>
@@ -53,11 +60,11 @@ async function readCounts(topic: string, expectedWords: number): Promise<Map<str
 }
 
 /** Loads lines through the project's loader with an idempotent producer (acks=all). */
-async function load(topic: string, lines: string[], format: "text" | "json" = "text") {
+async function load(topic: string, lines: Iterable<string> | AsyncIterable<string>, format: "text" | "json" = "text", onProgress?: (p: LoadProgress) => void) {
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   try {
-    return await loadRecords({ producer, topic, lines, format, batchSize: 500 });
+    return await loadRecords({ producer, topic, lines, format, batchSize: 500, onProgress });
   } finally {
     await producer.disconnect();
   }
@@ -78,7 +85,7 @@ async function readAll(topic: string, count: number): Promise<Map<string, number
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => { values.push(message.value!.toString()); } });
     // The first consumer group of a fresh cluster also waits for Kafka to create its offsets topic.
-    await waitFor(`${count} records of ${topic}`, async () => (values.length >= count ? true : undefined), 150_000, 200);
+    await waitFor(`${count} records of ${topic} (${values.length} so far)`, async () => (values.length >= count ? true : undefined), 150_000, 200);
     // Anything beyond `count` would be a duplicate: give it the time of a few fetches to show up.
     const admin = kafka.admin();
     await admin.connect();
@@ -98,6 +105,7 @@ beforeAll(async () => {
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`], [`jar (${jar.cached ? "cached" : "built"})`, `${jar.seconds.toFixed(1)} s`]);
   await docker(["cp", jar.path, `${MASTER}:${JAR_IN_NODE}`]);
+  jarOnMaster = (await putJar(shell, jar.path)).path;
 }, 40 * 60_000);
 
 afterAll(async () => {
@@ -160,3 +168,76 @@ test("the loader sends JSON lines, counts the malformed ones with their line num
   expect(result).toMatchObject({ records: 1200, malformed: 2, malformedLines: [11, 603] });
   expect(await readAll(topic, 1200)).toEqual(multiset(good));
 }, 5 * 60_000);
+
+test("Parquet sink, killed mid-stream and restarted from its checkpoint: the counts are still exact, no row lost or doubled", async () => {
+  const topic = "wc-live-parquet";
+  const job = { name: "wc-live-parquet", topic, sink: "parquet" as const, output: "/wc-live/parquet/output", checkpoint: "/wc-live/parquet/checkpoint", startingOffsets: "earliest" as const };
+  await ensureTopics(kafka.admin(), [{ topic, partitions: 3, replicationFactor: 3 }], { brokerAdmin: adminPerBroker(KAFKA) });
+  await inNode(MASTER, "hdfs dfs -rm -r -f -skipTrash /wc-live/parquet >/dev/null 2>&1 || true");
+  await load(topic, LINES.slice(0, 1500));
+
+  // Small batches, so the job is still busy when it is killed.
+  const first = await submitDetached({ shell, name: job.name, jarInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount",
+    jobArgs: wordCountArgs({ ...job, trigger: 1, maxOffsetsPerTrigger: 150 }, topology.endpoints.bootstrapServersInternal) });
+  await waitUntilStarted(shell, job.name);
+  await load(topic, LINES.slice(1500));
+  await waitFor("three batches with rows", async () => ((await jobEvents(shell, job.name)).filter((l) => /^\[wordcount\] batch \d+: [1-9]/.test(l)).length >= 3 ? true : undefined), 180_000, 500);
+  // A crash, not a clean stop: no shutdown hook runs.
+  await inNode(MASTER, `kill -KILL ${first.pid}`);
+  await waitFor("the killed driver to be gone", async () => ((await jobStatus(shell, job.name)).running ? undefined : true), 30_000, 250);
+  const expected = expectedCounts(LINES);
+  const before = totalOf(await countsFromParquet(await readHdfsTree(shell, job.output)));
+  report.push(["Parquet: words counted when killed", `${before} of ${totalOf(expected)}`]);
+  expect(before).toBeGreaterThan(0);
+  expect(before).toBeLessThan(totalOf(expected));
+
+  // Restarted from the same checkpoint, draining what is left, then stopping by itself.
+  const start = Date.now();
+  await submitDetached({ shell, name: job.name, jarInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount",
+    jobArgs: wordCountArgs({ ...job, trigger: "available-now" }, topology.endpoints.bootstrapServersInternal) });
+  await waitFor("the restarted job to drain the topic and stop", async () => ((await jobStatus(shell, job.name)).running ? undefined : true), 300_000, 1000);
+  report.push(["Parquet: restart to drained", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
+  expect(await jobEvents(shell, job.name)).toContain("[wordcount] finished");
+  expect((await jobLog(shell, job.name, 400)).filter((l) => /Exception/.test(l)).slice(0, 5)).toEqual([]);
+  const actual = await countsFromParquet(await readHdfsTree(shell, job.output));
+  expect(new Map([...actual].sort())).toEqual(new Map([...expected].sort()));
+}, 15 * 60_000);
+
+test("a broker stopped during a load and started again: every acknowledged record is in the topic exactly once", async () => {
+  const topic = "wc-live-broker-loss";
+  const total = 60_000;
+  const records = Array.from({ length: total }, (_, i) => `record-${String(i).padStart(6, "0")} ${LINES[i % LINES.length]}`);
+  await ensureTopics(kafka.admin(), [{ topic, partitions: 3, replicationFactor: 3 }], { brokerAdmin: adminPerBroker(KAFKA) });
+  const victim = topology.endpoints.containerNames[2];
+  // The load pauses at a third and at two thirds (the lines stop coming), so that one third is
+  // produced with all brokers up, one with the victim stopped, one while it starts again.
+  const gate = () => { let open = () => {}; const opened = new Promise<void>((r) => { open = r; }); return { open, opened }; };
+  const [brokerDown, brokerStarting] = [gate(), gate()];
+  const paced = async function* () {
+    for (let i = 0; i < records.length; i++) {
+      if (i === total / 3) await brokerDown.opened;
+      if (i === (2 * total) / 3) await brokerStarting.opened;
+      yield records[i];
+    }
+  };
+  let acknowledged = 0;
+  const loading = load(topic, paced(), "text", (p) => { acknowledged = p.records; });
+  await waitFor("the first third acknowledged", async () => (acknowledged === total / 3 ? true : undefined), 120_000, 50);
+  let start = Date.now();
+  await docker(["stop", "-t", "30", victim]);
+  report.push([`broker loss: docker stop ${victim}`, `${((Date.now() - start) / 1000).toFixed(1)} s`]);
+  brokerDown.open();
+  await waitFor("the second third acknowledged, one broker down", async () => (acknowledged === (2 * total) / 3 ? true : undefined), 180_000, 50);
+  start = Date.now();
+  await docker(["start", victim]);
+  brokerStarting.open();
+  const result = await loading;
+  report.push(["broker loss: last third loaded while the broker started", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
+  expect(result.records).toBe(total);
+  await waitHealthy([victim], 300_000);
+
+  const values = await readAll(topic, total);
+  expect(values.size).toBe(total);
+  expect([...values.values()].every((n) => n === 1)).toBe(true);
+  expect(createHash("sha256").update([...values.keys()].join("\n")).digest("hex")).toBe(createHash("sha256").update([...records].sort().join("\n")).digest("hex"));
+}, 15 * 60_000);

@@ -39,6 +39,9 @@ public final class SparkKafkaWordCount {
         spark.streams().addListener(new ProgressLines(System.out));
         StreamingQuery query = start(spark, o);
         query.awaitTermination();
+        // Reached only when the query ended without an error (available-now: the topic drained).
+        System.out.println(ProgressLines.PREFIX + "finished");
+        System.out.flush();
     }
 
     /** The lines of the subscribed topics, as strings. */

@@ -1,0 +1,86 @@
+/**
+ * The README's main command on a real Docker engine, as a newcomer runs it: `npm run demo` on a
+ * machine without the Pulumi CLI (compose path), twice (re-running is safe and gives the same
+ * table), then `npm run results` on the demo's counts, and `npm run down`, which leaves nothing
+ * running. The top words printed must be the ones computed in TypeScript from the same seeded text.
+ */
+import execa from "execa";
+import { PROJECT } from "../stacks/config";
+import { describeTopology } from "../stacks/local/topology";
+import { expectedCounts, sampleLines } from "../jobs/sampleText";
+import { topWords, totalOf, wordTable } from "../jobs/results";
+import { docker, leftovers, progress, requireDockerAndBase, ROOT } from "./support/docker";
+import { pathWithout } from "./support/path";
+
+const topology = describeTopology({ project: PROJECT, stack: "dev" });
+const LINES = 4000;
+const expected = expectedCounts(sampleLines({ seed: 42, lines: LINES }));
+const env = { PATH: pathWithout("pulumi", ["node", "npm", "npx", "docker", "docker-compose"]) };
+const report: [string, string][] = [];
+
+async function npm(args: string[], timeoutMs: number) {
+  const start = Date.now();
+  const run = await execa("npm", ["run", "-s", ...args], { cwd: ROOT, env, reject: false, timeout: timeoutMs });
+  report.push([`npm run ${args.filter((a) => a !== "--").join(" ")}`, `${((Date.now() - start) / 1000).toFixed(1)} s, exit ${run.exitCode}`]);
+  progress(`npm run ${args.join(" ")}: exit ${run.exitCode}`);
+  return { ...run, stderr: run.stderr.split("\n").filter((l) => !/npm warn/i.test(l)).join("\n") };
+}
+
+const byLabel = `label=kafka-spark-lab.project=kafka-spark-lab`;
+const projectVolumes = async () => (await docker(["volume", "ls", "--filter", byLabel, "--format", "{{.Name}}"])).split("\n").filter(Boolean);
+
+beforeAll(async () => {
+  await requireDockerAndBase();
+  // A machine where no earlier stack runs: what `npm run down -- --volumes` is for.
+  const down = await npm(["down", "--", "--volumes"], 5 * 60_000);
+  expect(down.exitCode).toBe(0);
+}, 10 * 60_000);
+
+afterAll(async () => {
+  await execa("npm", ["run", "-s", "down", "--", "--volumes"], { cwd: ROOT, env, reject: false });
+  process.stderr.write(`\nDemo, live\n| command | time, exit |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
+}, 10 * 60_000);
+
+test("npm run demo without the Pulumi CLI: compose brings the stack up, the job counts the sample, the top words are the TypeScript ones", async () => {
+  const run = await npm(["demo", "--", "--lines", String(LINES), "--top", "10"], 30 * 60_000);
+  expect(run.stderr).toMatch(/with docker-compose \(the Pulumi CLI is not installed\)/);
+  // One progress line per step, with its time.
+  for (let step = 1; step <= 7; step++) expect(run.stderr).toMatch(new RegExp(`\\[${step}/7\\] .*: done in \\d+\\.\\d s`));
+  expect(run.stdout).toContain(wordTable(expected, 10));
+  expect(run.stdout).toMatch(/words counted = words loaded\s*\|\s*yes/);
+  expect(run.exitCode).toBe(0);
+}, 35 * 60_000);
+
+test("re-running the demo is safe: the stack is reused, the demo starts afresh and prints the same table", async () => {
+  const run = await npm(["demo", "--", "--lines", String(LINES), "--top", "10"], 10 * 60_000);
+  expect(run.stderr).toMatch(/already up and healthy/);
+  expect(run.stderr).toMatch(/jar up to date/);
+  expect(run.stdout).toContain(wordTable(expected, 10));
+  expect(run.exitCode).toBe(0);
+}, 15 * 60_000);
+
+test("npm run results reads the demo's counts topic: every word, exactly", async () => {
+  const run = await npm(["results", "--", "--topic", "demo-counts", "--top", "1000", "--json"], 3 * 60_000);
+  expect(run.exitCode).toBe(0);
+  expect(JSON.parse(run.stdout)).toEqual({ distinct: expected.size, total: totalOf(expected), top: topWords(expected, 1000) });
+}, 5 * 60_000);
+
+test("the demo stopped its job; npm run submit says so", async () => {
+  const run = await npm(["submit", "--", "--status", "--name", "demo"], 2 * 60_000);
+  expect(run.stdout.trim()).toBe('job "demo" is not running');
+  expect(run.exitCode).toBe(0);
+}, 5 * 60_000);
+
+test("npm run down removes containers and network and keeps the data volumes; --volumes removes them too", async () => {
+  const volumesBefore = await projectVolumes();
+  expect(volumesBefore.length).toBeGreaterThan(0);
+  const down = await npm(["down"], 5 * 60_000);
+  expect(down.stdout).toContain("Nothing of the local stack is left running.");
+  expect(down.exitCode).toBe(0);
+  expect(await projectVolumes()).toEqual(volumesBefore);
+
+  const again = await npm(["down", "--", "--volumes"], 5 * 60_000);
+  expect(again.exitCode).toBe(0);
+  const volumeNames = Object.values(topology.volumes).map((v) => v.name);
+  expect(await leftovers({ containers: topology.endpoints.containerNames, network: topology.network, volumes: volumeNames })).toEqual([]);
+}, 10 * 60_000);

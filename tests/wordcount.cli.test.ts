@@ -1,0 +1,54 @@
+/**
+ * The word-count commands (load, submit, results, demo, down) refuse bad input before touching
+ * Docker or Kafka: exit 2, one message naming the flag and what it expects, and no stray argument
+ * echoed (it could be a mistyped secret). Run as subprocesses, as a user runs them.
+ */
+import execa from "execa";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const run = (script: string, args: string[]) => execa(TSX, [join(ROOT, "scripts", `${script}.ts`), ...args], { cwd: ROOT, reject: false });
+
+test.each([
+  ["load", ["--sample", "10"], /--topic <name> is required/],
+  ["load", ["--topic", "t"], /give one source: --file <path\|-> or --sample <lines>/],
+  ["load", ["--topic", "t", "--file", "a", "--sample", "3"], /give one source/],
+  ["load", ["--topic", "t", "--sample", "10", "--format", "xml"], /--format xml: expected text or json/],
+  ["load", ["--topic", "t", "--sample", "10", "--batch-size", "0"], /--batch-size 0: expected a whole number from 1 to 100000/],
+  ["load", ["--topic", "t", "--file", "/no/such/file"], /--file \/no\/such\/file: no such file/],
+  ["load", ["--topic", "t", "--sample", "10", "--stack", "dev", "--bootstrap", "h:1"], /give --stack or --bootstrap, not both/],
+  ["submit", ["--sink", "hdfs"], /--sink hdfs: expected kafka, parquet or console/],
+  ["submit", ["--trigger", "0"], /--trigger 0: expected a whole number from 1 to 86400/],
+  ["submit", ["--starting-offsets", "now"], /--starting-offsets now: expected earliest or latest/],
+  ["submit", ["--status", "--stop"], /give one of --status, --stop/],
+  ["results", ["--topic", "a", "--parquet", "/b"], /give --topic or --parquet, not both/],
+  ["results", ["--top", "ten"], /--top ten: expected a whole number/],
+  ["demo", ["--via", "kubernetes"], /--via kubernetes: expected auto, pulumi or compose/],
+  ["demo", ["--lines", "0"], /--lines 0: expected a whole number from 1 to 10000000/],
+  ["down", ["--force"], /Unknown option '--force'/],
+])("%s %j is refused with exit 2 and says why", async (script, args, message) => {
+  const r = await run(script, args);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).toContain(`See: npm run ${script} -- --help`);
+  expect(r.exitCode).toBe(2);
+}, 30_000);
+
+test.each(["load", "submit", "results", "demo"])("%s does not echo a stray positional argument", async (script) => {
+  const r = await run(script, ["hunter2-secret"]);
+  expect(r.stderr).toContain("takes no positional arguments (not shown here)");
+  expect(r.stderr + r.stdout).not.toContain("hunter2");
+  expect(r.exitCode).toBe(2);
+}, 30_000);
+
+test.each(["load", "submit", "results", "demo", "down"])("%s --help prints its usage and exits 0", async (script) => {
+  const r = await run(script, ["--help"]);
+  expect(r.stdout).toMatch(new RegExp(`^Usage: npm run ${script} --`));
+  expect(r.exitCode).toBe(0);
+}, 30_000);
+
+test("a local command on a stack file that does not exist names the stack and exits 9", async () => {
+  const r = await execa(TSX, [join(ROOT, "scripts", "submit.ts"), "--status", "--stack", "nosuchstack"], { cwd: ROOT, reject: false, env: { PATH: "/usr/bin:/bin" } });
+  expect(r.stderr).toMatch(/nosuchstack/);
+  expect(r.exitCode).toBe(9);
+}, 30_000);
