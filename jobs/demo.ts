@@ -9,7 +9,7 @@ import { PROJECT } from "../stacks/config";
 import { topologyFor } from "../stacks/local/topology";
 import { loadRecords, LoadProgress, LoadResult } from "./loader";
 import { chooseUpVia, requireDocker, resolveLocalStack, upLocalStack, UpVia, waitHealthy } from "./localStack";
-import { dockerShell, putJar, stopJob, submitDetached, waitUntilStarted } from "./localSubmit";
+import { dockerShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "./localSubmit";
 import { waitFor } from "./poll";
 import { Counts, CountsTopicReader, totalOf } from "./results";
 import { expectedCounts, sampleLines } from "./sampleText";
@@ -95,7 +95,8 @@ export async function runDemo(o: DemoOptions, report: DemoReporter): Promise<Dem
   });
 
   await report.step(`submit the job (${DEMO_JOB.topic} -> ${DEMO_JOB.countsTopic}, 1 s trigger)`, async (note) => {
-    const started = await submitDetached({ shell, name: DEMO_JOB.name, jarInNode, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(DEMO_JOB, stack.bootstrapServersInternal) });
+    const shufflePartitions = await shufflePartitionsFor(shell, "local", 0, 0);
+    const started = await submitDetached({ shell, name: DEMO_JOB.name, jarInNode, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs({ ...DEMO_JOB, shufflePartitions }, stack.bootstrapServersInternal) });
     note(`driver pid ${started.pid} on ${stack.master}; waiting for its query to start`);
     await waitUntilStarted(shell, DEMO_JOB.name);
   });

@@ -182,3 +182,13 @@ export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000):
   }
   return true;
 }
+
+/**
+ * Shuffle partitions sized for where the job runs: one per core it can use (local[*]: the
+ * master's cores; YARN: the workers' vcores). Measured here: with a 1 s trigger on 2 cores, 4
+ * partitions give p50 1.58 s from send to count, 2 give 1.26 s, 1 gives 1.04 s (bench/).
+ */
+export async function shufflePartitionsFor(shell: NodeShell, mode: SparkMode, workers: number, vcoresPerWorker: number): Promise<number> {
+  if (mode === "yarn") return Math.max(1, workers * vcoresPerWorker);
+  return Math.max(1, Number((await shell.run("nproc")).trim()) || 1);
+}

@@ -1,7 +1,8 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
 // spark-submit there, detached; or follows, stops, or shows a running job. `main` is exported for tests.
 import { join } from "node:path";
-import { followJob, jobLog, jobStatus, dockerShell, putJar, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { followJob, jobLog, jobStatus, dockerShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { NODE_MEMORY } from "../stacks/local/topology";
 import { resolveLocalStack } from "../jobs/localStack";
 import { readStackOutputs } from "../jobs/stackOutputs";
 import { buildWordCountJar } from "../jobs/wordcountJar";
@@ -24,6 +25,7 @@ the lab), detached: the job keeps running after this command ends. Its log stays
   --trigger <s>|available-now   micro-batch every <s> seconds (default 1), or drain the topic and stop
   --starting-offsets earliest|latest   for a new checkpoint (default earliest: count what is there)
   --max-offsets-per-trigger <n>
+  --shuffle-partitions <n>  default: one per core the job can use (local: the master's; YARN: the workers')
   --yarn                    run on YARN across the workers (default: local[*] on the master, as the lab)
   --follow                  then stream the job's log until it ends (Ctrl-C stops following, not the job)
   --status | --log | --stop   show whether it runs | print its log's last lines | stop it cleanly
@@ -34,7 +36,7 @@ Exit codes: 0 done, 2 usage, 9 stack unknown, 13 jar build failed, 14 submission
 const OPTIONS = {
   stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
   "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
-  "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, yarn: { type: "boolean" },
+  "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
   follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -87,6 +89,11 @@ export async function main(argv: string[]): Promise<number> {
     note(put.copied ? `copied to ${put.path}` : `${put.path} already up to date`);
     return put.path;
   });
+  if (job.sink !== "console" && f["shuffle-partitions"] === undefined) {
+    job.shufflePartitions = await shufflePartitionsFor(shell, f.yarn ? "yarn" : "local", stack.containers.length - 1, Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_VCORES));
+  } else if (f["shuffle-partitions"] !== undefined) {
+    job.shufflePartitions = intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
+  }
   await s.run(`spark-submit ${job.sink === "kafka" ? `${job.topic} -> ${job.countsTopic ?? `${job.topic}-counts`}` : `${job.topic} -> ${job.sink}`}${f.yarn ? " on YARN" : ""}`, async (note) => {
     const started = await submitDetached({ shell, name, jarInNode: inNode, className: "spark.kafka.SparkKafkaWordCount", mode: f.yarn ? "yarn" : "local", jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
     note(`driver pid ${started.pid}; waiting for its query to start`);

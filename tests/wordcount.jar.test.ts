@@ -9,7 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
 import { buildWordCountJar, BuiltJar, sourceHash, WORDCOUNT_PROJECT } from "../jobs/wordcountJar";
-import { progress } from "./support/docker";
+import { progress, requireDockerAndBase } from "./support/docker";
 
 const onProgress = (m: string) => progress(m);
 const entries = async (jar: string) => (await execa("jar", ["tf", jar])).stdout.split("\n");
@@ -109,3 +109,17 @@ test("the build's content stamp changes with the pom or any source file, and onl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("on a machine with Docker but no Maven or JDK, the jar is built in the node image's build stage, owned by the user", async () => {
+  await requireDockerAndBase();
+  // A copy of the project, so this build has its own target directory and no cache stamp.
+  const project = mkdtempSync(join(tmpdir(), "wordcount-docker-"));
+  await execa("cp", ["-r", join(WORDCOUNT_PROJECT, "pom.xml"), join(WORDCOUNT_PROJECT, "src"), project]);
+  const notes: string[] = [];
+  const built = await buildWordCountJar({ spark: "3.5", runTests: false, project, builder: "docker", onProgress: (m) => { notes.push(m); onProgress(m); } });
+  expect(notes.join("\n")).toMatch(/building in Docker/);
+  expect(built.cached).toBe(false);
+  expect(await entries(built.path)).toContain("spark/kafka/SparkKafkaWordCount.class");
+  expect(statSync(built.path).uid).toBe(process.getuid!());
+  rmSync(project, { recursive: true, force: true });
+}, 30 * 60_000);
