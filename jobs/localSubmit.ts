@@ -101,6 +101,19 @@ export async function jobStatus(shell: NodeShell, name: string): Promise<JobStat
   return pid ? { name, running: true, pid: Number(pid) } : { name, running: false };
 }
 
+/**
+ * Executors for YARN sized to fit the NodeManagers: YARN rounds each container up to a multiple
+ * of its 1024 MB minimum, and Spark adds 384 MB overhead, so 512 MB heaps take one 1 GB slot each;
+ * the application master (client mode) takes one slot on some worker. One executor per worker,
+ * `vcoresPerWorker` cores each, minus what the master's slot leaves.
+ */
+export function yarnSizing(workers: number, nodeManagerMb: number, vcoresPerWorker: number): string[] {
+  const slotsPerWorker = Math.floor(nodeManagerMb / 1024);
+  const executors = Math.max(1, Math.min(workers, workers * slotsPerWorker - 1));
+  return ["--num-executors", String(executors), "--executor-memory", "512m", "--executor-cores", String(Math.max(1, Math.min(vcoresPerWorker, 2))),
+    "--conf", "spark.yarn.am.memory=512m", "--conf", "spark.yarn.am.cores=1"];
+}
+
 /** spark-submit's own arguments for the mode; the deploy mode is client so stop and logs stay on the master. */
 export function sparkSubmitArgs(o: Pick<SubmitOptions, "name" | "jarInNode" | "className" | "jobArgs" | "mode" | "sparkArgs">): string[] {
   const master = o.mode === "yarn" ? ["--master", "yarn", "--deploy-mode", "client"] : ["--master", "local[*]"];

@@ -61,8 +61,11 @@ export async function main(argv: string[]): Promise<number> {
   }
   const tty = process.stdout.isTTY === true;
   let shown = "";
+  // Ctrl-C ends the loop at once and cleanly (every SIGINT: tsx relays one, the terminal sends one).
   let stopped = false;
-  process.once("SIGINT", () => { stopped = true; });
+  let wake = () => undefined as void;
+  const onInterrupt = () => { stopped = true; wake(); };
+  process.on("SIGINT", onInterrupt);
   try {
     while (!stopped) {
       const text = render(await read());
@@ -70,11 +73,15 @@ export async function main(argv: string[]): Promise<number> {
         shown = text;
         process.stdout.write(`${tty ? "\x1b[H\x1b[2J" : ""}${new Date().toISOString().slice(11, 19)}\n${text}`);
       }
-      await new Promise((r) => setTimeout(r, f.parquet !== undefined ? 5000 : 2000));
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, f.parquet !== undefined ? 5000 : 2000);
+        wake = () => { clearTimeout(timer); r(); };
+      });
     }
   } finally {
     await close();
   }
+  // The handler stays: a late Ctrl-C while the process exits must not turn a clean end into 130.
   return EXIT.OK;
 }
 

@@ -1,7 +1,7 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
 // spark-submit there, detached; or follows, stops, or shows a running job. `main` is exported for tests.
 import { join } from "node:path";
-import { followJob, jobLog, jobStatus, dockerShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { followJob, jobLog, jobStatus, dockerShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
 import { NODE_MEMORY } from "../stacks/local/topology";
 import { resolveLocalStack } from "../jobs/localStack";
 import { readStackOutputs } from "../jobs/stackOutputs";
@@ -95,7 +95,9 @@ export async function main(argv: string[]): Promise<number> {
     job.shufflePartitions = intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
   }
   await s.run(`spark-submit ${job.sink === "kafka" ? `${job.topic} -> ${job.countsTopic ?? `${job.topic}-counts`}` : `${job.topic} -> ${job.sink}`}${f.yarn ? " on YARN" : ""}`, async (note) => {
-    const started = await submitDetached({ shell, name, jarInNode: inNode, className: "spark.kafka.SparkKafkaWordCount", mode: f.yarn ? "yarn" : "local", jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
+    const workers = stack.containers.length - 1;
+    const sparkArgs = f.yarn ? yarnSizing(workers, Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_MEMORY_MB), Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_VCORES)) : [];
+    const started = await submitDetached({ shell, name, jarInNode: inNode, className: "spark.kafka.SparkKafkaWordCount", mode: f.yarn ? "yarn" : "local", sparkArgs, jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
     note(`driver pid ${started.pid}; waiting for its query to start`);
     await waitUntilStarted(shell, name);
   });

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AZURE_DEFAULTS, VM_SIZES, retiredSeriesOf } from "./azure/sizing";
-import { LOCAL_DEFAULTS, CONTAINER_PORTS, describeTopology } from "./local/topology";
+import { LOCAL_DEFAULTS, PORTS_USED_INSIDE, describeTopology } from "./local/topology";
 
 export const PROJECT = "kafka-spark-lab";
 
@@ -470,14 +470,22 @@ function validateLocal(raw: Record<string, string>, issues: ConfigIssue[], warni
     // The port layout is the topology's: derive it rather than restate it here.
     const ports = describeTopology({ project: PROJECT, stack: "validate", workerCount: v.localWorkerCount, kafkaHostPort: v.localKafkaHostPort, sshHostPort: v.localSshPort })
       .nodes.flatMap((n) => n.ports);
-    const isKafka = (p: { container: number }) => p.container === CONTAINER_PORTS.kafkaExternal;
+    const isKafka = (p: { purpose: string }) => p.purpose.startsWith("Kafka broker");
     const kafkaPorts = ports.filter(isKafka).map((p) => p.host);
     const others = ports.filter((p) => !isKafka(p)).map((p) => p.host);
     const clash = kafkaPorts.filter((p) => others.includes(p));
+    // The brokers' host listeners use the same ports inside the nodes, next to HDFS, YARN and Spark.
+    const inside = kafkaPorts.filter((p) => PORTS_USED_INSIDE.includes(p));
     if (clash.length) {
       issues.push({
         key: fullKey("localKafkaHostPort"),
         message: `gives the brokers host ports ${kafkaPorts.join(", ")}, which collide with ${clash.join(", ")} (UI or SSH ports)`,
+        fix: "pulumi config set localKafkaHostPort 9092",
+      });
+    } else if (inside.length) {
+      issues.push({
+        key: fullKey("localKafkaHostPort"),
+        message: `gives the brokers ports ${kafkaPorts.join(", ")}, and ${inside.join(", ")} is used inside the nodes (HDFS, YARN, Spark or Kafka's internal listeners)`,
         fix: "pulumi config set localKafkaHostPort 9092",
       });
     }

@@ -5,11 +5,14 @@
  * running. The top words printed must be the ones computed in TypeScript from the same seeded text.
  */
 import execa from "execa";
+import { join } from "path";
 import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
-import { topWords, totalOf, wordTable } from "../jobs/results";
-import { docker, leftovers, progress, requireDockerAndBase, ROOT } from "./support/docker";
+import { readCountsTopic, topWords, totalOf, wordTable } from "../jobs/results";
+import { dockerShell, jobEvents, jobStatus } from "../jobs/localSubmit";
+import { Kafka, logLevel } from "kafkajs";
+import { docker, leftovers, progress, requireDockerAndBase, ROOT, waitFor } from "./support/docker";
 import { pathWithout } from "./support/path";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
@@ -17,6 +20,7 @@ const LINES = 4000;
 const expected = expectedCounts(sampleLines({ seed: 42, lines: LINES }));
 const env = { PATH: pathWithout("pulumi", ["node", "npm", "npx", "docker", "docker-compose"]) };
 const report: [string, string][] = [];
+const JSON_LINES = [JSON.stringify({ id: 1, text: "Streaming words" }), JSON.stringify({ id: 2, text: "more streaming" })];
 
 async function npm(args: string[], timeoutMs: number) {
   const start = Date.now();
@@ -65,11 +69,53 @@ test("npm run results reads the demo's counts topic: every word, exactly", async
   expect(JSON.parse(run.stdout)).toEqual({ distinct: expected.size, total: totalOf(expected), top: topWords(expected, 1000) });
 }, 5 * 60_000);
 
+test("npm run results --follow draws the table, keeps going, and ends cleanly on Ctrl-C", async () => {
+  // Its own process group, as a terminal's foreground job: Ctrl-C signals the whole group.
+  const follow = execa(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/results.ts", "--topic", "demo-counts", "--top", "5", "--follow"], { cwd: ROOT, env, reject: false, detached: true });
+  let out = "";
+  follow.stdout?.on("data", (chunk: Buffer) => { out += chunk.toString(); });
+  try {
+    await waitFor("the first table", async () => (out.includes(wordTable(expected, 5)) ? true : undefined), 120_000, 200);
+  } finally {
+    process.kill(-follow.pid!, "SIGINT");
+  }
+  const done = await follow;
+  expect(done.exitCode).toBe(0);
+  expect(done.stderr).toBe("");
+}, 5 * 60_000);
+
 test("the demo stopped its job; npm run submit says so", async () => {
   const run = await npm(["submit", "--", "--status", "--name", "demo"], 2 * 60_000);
   expect(run.stdout.trim()).toBe('job "demo" is not running');
   expect(run.exitCode).toBe(0);
 }, 5 * 60_000);
+
+test("npm run load takes JSON lines on stdin, loads the good ones, and reports the malformed one with its line number", async () => {
+  const start = Date.now();
+  const run = await execa("npm", ["run", "-s", "load", "--", "--topic", "demo-lines", "--file", "-", "--format", "json"], { cwd: ROOT, env, reject: false, input: `${JSON_LINES[0]}\n{oops\n${JSON_LINES[1]}\n` });
+  report.push(["npm run load --file - --format json", `${((Date.now() - start) / 1000).toFixed(1)} s, exit ${run.exitCode}`]);
+  expect(run.stdout).toMatch(/\| records\s+\|\s+2 \|/);
+  expect(run.stdout).toMatch(/\| malformed lines \(skipped\)\s+\|\s+1 \|/);
+  expect(run.stderr).toContain("1 malformed JSON line(s) skipped, first at line(s) 2");
+  expect(run.exitCode).toBe(0);
+}, 5 * 60_000);
+
+test("npm run submit --yarn runs the job on YARN across the workers; its counts are exact", async () => {
+  expect((await npm(["topics", "--", "--stack", "dev", "--topic", "yarn-counts:3:3"], 2 * 60_000)).exitCode).toBe(0);
+  const run = await npm(["submit", "--", "--name", "yarn-wc", "--topic", "demo-lines", "--counts-topic", "yarn-counts", "--yarn", "--trigger", "available-now"], 10 * 60_000);
+  expect(run.stderr).toMatch(/on YARN: done in/);
+  expect(run.exitCode).toBe(0);
+  const shell = dockerShell(topology.endpoints.containerNames[0]);
+  await waitFor("the YARN job to drain the topic and finish", async () => ((await jobStatus(shell, "yarn-wc")).running ? undefined : true), 10 * 60_000, 2000);
+  expect(await jobEvents(shell, "yarn-wc")).toContain("[wordcount] finished");
+  // The ResourceManager ran it: an application of that name, finished, with executors on the workers.
+  const apps = (await (await fetch(`${topology.endpoints.yarnUi}/ws/v1/cluster/apps?applicationTypes=SPARK`)).json()) as { apps: { app: { name: string; finalStatus: string }[] } };
+  expect(apps.apps.app.filter((a) => a.name === "yarn-wc").map((a) => a.finalStatus)).toEqual(["SUCCEEDED"]);
+  const kafka = new Kafka({ clientId: "demo-live", brokers: topology.endpoints.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING });
+  const counts = await readCountsTopic(kafka, "yarn-counts");
+  const all = expectedCounts([...sampleLines({ seed: 42, lines: LINES }), ...JSON_LINES]);
+  expect(new Map([...counts].sort())).toEqual(new Map([...all].sort()));
+}, 20 * 60_000);
 
 test("npm run down removes containers and network and keeps the data volumes; --volumes removes them too", async () => {
   const volumesBefore = await projectVolumes();

@@ -75,8 +75,8 @@ test("three containers, each waiting on its healthcheck, on the image just built
 test("ports are published on loopback only, with the lab's UI ports", () => {
   const published = (name: string) => container(name).inputs.ports.map((p: any) => `${p.ip}:${p.external}->${p.internal}`).sort();
   expect(published("hadoop-master")).toEqual(["127.0.0.1:2222->22", "127.0.0.1:4040->4040", "127.0.0.1:8088->8088", "127.0.0.1:9092->9092", "127.0.0.1:9870->9870"]);
-  expect(published("hadoop-worker1")).toEqual(["127.0.0.1:8040->8042", "127.0.0.1:9093->9092"]);
-  expect(published("hadoop-worker2")).toEqual(["127.0.0.1:8041->8042", "127.0.0.1:9094->9092"]);
+  expect(published("hadoop-worker1")).toEqual(["127.0.0.1:8040->8042", "127.0.0.1:9093->9093"]);
+  expect(published("hadoop-worker2")).toEqual(["127.0.0.1:8041->8042", "127.0.0.1:9094->9094"]);
 });
 
 test("each broker advertises its host port, so localhost:9092,9093,9094 all work from the host", () => {

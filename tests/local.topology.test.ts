@@ -39,6 +39,25 @@ test("a non-loopback bind address is what clients are told to use", () => {
   expect(t.nodes[0].env.KAFKA_EXTERNAL_ADVERTISED).toBe("192.0.2.10:9092");
 });
 
+test("each broker's host listener has the same port inside its container; the other brokers' ports are forwarded on every node", () => {
+  const t = describeTopology({ project: "p", stack: "s", workerCount: 3, kafkaHostPort: 9192 });
+  const kafkaPorts = t.nodes.map((n) => n.ports.filter((p) => p.purpose.startsWith("Kafka broker")));
+  expect(kafkaPorts.map((ps) => ps.map((p) => [p.host, p.container]))).toEqual([[[9192, 9192]], [[9193, 9193]], [[9194, 9194]], [[9195, 9195]]]);
+  expect(t.nodes.map((n) => n.env.KAFKA_EXTERNAL_PORT)).toEqual(["9192", "9193", "9194", "9195"]);
+  expect(t.nodes[0].env.KAFKA_PEER_FORWARDS).toBe("9193=hadoop-worker1:9193,9194=hadoop-worker2:9194,9195=hadoop-worker3:9195");
+  expect(t.nodes[2].env.KAFKA_PEER_FORWARDS).toBe("9192=hadoop-master:9192,9193=hadoop-worker1:9193,9195=hadoop-worker3:9195");
+  // Advertised addresses are the host's; inside, the same addresses lead to the same brokers.
+  for (const [i, n] of t.nodes.entries()) {
+    const reachable = [`localhost:${9192 + i}`, ...n.env.KAFKA_PEER_FORWARDS.split(",").map((f) => `localhost:${f.split("=")[0]}`)].sort();
+    expect(reachable).toEqual(t.endpoints.bootstrapServersHost.split(",").sort());
+  }
+});
+
+test("with a non-loopback bind address nothing is forwarded (the address is the host's, reachable from the nodes)", () => {
+  const t = describeTopology({ project: "p", stack: "s", bindAddress: "192.0.2.10" });
+  expect(t.nodes.map((n) => n.env.KAFKA_PEER_FORWARDS)).toEqual(["", "", ""]);
+});
+
 test("node names follow the lab", () => {
   expect(nodeNames(2)).toEqual(["hadoop-master", "hadoop-worker1", "hadoop-worker2"]);
 });
@@ -49,6 +68,8 @@ describe("local config rules", () => {
     [{ localWorkerCount: "5" }, "localWorkerCount", /at most 4/],
     [{ localBindAddress: "localhost" }, "localBindAddress", /IPv4 address/],
     [{ localKafkaHostPort: "8087" }, "localKafkaHostPort", /collide with 8088/],
+    [{ localKafkaHostPort: "8999" }, "localKafkaHostPort", /9000 is used inside the nodes/],
+    [{ localKafkaHostPort: "19091" }, "localKafkaHostPort", /19092, 19093 is used inside the nodes/],
     [{ localSshPort: "22" }, "localSshPort", /at least 1024/],
   ])("%o is refused on %s", (overrides, key, message) => {
     const result = validateConfig({ target: "local", ...overrides });

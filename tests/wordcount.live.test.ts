@@ -134,30 +134,54 @@ test("Kafka sink: the counts equal the TypeScript counts of the same seeded line
   expect(new Map([...actual].sort())).toEqual(new Map([...expected].sort()));
 }, 10 * 60_000);
 
-test("the lab's own line (three arguments, console sink) runs and prints counts", async () => {
-  const topic = "Hello-Kafka";
-  await ensureTopics(kafka.admin(), [{ topic, partitions: 1, replicationFactor: 1 }], { brokerAdmin: adminPerBroker(KAFKA) });
-  // The lab's line runs until stopped; here it runs in the background, gets a line, and is stopped.
+test("the lab's own line, unchanged (localhost:9092, --master local, console sink), counts a topic of 3 partitions and replication 3", async () => {
+  const topic = "Hello-Kafka-3";
+  await ensureTopics(kafka.admin(), [{ topic, partitions: 3, replicationFactor: 3 }], { brokerAdmin: adminPerBroker(KAFKA) });
+  // The lab's line runs until stopped; here it runs in the background, gets lines, and is stopped.
   const job = execa("docker", ["exec", MASTER, "bash", "-lc",
-    `spark-submit --class spark.kafka.SparkKafkaWordCount --master local ${JAR_IN_NODE} ${topology.endpoints.bootstrapServersInternal} ${topic} mySparkConsumerGroup`], { all: true, reject: false });
+    `spark-submit --class spark.kafka.SparkKafkaWordCount --master local ${JAR_IN_NODE} localhost:9092 ${topic} mySparkConsumerGroup`], { all: true, reject: false });
   let output = "";
   job.all?.on("data", (chunk: Buffer) => { output += chunk.toString(); });
   try {
-    // The query is up once Spark has printed its first (empty) batch; then the line is sent.
+    // The query is up once Spark has printed its first (empty) batch; then one line per partition.
     await waitFor("the job's first batch", async () => (/Batch: 0/.test(output) ? true : undefined), 180_000, 500);
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
-    await producer.send({ topic, messages: [{ value: "Hello Kafka hello Spark" }] });
+    await producer.send({ topic, messages: [
+      { value: "Hello Kafka hello Spark", partition: 0 }, { value: "hello again", partition: 1 }, { value: "Spark says hello", partition: 2 },
+    ] });
     await producer.disconnect();
-    await waitFor("counts for the line", async () => (/\|\s*hello\s*\|\s*2\s*\|/.test(output) ? true : undefined), 120_000, 500);
+    await waitFor("counts of all three partitions", async () => (/\|\s*hello\s*\|\s*4\s*\|/.test(output) ? true : undefined), 120_000, 500);
   } finally {
     // The bracket keeps pkill from matching its own shell, whose command line names the class too.
     await inNode(MASTER, "pkill -f 'spark[.]kafka[.]SparkKafkaWordCount' || true");
     await job;
   }
-  expect(output).toMatch(/\|\s*kafka\s*\|\s*1\s*\|/);
-  expect(output).toMatch(/\|\s*spark\s*\|\s*1\s*\|/);
+  expect(output).toMatch(/\|\s*spark\s*\|\s*2\s*\|/);
+  expect(output).toMatch(/\|\s*again\s*\|\s*1\s*\|/);
 }, 10 * 60_000);
+
+test.each([
+  [topology.endpoints.containerNames[0], topology.endpoints.containerNames[1]],
+  [topology.endpoints.containerNames[2], topology.endpoints.containerNames[0]],
+])("inside %s a JVM producer, and inside %s a JVM consumer, both with localhost:9092, move every record exactly once through all partitions", async (producerNode, consumerNode) => {
+  const topic = `inside-${producerNode}`;
+  await ensureTopics(kafka.admin(), [{ topic, partitions: 3, replicationFactor: 3 }], { brokerAdmin: adminPerBroker(KAFKA) });
+  const records = Array.from({ length: 300 }, (_, i) => `${producerNode}-${i}`);
+  // Kafka's own console tools (JVM clients), as the lab uses them. Keyed records (key = the record)
+  // spread over all partitions; Kafka 3.6's RoundRobinPartitioner skips every other partition.
+  await inNode(producerNode, `kafka-console-producer.sh --bootstrap-server localhost:9092 --topic ${topic} --producer-property acks=all --property parse.key=true --property key.separator=@`,
+    `${records.map((r) => `${r}@${r}`).join("\n")}\n`);
+  const consumed = await inNode(consumerNode, `kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic ${topic} --from-beginning --max-messages ${records.length} --timeout-ms 60000 2>/dev/null || true`);
+  const got = consumed.split("\n").filter(Boolean);
+  expect(multiset(got)).toEqual(multiset(records));
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  expect(ends.map((p) => Number(p.high) > 0)).toEqual([true, true, true]);
+  expect(ends.reduce((n, p) => n + Number(p.high), 0)).toBe(records.length);
+}, 5 * 60_000);
 
 test("the loader sends JSON lines, counts the malformed ones with their line numbers, and does not stop", async () => {
   const topic = "wc-live-json";
@@ -240,4 +264,26 @@ test("a broker stopped during a load and started again: every acknowledged recor
   expect(values.size).toBe(total);
   expect([...values.values()].every((n) => n === 1)).toBe(true);
   expect(createHash("sha256").update([...values.keys()].join("\n")).digest("hex")).toBe(createHash("sha256").update([...records].sort().join("\n")).digest("hex"));
+}, 15 * 60_000);
+
+test("the lab's restart path: docker stop, then docker start of the three nodes brings everything back healthy, topics and data intact", async () => {
+  const nodes = topology.endpoints.containerNames;
+  let start = Date.now();
+  await docker(["stop", ...nodes]);
+  report.push(["docker stop of the three nodes", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
+  start = Date.now();
+  await docker(["start", ...nodes]);
+  await waitHealthy(nodes, 300_000);
+  report.push(["docker start to all healthy", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = await admin.listTopics();
+  await admin.disconnect();
+  expect(topics).toEqual(expect.arrayContaining(["wc-live-lines", "wc-live-counts", "wc-live-parquet", "wc-live-broker-loss"]));
+  // Kafka data: the 60,000 records of the broker-loss test, each once.
+  const values = await readAll("wc-live-broker-loss", 60_000);
+  expect(values.size).toBe(60_000);
+  // HDFS data: the Parquet counts written before the restart read back the same.
+  const counts = await countsFromParquet(await readHdfsTree(shell, "/wc-live/parquet/output"));
+  expect(new Map([...counts].sort())).toEqual(new Map([...expectedCounts(LINES)].sort()));
 }, 15 * 60_000);

@@ -36,10 +36,20 @@ export const CONTAINER_PORTS = {
   yarnUi: 8088,
   nodeManagerUi: 8042,
   sparkUi: 4040,
+  /** Default only: broker i's host listener listens on kafkaHostPort + i inside its container too. */
   kafkaExternal: 9092,
   kafkaInternal: 19092,
   kafkaController: 19093,
 } as const;
+
+/**
+ * Ports the daemons listen on inside the nodes (CONTAINER_PORTS plus Hadoop's and Spark's other
+ * defaults): the brokers' host listeners share the port numbers inside, so they must avoid these.
+ */
+export const PORTS_USED_INSIDE: readonly number[] = [
+  ...Object.entries(CONTAINER_PORTS).filter(([k]) => k !== "kafkaExternal").map(([, p]) => p),
+  8030, 8031, 8032, 8033, 8040, 9864, 9866, 9867, 9868, 4041, 4042, 4043,
+];
 
 export type NodeRole = "master" | "worker";
 
@@ -149,6 +159,16 @@ const HEALTHCHECK: HealthcheckSpec = {
   startPeriodSeconds: 180,
 };
 
+/**
+ * On node `self`, each other broker's host-listener port on loopback, forwarded to that broker:
+ * "9093=hadoop-worker1:9093,...". With it, a client inside any node that bootstraps from
+ * localhost:9092 (the lab's programs) reaches every broker at the addresses the metadata
+ * advertises, exactly as a client on the host does. The host path does not go through it.
+ */
+export function peerForwards(names: string[], kafkaHostPort: number, self: number): string {
+  return names.flatMap((n, j) => (j === self ? [] : [`${kafkaHostPort + j}=${n}:${kafkaHostPort + j}`])).join(",");
+}
+
 export function describeTopology(options: TopologyOptions): Topology {
   const workerCount = options.workerCount ?? LOCAL_DEFAULTS.workerCount;
   const bindAddress = options.bindAddress ?? LOCAL_DEFAULTS.bindAddress;
@@ -173,7 +193,9 @@ export function describeTopology(options: TopologyOptions): Topology {
     const role: NodeRole = i === 0 ? "master" : "worker";
     const kafkaNodeId = i + 1;
     const kafkaPort = kafkaHostPort + i;
-    const ports: PortSpec[] = [{ host: kafkaPort, container: CONTAINER_PORTS.kafkaExternal, purpose: `Kafka broker ${kafkaNodeId} (host listener)` }];
+    // The host listener uses the same port inside the container as on the host, so the address
+    // it advertises (localhost:<port>) also means this broker inside every node (see peerForwards).
+    const ports: PortSpec[] = [{ host: kafkaPort, container: kafkaPort, purpose: `Kafka broker ${kafkaNodeId} (host listener)` }];
     if (role === "master") {
       ports.unshift(
         { host: CONTAINER_PORTS.nameNodeUi, container: CONTAINER_PORTS.nameNodeUi, purpose: "HDFS NameNode UI" },
@@ -198,7 +220,9 @@ export function describeTopology(options: TopologyOptions): Topology {
         KAFKA_NODE_ID: String(kafkaNodeId),
         KAFKA_CLUSTER_ID: kafkaClusterId(project, stack),
         KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
+        KAFKA_EXTERNAL_PORT: String(kafkaPort),
         KAFKA_EXTERNAL_ADVERTISED: `${advertisedHost}:${kafkaPort}`,
+        KAFKA_PEER_FORWARDS: advertisedHost === "localhost" ? peerForwards(names, kafkaHostPort, i) : "",
         KAFKA_BROKER_COUNT: String(names.length),
         ...NODE_MEMORY[role].env,
       },

@@ -186,11 +186,11 @@ grep -q 'ReplicationFactor: 3' "$WORK/topic.txt" && ok "topic verify-topic with 
 docker exec -i hadoop-worker1 bash -lc 'seq 1 10 | sed "s/^/msg-/" | kafka-console-producer.sh --bootstrap-server hadoop-worker1:19092 --topic verify-topic' >/dev/null
 GOT="$(docker exec hadoop-worker2 bash -lc 'kafka-console-consumer.sh --bootstrap-server hadoop-worker2:19092 --topic verify-topic --from-beginning --max-messages 10 --timeout-ms 30000 2>/dev/null' | grep -c '^msg-' || true)"
 [ "$GOT" = 10 ] && ok "produced 10 on hadoop-worker1, consumed $GOT on hadoop-worker2" || bad "consumed $GOT of 10"
-# The lab's habit: `--bootstrap-server localhost:9092` inside the master (rewritten to INTERNAL).
+# The lab's habit: `--bootstrap-server localhost:9092` inside the master (socat forwards reach the other brokers).
 GOT="$(m 'kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic verify-topic --from-beginning --max-messages 10 --timeout-ms 30000 2>/dev/null' | grep -c '^msg-' || true)"
 [ "$GOT" = 10 ] && ok "lab-style localhost:9092 inside the master: consumed $GOT" || bad "localhost:9092 inside master: consumed $GOT of 10"
 # EXTERNAL listeners from the Docker host (host network namespace, published ports).
-GOT="$(docker run --rm --network host -e KAFKA_CLI_REWRITE_LOCALHOST=0 "$IMAGE" \
+GOT="$(docker run --rm --network host "$IMAGE" \
         kafka-console-consumer.sh --bootstrap-server localhost:9092 --topic verify-topic --from-beginning \
         --max-messages 10 --timeout-ms 30000 2>/dev/null | grep -c '^msg-' || true)"
 [ "$GOT" = 10 ] && ok "from the host via localhost:9092/9093/9094 (EXTERNAL): consumed $GOT" || bad "EXTERNAL listener from host: consumed $GOT of 10"

@@ -22,9 +22,16 @@
 #                                                              (`kafka-storage.sh random-uuid`).
 # KAFKA_CONTROLLER_QUORUM_VOTERS  1@MASTER:19093,2@W1:19093,.. controller.quorum.voters (KRaft,
 #                                                              combined broker+controller on every node).
-# KAFKA_EXTERNAL_ADVERTISED       localhost:9092               host:port advertised for the EXTERNAL
-#                                                              listener (container port 9092), i.e.
-#                                                              the port published on the Docker host.
+# KAFKA_EXTERNAL_PORT             9092                         container port of the EXTERNAL listener:
+#                                                              the same number as its host port.
+# KAFKA_EXTERNAL_ADVERTISED       localhost:$KAFKA_EXTERNAL_PORT  host:port advertised for the EXTERNAL
+#                                                              listener, i.e. the port published on
+#                                                              the Docker host.
+# KAFKA_PEER_FORWARDS             (empty)                      "9093=hadoop-worker1:9093,...": the other
+#                                                              brokers' EXTERNAL ports forwarded on this
+#                                                              node's loopback (socat), so localhost:909x
+#                                                              means the same broker inside every node
+#                                                              as on the host.
 # KAFKA_BROKER_COUNT              number of voters             offsets/transaction topics RF and
 #                                                              default.replication.factor = min(3, N),
 #                                                              transaction.state.log.min.isr = min(2, N).
@@ -91,7 +98,9 @@ NODEMANAGER_HEAP_MB="${NODEMANAGER_HEAP_MB:-384}"
 KAFKA_HEAP_MB="${KAFKA_HEAP_MB:-384}"
 YARN_NODEMANAGER_MEMORY_MB="${YARN_NODEMANAGER_MEMORY_MB:-2048}"
 YARN_NODEMANAGER_VCORES="${YARN_NODEMANAGER_VCORES:-2}"
-KAFKA_EXTERNAL_ADVERTISED="${KAFKA_EXTERNAL_ADVERTISED:-localhost:9092}"
+KAFKA_EXTERNAL_PORT="${KAFKA_EXTERNAL_PORT:-9092}"
+KAFKA_EXTERNAL_ADVERTISED="${KAFKA_EXTERNAL_ADVERTISED:-localhost:$KAFKA_EXTERNAL_PORT}"
+KAFKA_PEER_FORWARDS="${KAFKA_PEER_FORWARDS:-}"
 LAB_SSH_KEY_WAIT_SECONDS="${LAB_SSH_KEY_WAIT_SECONDS:-120}"
 
 IFS=',' read -r -a WORKERS <<< "$WORKER_HOSTS"
@@ -247,8 +256,8 @@ process.roles=broker,controller
 node.id=$KAFKA_NODE_ID
 controller.quorum.voters=$KAFKA_CONTROLLER_QUORUM_VOTERS
 # INTERNAL: between brokers and for clients inside the Docker network ($HOSTNAME_NOW:19092)
-# EXTERNAL: container port 9092, advertised as the address published on the Docker host
-listeners=INTERNAL://0.0.0.0:19092,EXTERNAL://0.0.0.0:9092,CONTROLLER://0.0.0.0:19093
+# EXTERNAL: the same port inside as published on the Docker host, advertised as localhost:<port>
+listeners=INTERNAL://0.0.0.0:19092,EXTERNAL://0.0.0.0:$KAFKA_EXTERNAL_PORT,CONTROLLER://0.0.0.0:19093
 advertised.listeners=INTERNAL://$HOSTNAME_NOW:19092,EXTERNAL://$KAFKA_EXTERNAL_ADVERTISED
 listener.security.protocol.map=INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=INTERNAL
@@ -310,6 +319,24 @@ mkdir -p /etc/supervisor/conf.d
 rm -f /etc/supervisor/conf.d/*.conf
 if [ "$NODE_ROLE" = master ]; then progs="sshd namenode resourcemanager kafka"; else progs="sshd datanode nodemanager kafka"; fi
 for p in $progs; do ln -s "/etc/supervisor/available/$p.conf" "/etc/supervisor/conf.d/$p.conf"; done
+# The other brokers' host-listener ports on this node's loopback (see KAFKA_PEER_FORWARDS).
+IFS=',' read -r -a forwards <<< "$KAFKA_PEER_FORWARDS"
+for f in "${forwards[@]}"; do
+  [ -n "$f" ] || continue
+  port="${f%%=*}"; target="${f#*=}"
+  cat > "/etc/supervisor/conf.d/kafka-forward-$port.conf" <<EOF
+[program:kafka-forward-$port]
+command=/usr/bin/socat TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr TCP:$target
+autostart=true
+autorestart=true
+startsecs=1
+startretries=1000
+redirect_stderr=true
+stdout_logfile=/dev/stdout
+stdout_logfile_maxbytes=0
+EOF
+  progs="$progs kafka-forward-$port"
+done
 
 log "node $HOSTNAME_NOW: role=$NODE_ROLE programs=[$progs] kafka.node.id=$KAFKA_NODE_ID voters=$KAFKA_CONTROLLER_QUORUM_VOTERS external=$KAFKA_EXTERNAL_ADVERTISED"
 exec /usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf

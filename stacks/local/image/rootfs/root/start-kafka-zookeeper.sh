@@ -14,5 +14,5 @@ done < "$HADOOP_CONF_DIR/workers"
 echo
 kafka-metadata-quorum.sh --bootstrap-server "$(hostname):19092" describe --status
 echo
-echo "Inside the cluster use --bootstrap-server $(hostname):19092 (localhost:9092 is rewritten to it by the CLI wrappers);"
+echo "localhost:9092 reaches every broker, inside any node as on the Docker host (the lab's programs work unchanged);"
 echo "from the Docker host use the published EXTERNAL listeners (e.g. localhost:9092)."

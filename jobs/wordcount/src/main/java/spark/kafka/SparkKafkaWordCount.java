@@ -32,7 +32,8 @@ public final class SparkKafkaWordCount {
             System.exit(2);
             return;
         }
-        SparkSession spark = SparkSession.builder().appName("SparkKafkaWordCount").getOrCreate();
+        // No appName here: it would override spark-submit's --name (the name YARN and Livy show).
+        SparkSession spark = SparkSession.builder().getOrCreate();
         // 200 shuffle partitions (Spark's default) make every micro-batch of a small job slow. The
         // value is frozen into the checkpoint at first start.
         spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(o.shufflePartitions));

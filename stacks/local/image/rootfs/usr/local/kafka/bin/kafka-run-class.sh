@@ -4,12 +4,8 @@
 #   kafka-run-class.sh [-daemon] [-name NAME] [-loggc] CLASS [args...]
 # Honours KAFKA_HEAP_OPTS, KAFKA_JVM_PERFORMANCE_OPTS, KAFKA_GC_LOG_OPTS, KAFKA_JMX_OPTS,
 # KAFKA_LOG4J_OPTS, KAFKA_OPTS, LOG_DIR and CLASSPATH like the original.
-#
-# Lab convenience: inside these containers `localhost:9092` is the EXTERNAL listener, whose
-# advertised addresses (localhost:<host port>) only make sense on the Docker host. So a
-# --bootstrap-server/--broker-list value of exactly localhost:9092 (or 127.0.0.1:9092) is
-# rewritten to the INTERNAL listener $(hostname):19092, with a note on stderr.
-# Set KAFKA_CLI_REWRITE_LOCALHOST=0 to disable.
+# `localhost:9092` works as in the lab inside every node: each broker's host listener has the
+# same port inside as on the host, and the other brokers' ports are forwarded on loopback.
 set -e
 : "${JAVA_HOME:=/usr/lib/jvm/java-17-openjdk}"
 : "${KAFKA_HOME:=/usr/local/kafka}"
@@ -31,22 +27,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 CLASS="$1"; shift
-
-if [ "${KAFKA_CLI_REWRITE_LOCALHOST:-1}" = 1 ] && [ "$CLASS" != kafka.Kafka ]; then
-  args=(); prev=""
-  for a in "$@"; do
-    case "$prev" in
-      --bootstrap-server|--bootstrap-servers|--broker-list)
-        case "$a" in
-          localhost:9092|127.0.0.1:9092)
-            a="$(hostname):19092"
-            echo "note: inside the cluster, $prev $a (INTERNAL listener) is used instead of localhost:9092 (EXTERNAL, advertised for the Docker host)" >&2 ;;
-        esac ;;
-    esac
-    args+=("$a"); prev="$a"
-  done
-  set -- "${args[@]}"
-fi
 
 CLASSPATH="$KAFKA_HOME/libs/*${CLASSPATH:+:$CLASSPATH}"
 mkdir -p "$LOG_DIR" 2>/dev/null || true
