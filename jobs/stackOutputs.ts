@@ -78,8 +78,11 @@ export function localOutputsFromStackFile(stackName: string, workDir: string): S
   return config && localStackOutputs(topologyFor(config, PROJECT, stackName));
 }
 
-/** A local stack's validated config from `Pulumi.<stack>.yaml`; undefined when missing or not local. */
-export function localConfigFromStackFile(stackName: string, workDir: string): LocalConfig | undefined {
+/**
+ * The plain config values of `Pulumi.<stack>.yaml` (without the project prefix) and the names of
+ * its secure ones, whose values never leave the file; undefined when the file does not exist.
+ */
+export function readStackFile(stackName: string, workDir: string): { file: string; raw: Record<string, string>; secureKeys: Set<string> } | undefined {
   const file = join(workDir, `Pulumi.${stackName}.yaml`);
   if (!existsSync(file)) return undefined;
   let settings: { config?: Record<string, unknown> } | undefined;
@@ -90,10 +93,21 @@ export function localConfigFromStackFile(stackName: string, workDir: string): Lo
   }
   const prefix = `${PROJECT}:`;
   const raw: Record<string, string> = {};
+  const secureKeys = new Set<string>();
   for (const [key, value] of Object.entries(settings?.config ?? {})) {
-    // Secure values are objects ({ secure: ... }); a local stack has none, and they never reach a message.
-    if (key.startsWith(prefix) && typeof value !== "object") raw[key.slice(prefix.length)] = String(value);
+    if (!key.startsWith(prefix)) continue;
+    // Secure values are objects ({ secure: ... }): only their names are kept.
+    if (typeof value === "object" && value !== null) secureKeys.add(key.slice(prefix.length));
+    else raw[key.slice(prefix.length)] = String(value);
   }
+  return { file, raw, secureKeys };
+}
+
+/** A local stack's validated config from `Pulumi.<stack>.yaml`; undefined when missing or not local. */
+export function localConfigFromStackFile(stackName: string, workDir: string): LocalConfig | undefined {
+  const stackFile = readStackFile(stackName, workDir);
+  if (!stackFile) return undefined;
+  const { file, raw } = stackFile;
   if (raw.target !== "local") return undefined;
   const { config, issues } = validateConfig(raw);
   if (!config || config.target !== "local") {

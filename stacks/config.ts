@@ -424,15 +424,7 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
   }
 
   // Cores against quota.
-  const kafkaNodes: ClusterNodes[] = [
-    { role: "headnode", count: v.kafkaHeadNodeCount ?? 0, vmSize: v.kafkaHeadNodeSize ?? "" },
-    { role: "workernode", count: v.kafkaWorkerNodeCount ?? 0, vmSize: v.kafkaWorkerNodeSize ?? "" },
-    { role: "zookeepernode", count: v.kafkaZookeeperNodeCount ?? 0, vmSize: v.kafkaZookeeperNodeSize ?? "" },
-  ];
-  const sparkNodes: ClusterNodes[] = [
-    { role: "headnode", count: v.sparkHeadNodeCount ?? 0, vmSize: v.sparkHeadNodeSize ?? "" },
-    { role: "workernode", count: v.sparkWorkerNodeCount ?? 0, vmSize: v.sparkWorkerNodeSize ?? "" },
-  ];
+  const { kafkaNodes, sparkNodes } = nodesOf(v);
   const allNodes = [...kafkaNodes, ...sparkNodes];
   const unknownSizes = [...new Set(allNodes.map((n) => n.vmSize).filter((size) => size && !VM_SIZES[size]))];
   const totalCores = allNodes.reduce((sum, n) => sum + n.count * (VM_SIZES[n.vmSize]?.cores ?? 0), 0);
@@ -462,6 +454,44 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
     totalCores,
   };
   return { config, issues, warnings };
+}
+
+type AzureFieldValues = Partial<Out<typeof AZURE_FIELDS>>;
+
+/** Node counts and sizes by cluster and role: the one place they are assembled from the fields. */
+function nodesOf(v: AzureFieldValues): { kafkaNodes: ClusterNodes[]; sparkNodes: ClusterNodes[] } {
+  return {
+    kafkaNodes: [
+      { role: "headnode", count: v.kafkaHeadNodeCount ?? 0, vmSize: v.kafkaHeadNodeSize ?? "" },
+      { role: "workernode", count: v.kafkaWorkerNodeCount ?? 0, vmSize: v.kafkaWorkerNodeSize ?? "" },
+      { role: "zookeepernode", count: v.kafkaZookeeperNodeCount ?? 0, vmSize: v.kafkaZookeeperNodeSize ?? "" },
+    ],
+    sparkNodes: [
+      { role: "headnode", count: v.sparkHeadNodeCount ?? 0, vmSize: v.sparkHeadNodeSize ?? "" },
+      { role: "workernode", count: v.sparkWorkerNodeCount ?? 0, vmSize: v.sparkWorkerNodeSize ?? "" },
+    ],
+  };
+}
+
+/** What an Azure environment is made of, for its cost: no credentials needed. */
+export interface AzureSizing {
+  location: string;
+  kafkaNodes: ClusterNodes[];
+  sparkNodes: ClusterNodes[];
+}
+
+/**
+ * The sizing of an Azure config with the same rules and defaults as `validateConfig`, checking
+ * only the keys that decide the size (location, node counts and VM sizes): a stack whose
+ * passwords are not set yet can already be priced.
+ */
+export function azureSizing(raw: Record<string, string>): { sizing?: AzureSizing; issues: ConfigIssue[] } {
+  const all: ConfigIssue[] = [];
+  const v = parseFields(AZURE_FIELDS, raw, all);
+  const sizingKey = (key: string) => /^(location|(kafka|spark)(Head|Worker|Zookeeper)Node(Count|Size))$/.test(key.replace(`${PROJECT}:`, ""));
+  const issues = all.filter((i) => sizingKey(i.key));
+  if (issues.length) return { issues };
+  return { sizing: { location: v.location as string, ...nodesOf(v) }, issues };
 }
 
 function validateLocal(raw: Record<string, string>, issues: ConfigIssue[], warnings: string[]): ValidationResult {

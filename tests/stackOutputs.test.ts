@@ -25,11 +25,11 @@ const stackFile = (stack: string, config: Record<string, unknown>) =>
   writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${Object.entries(config).map(([k, v]) => `  ${PROJECT}:${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
 
 test("a local stack's outputs follow its own config file (ports, worker count)", () => {
-  stackFile("lab", { target: "local", localKafkaHostPort: 19092, localWorkerCount: 3, localSshPort: 2223 });
+  stackFile("lab", { target: "local", localKafkaHostPort: 29092, localWorkerCount: 3, localSshPort: 2223 });
   const outputs = localOutputsFromStackFile("lab", dir)!;
-  expect(outputs.bootstrapServersHost).toBe("localhost:19092,localhost:19093,localhost:19094,localhost:19095");
+  expect(outputs.bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094,localhost:29095");
   expect(outputs.sshEndpoint).toEqual({ host: "localhost", port: 2223, user: "root" });
-  expect(outputs).toEqual(localStackOutputs(describeTopology({ project: PROJECT, stack: "lab", workerCount: 3, kafkaHostPort: 19092, sshHostPort: 2223 })));
+  expect(outputs).toEqual(localStackOutputs(describeTopology({ project: PROJECT, stack: "lab", workerCount: 3, kafkaHostPort: 29092, sshHostPort: 2223 })));
 });
 
 test("an Azure stack or a missing file gives nothing to derive: its outputs live only in the Pulumi state", () => {

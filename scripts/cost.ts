@@ -1,0 +1,56 @@
+// npm run cost: what a stack costs while it exists, from its config file alone (no deployment,
+// no credentials): nodes by cluster, role and VM size, cores, $/h per row, totals per hour and day.
+import { join } from "node:path";
+import { azureSizing } from "../stacks/config";
+import { CostEstimate, estimateCost } from "../stacks/azure/cost";
+import { readStackFile, StackOutputsError } from "../jobs/stackOutputs";
+import { EXIT, parseFlags, runCli, UsageError } from "./cli";
+
+export const USAGE = `Usage: npm run cost -- [--stack azure] [--json]
+
+Prints the estimated cost of a stack from Pulumi.<stack>.yaml: every node group with its VM size,
+cores and US$ per hour, and the totals per hour and per day. Nothing is deployed or asked of Azure.
+  --stack <name>   default azure
+  --json           the estimate as JSON
+Exit codes: 0 done, 2 usage or invalid sizing keys, 9 no such stack file.
+`;
+
+const OPTIONS = { stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
+
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+/** The estimate as a Markdown table, its total row equal to the sum of the rows above it. */
+export function costTable(c: CostEstimate): string {
+  const rows = c.lines.map((l) => [l.cluster, l.role, String(l.count), l.vmSize, String(l.cores), l.usdPerHour === undefined ? "not priced" : usd(l.usdPerHour)]);
+  const head = ["cluster", "role", "nodes", "VM size", "cores", "US$/hour"];
+  const total = ["total", "", String(c.lines.reduce((n, l) => n + l.count, 0)), "", String(c.totalCores), usd(c.usdPerHour)];
+  const all = [head, ...rows, total];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const numeric = [false, false, true, false, true, true];
+  const line = (r: string[]) => `| ${r.map((x, i) => (numeric[i] ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (numeric[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
+  return [line(head), rule, ...rows.map(line), line(total)].join("\n");
+}
+
+export async function main(argv: string[], write: (t: string) => unknown = (t) => process.stdout.write(t), workDir = join(__dirname, "..")): Promise<number> {
+  const f = parseFlags(argv, OPTIONS);
+  if (f.help) { write(USAGE); return EXIT.OK; }
+  const stack = (f.stack as string | undefined) ?? "azure";
+  const stackFile = readStackFile(stack, workDir);
+  if (!stackFile) throw new StackOutputsError(`no stack file Pulumi.${stack}.yaml here: create the stack (pulumi stack init ${stack}) or pass --stack <name>`);
+  if (stackFile.raw.target !== "azure") {
+    write(`Stack "${stack}" is ${stackFile.raw.target === "local" ? "the local Docker stack: it runs on your machine, no cloud cost" : `not an Azure stack (target ${stackFile.raw.target ?? "unset"})`}.\n`);
+    return EXIT.OK;
+  }
+  const { sizing, issues } = azureSizing(stackFile.raw);
+  if (!sizing) {
+    throw new UsageError(`${stackFile.file}:\n${issues.map((i) => `  ${i.key}: ${i.message} (fix: ${i.fix})`).join("\n")}`);
+  }
+  const estimate = estimateCost(sizing);
+  if (f.json) { write(`${JSON.stringify(estimate, null, 2)}\n`); return EXIT.OK; }
+  write(`Estimated cost of stack "${stack}" in ${sizing.location} (prices: ${estimate.pricesFrom})\n\n${costTable(estimate)}\n\n`);
+  write(`Total: US$ ${estimate.usdPerHour.toFixed(2)} per hour, about US$ ${estimate.usdPerDay.toFixed(2)} per day, from creation until deletion.\n${estimate.note}\n`);
+  return EXIT.OK;
+}
+
+if (require.main === module) runCli("cost", () => main(process.argv.slice(2)));

@@ -1,0 +1,57 @@
+/** npm run cost: a stack's estimated cost from its config file, as a table whose total is the sum of its rows. */
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { costTable, main } from "../scripts/cost";
+import { estimateCost } from "../stacks/azure/cost";
+import { azureSizing } from "../stacks/config";
+
+const ROOT = join(__dirname, "..");
+
+async function run(argv: string[], workDir = ROOT) {
+  let out = "";
+  const code = await main(argv, (t) => { out += t; }, workDir);
+  return { code, out };
+}
+
+test("the default Azure stack: one row per node group, the total row is the sum of the rows", async () => {
+  const { code, out } = await run(["--stack", "azure"]);
+  expect(code).toBe(0);
+  const rows = out.split("\n").filter((l) => /^\| (kafka|spark) /.test(l)).map((l) => l.split("|").map((c) => c.trim()));
+  expect(rows.map((r) => [r[1], r[2]])).toEqual([["kafka", "headnode"], ["kafka", "workernode"], ["kafka", "zookeepernode"], ["spark", "headnode"], ["spark", "workernode"]]);
+  const total = out.split("\n").find((l) => l.startsWith("| total"))!.split("|").map((c) => c.trim());
+  const dollars = (s: string) => Math.round(Number(s.replace("$", "")) * 100);
+  expect(dollars(total[6])).toBe(rows.reduce((n, r) => n + dollars(r[6]), 0));
+  expect(Number(total[5])).toBe(rows.reduce((n, r) => n + Number(r[5]), 0));
+  expect(Number(total[3])).toBe(rows.reduce((n, r) => n + Number(r[3]), 0));
+  expect(out).toMatch(/Total: US\$ \d+\.\d\d per hour, about US\$ \d+\.\d\d per day/);
+  expect(out).toMatch(/Billing runs from creation until deletion/);
+});
+
+test("the README shows the table npm run cost prints for the default Azure stack", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const raw = { target: "azure", location: "eastus", baseName: "mylab42" };
+  expect(readme).toContain(costTable(estimateCost(azureSizing(raw).sizing!)));
+});
+
+test("a stack without passwords yet can already be priced; changed sizes change the price", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cost-"));
+  writeFileSync(join(dir, "Pulumi.big.yaml"), "config:\n  kafka-spark-lab:target: azure\n  kafka-spark-lab:location: westeurope\n  kafka-spark-lab:sparkWorkerNodeCount: \"8\"\n");
+  const big = await run(["--stack", "big", "--json"], dir);
+  const base = await run(["--stack", "azure", "--json"]);
+  expect(big.code).toBe(0);
+  const [b, a] = [JSON.parse(big.out), JSON.parse(base.out)];
+  expect(b.totalCores - a.totalCores).toBe(32);
+  expect(b.usdPerHour).toBeGreaterThan(a.usdPerHour);
+});
+
+test("an invalid sizing key is refused, naming the key and the fix", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cost-"));
+  writeFileSync(join(dir, "Pulumi.bad.yaml"), "config:\n  kafka-spark-lab:target: azure\n  kafka-spark-lab:kafkaWorkerNodeCount: \"0\"\n");
+  await expect(run(["--stack", "bad"], dir)).rejects.toThrow(/kafka-spark-lab:kafkaWorkerNodeCount: .*fix:/);
+});
+
+test("the local stack costs nothing in the cloud; a missing stack file is named", async () => {
+  expect((await run(["--stack", "dev"])).out).toContain("the local Docker stack: it runs on your machine, no cloud cost");
+  await expect(run(["--stack", "nosuch"])).rejects.toThrow(/Pulumi\.nosuch\.yaml/);
+});
