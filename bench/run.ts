@@ -16,7 +16,7 @@ import { waitFor } from "../jobs/poll";
 import { CountsTopicReader } from "../jobs/results";
 import { sampleLines } from "../jobs/sampleText";
 import { readStackOutputs } from "../jobs/stackOutputs";
-import { adminPerBroker, ensureTopics } from "../jobs/topics";
+import { adminPerBroker, recreateTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { wordCountArgs, WordCountJob } from "../jobs/wordcountJob";
 import { intFlag, parseFlags, runCli, UsageError } from "../scripts/cli";
@@ -35,13 +35,7 @@ async function freshTopics(kafka: Kafka, config: KafkaConfig, topics: string[]):
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = (await admin.listTopics()).filter((t) => topics.includes(t));
-    if (existing.length) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
-    await waitFor("topics deleted", async () => ((await admin.listTopics()).some((t) => topics.includes(t)) ? undefined : true), 60_000, 500);
-    await waitFor("topics created", async () => {
-      await ensureTopics(admin, topics.map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), { brokerAdmin: adminPerBroker(config) });
-      return true;
-    }, 60_000, 1000);
+    await recreateTopics(admin, topics.map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), config.brokers as string[], adminPerBroker(config));
   } finally {
     await admin.disconnect();
   }

@@ -14,7 +14,7 @@ import { waitFor } from "./poll";
 import { Counts, CountsTopicReader, totalOf } from "./results";
 import { expectedCounts, sampleLines } from "./sampleText";
 import { localConfigFromStackFile, readStackOutputs, StackOutputsError } from "./stackOutputs";
-import { adminPerBroker, ensureTopics } from "./topics";
+import { adminPerBroker, recreateTopics } from "./topics";
 import { buildWordCountJar } from "./wordcountJar";
 import { jobDir, wordCountArgs, WordCountJob } from "./wordcountJob";
 
@@ -77,17 +77,8 @@ export async function runDemo(o: DemoOptions, report: DemoReporter): Promise<Dem
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const existing = (await admin.listTopics()).filter((t) => topics.includes(t));
-      if (existing.length) {
-        await admin.deleteTopics({ topics: existing, timeout: 30_000 });
-        await waitFor("the old demo topics to be deleted", async () => ((await admin.listTopics()).some((t) => topics.includes(t)) ? undefined : true), 60_000, 500);
-      }
       const replication = Math.min(3, stack.containers.length);
-      // Deletion finishes asynchronously on the brokers: creating too early is retried.
-      await waitFor("the demo topics to be created", async () => {
-        await ensureTopics(admin, topics.map((topic) => ({ topic, partitions: 3, replicationFactor: replication })), { brokerAdmin: adminPerBroker(kafkaConfig) });
-        return true;
-      }, 60_000, 1000);
+      await recreateTopics(admin, topics.map((topic) => ({ topic, partitions: 3, replicationFactor: replication })), kafkaConfig.brokers as string[], adminPerBroker(kafkaConfig));
       note(`${topics.join(", ")}: 3 partitions, replication factor ${replication}`);
     } finally {
       await admin.disconnect();

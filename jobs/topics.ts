@@ -148,3 +148,34 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: En
   await waitForLeaders(admin, awaitLeaders, options.leaderTimeoutMs ?? 60_000, options.brokerAdmin);
   return outcomes;
 }
+
+/**
+ * Deletes the topics (those that exist) and creates them again empty. Kafka deletes
+ * asynchronously: each broker is asked until none lists them any more, and a creation that finds
+ * a topic still there (a broker's stale view) is retried, so the result is a fresh topic on every
+ * broker, never the old one vanishing a moment later.
+ */
+export async function recreateTopics(admin: Admin, specs: TopicSpec[], brokers: string[], brokerAdmin: (broker: string) => Admin, timeoutMs = 60_000): Promise<void> {
+  const names = specs.map((s) => s.topic);
+  const existing = (await admin.listTopics()).filter((t) => names.includes(t));
+  if (existing.length) await admin.deleteTopics({ topics: existing, timeout: 30_000 });
+  const listedSomewhere = async () => {
+    for (const broker of brokers) {
+      const pinned = brokerAdmin(broker);
+      await pinned.connect();
+      try {
+        if ((await pinned.listTopics()).some((t) => names.includes(t))) return true;
+      } finally {
+        await pinned.disconnect();
+      }
+    }
+    return false;
+  };
+  await waitFor(`${names.join(", ")} to be gone from every broker`, async () => ((await listedSomewhere()) ? undefined : true), timeoutMs, 250);
+  const created = new Set<string>();
+  await waitFor(`${names.join(", ")} to be created afresh`, async () => {
+    const outcomes = await ensureTopics(admin, specs.filter((s) => !created.has(s.topic)), { brokerAdmin });
+    for (const o of outcomes) if (o.action === "created") created.add(o.topic);
+    return created.size === names.length ? true : undefined;
+  }, timeoutMs, 1000);
+}

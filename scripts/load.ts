@@ -3,7 +3,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
-import { linesOf, loadRecords, RecordFormat } from "../jobs/loader";
+import { linesOf, LoadError, loadRecords, RecordFormat } from "../jobs/loader";
 import { resolveLocalStack } from "../jobs/localStack";
 import { sampleLines } from "../jobs/sampleText";
 import { readStackOutputs } from "../jobs/stackOutputs";
@@ -57,6 +57,12 @@ export async function main(argv: string[]): Promise<number> {
   const bootstrap = (f.bootstrap as string | undefined)
     ?? (await resolveLocalStack((f.stack as string | undefined) ?? "dev", join(__dirname, ".."), readStackOutputs)).bootstrapServersHost;
   const kafka = new Kafka({ clientId: "kafka-spark-lab-load", brokers: bootstrap.split(","), logLevel: logLevel.ERROR });
+  // An idempotent producer retries a missing topic for ever: say so instead.
+  const admin = kafka.admin();
+  await admin.connect();
+  const exists = (await admin.listTopics()).includes(topic);
+  await admin.disconnect();
+  if (!exists) throw new LoadError(`topic "${topic}" does not exist: create it first (npm run topics -- --topic ${topic}:3:3)`);
   const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const bar = loadBar(sample);

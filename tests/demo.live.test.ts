@@ -100,6 +100,12 @@ test("npm run load takes JSON lines on stdin, loads the good ones, and reports t
   expect(run.exitCode).toBe(0);
 }, 5 * 60_000);
 
+test("npm run load into a topic that does not exist says so and exits 15, instead of retrying for ever", async () => {
+  const run = await execa("npm", ["run", "-s", "load", "--", "--topic", "no-such-topic", "--sample", "10"], { cwd: ROOT, env, reject: false, timeout: 120_000 });
+  expect(run.stderr).toContain('topic "no-such-topic" does not exist: create it first (npm run topics -- --topic no-such-topic:3:3)');
+  expect(run.exitCode).toBe(15);
+}, 3 * 60_000);
+
 test("npm run submit --yarn runs the job on YARN across the workers; its counts are exact", async () => {
   expect((await npm(["topics", "--", "--stack", "dev", "--topic", "yarn-counts:3:3"], 2 * 60_000)).exitCode).toBe(0);
   const run = await npm(["submit", "--", "--name", "yarn-wc", "--topic", "demo-lines", "--counts-topic", "yarn-counts", "--yarn", "--trigger", "available-now"], 10 * 60_000);
