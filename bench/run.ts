@@ -203,7 +203,7 @@ async function main(argv: string[]): Promise<number> {
     const shell = dockerShell(stack.master);
     const jar = (await putJar(shell, (await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: log })).path)).path;
     if (only.includes("loader")) save("loader", await benchLoader(stack, kafka, config, records, size));
-    const partitions = shuffle ?? (await shufflePartitionsFor(shell, "local", 0, 0));
+    const partitions = shuffle ?? (await shufflePartitionsFor(shell, "local", 0));
     if (only.includes("latency")) save("latency", await benchLatency(stack, kafka, config, shell, jar, rate, seconds, partitions));
     if (only.includes("first")) save("first", await benchFirst(stack, kafka, config, shell, jar, partitions));
   }

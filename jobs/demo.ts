@@ -86,7 +86,7 @@ export async function runDemo(o: DemoOptions, report: DemoReporter): Promise<Dem
   });
 
   await report.step(`submit the job (${DEMO_JOB.topic} -> ${DEMO_JOB.countsTopic}, 1 s trigger)`, async (note) => {
-    const shufflePartitions = await shufflePartitionsFor(shell, "local", 0, 0);
+    const shufflePartitions = await shufflePartitionsFor(shell, "local", 0);
     const started = await submitDetached({ shell, name: DEMO_JOB.name, jarInNode, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs({ ...DEMO_JOB, shufflePartitions }, stack.bootstrapServersInternal) });
     note(`driver pid ${started.pid} on ${stack.master}; waiting for its query to start`);
     await waitUntilStarted(shell, DEMO_JOB.name);

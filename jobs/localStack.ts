@@ -120,27 +120,26 @@ export interface UpOptions {
   onProgress: (message: string) => void;
 }
 
+/** The last line of a tool's output every few seconds, not its whole live view. */
+function everyFewSeconds(tool: string, onProgress: (message: string) => void): (text: string) => void {
+  let last = 0;
+  return (text) => {
+    const line = text.split("\n").map((l) => l.trim()).filter(Boolean).pop();
+    if (line && Date.now() - last > 5000) { last = Date.now(); onProgress(`${tool}: ${line.slice(0, 100)}`); }
+  };
+}
+
 /** Brings the stack up (idempotent: a running stack is left as it is) and waits until every node is healthy. */
 export async function upLocalStack(o: UpOptions): Promise<void> {
   if (o.via === "pulumi") {
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: o.stack, workDir: o.workDir });
-    let last = 0;
-    await stack.up({
-      onOutput: (text) => {
-        // One line every few seconds, not Pulumi's whole live view.
-        const line = text.split("\n").map((l) => l.trim()).filter(Boolean).pop();
-        if (line && Date.now() - last > 5000) { last = Date.now(); o.onProgress(`pulumi: ${line.slice(0, 100)}`); }
-      },
-    });
+    await stack.up({ onOutput: everyFewSeconds("pulumi", o.onProgress) });
   } else {
     const file = composeFileFor(o.topology);
     const up = execa("docker-compose", ["-p", composeProject(o.stack), "-f", file, "up", "-d", "--build"], { all: true });
-    let last = 0;
-    up.all?.on("data", (chunk: Buffer) => {
-      const line = chunk.toString().split("\n").map((l) => l.trim()).filter(Boolean).pop();
-      if (line && Date.now() - last > 5000) { last = Date.now(); o.onProgress(`compose: ${line.slice(0, 100)}`); }
-    });
+    const note = everyFewSeconds("compose", o.onProgress);
+    up.all?.on("data", (chunk: Buffer) => note(chunk.toString()));
     try {
       await up;
     } catch (e) {

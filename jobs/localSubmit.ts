@@ -10,7 +10,11 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import { basename } from "path";
 import execa from "execa";
+import { NODE_MEMORY } from "../stacks/local/topology";
 import { waitFor } from "./poll";
+
+/** The vcores each NodeManager offers YARN (the topology's sizing). */
+const YARN_VCORES = Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_VCORES);
 
 export const JOBS_DIR = "/var/lib/kafka-spark-lab/jobs";
 
@@ -107,7 +111,7 @@ export async function jobStatus(shell: NodeShell, name: string): Promise<JobStat
  * the application master (client mode) takes one slot on some worker. One executor per worker,
  * `vcoresPerWorker` cores each, minus what the master's slot leaves.
  */
-export function yarnSizing(workers: number, nodeManagerMb: number, vcoresPerWorker: number): string[] {
+export function yarnSizing(workers: number, nodeManagerMb = Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_MEMORY_MB), vcoresPerWorker = YARN_VCORES): string[] {
   const slotsPerWorker = Math.floor(nodeManagerMb / 1024);
   const executors = Math.max(1, Math.min(workers, workers * slotsPerWorker - 1));
   return ["--num-executors", String(executors), "--executor-memory", "512m", "--executor-cores", String(Math.max(1, Math.min(vcoresPerWorker, 2))),
@@ -201,7 +205,7 @@ export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000):
  * master's cores; YARN: the workers' vcores). Measured here: with a 1 s trigger on 2 cores, 4
  * partitions give p50 1.58 s from send to count, 2 give 1.26 s, 1 gives 1.04 s (bench/).
  */
-export async function shufflePartitionsFor(shell: NodeShell, mode: SparkMode, workers: number, vcoresPerWorker: number): Promise<number> {
-  if (mode === "yarn") return Math.max(1, workers * vcoresPerWorker);
+export async function shufflePartitionsFor(shell: NodeShell, mode: SparkMode, workers: number): Promise<number> {
+  if (mode === "yarn") return Math.max(1, workers * YARN_VCORES);
   return Math.max(1, Number((await shell.run("nproc")).trim()) || 1);
 }

@@ -6,6 +6,7 @@
 import { parquetReadObjects } from "hyparquet";
 import type { Consumer, Kafka } from "kafkajs";
 import { waitFor } from "./poll";
+import { markdownTable } from "./table";
 
 export type Counts = Map<string, number>;
 
@@ -25,12 +26,8 @@ export function topWords(counts: Counts, n: number): WordCount[] {
 export function wordTable(counts: Counts, n: number): string {
   const total = totalOf(counts);
   const rows = topWords(counts, n).map((w, i) => [String(i + 1), w.word, w.count.toLocaleString("en-US"), total ? `${((100 * w.count) / total).toFixed(1)} %` : "-"]);
-  const head = ["#", "word", "count", "share"];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => `| ${cells.map((x, c) => (c === 1 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join(" | ")} |`;
-  const rule = `|${widths.map((w, c) => (c === 1 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
   const summary = `${counts.size.toLocaleString("en-US")} distinct words, ${total.toLocaleString("en-US")} in all`;
-  return [line(head), rule, ...rows.map(line), summary].join("\n");
+  return `${markdownTable(["#", "word", "count", "share"], rows, ["right", "left", "right", "right"])}\n${summary}`;
 }
 
 export class ResultsError extends Error {

@@ -2,6 +2,7 @@
 // for loads, and plain tables. Everything here writes to stderr except tables of results.
 import { SingleBar } from "cli-progress";
 import type { LoadProgress, LoadResult } from "../jobs/loader";
+import { markdownTable } from "../jobs/table";
 
 const clock = () => new Date().toISOString().slice(11, 19);
 
@@ -39,10 +40,7 @@ export function loadBar(total: number | undefined) {
 
 /** Rows of [label, value] as a two-column Markdown table (readable raw, renders in a README). */
 export function table(head: [string, string], rows: [string, string][]): string {
-  const w0 = Math.max(head[0].length, ...rows.map((r) => r[0].length));
-  const w1 = Math.max(head[1].length, ...rows.map((r) => r[1].length));
-  const line = ([a, b]: [string, string]) => `| ${a.padEnd(w0)} | ${b.padStart(w1)} |`;
-  return [line(head), `|${"-".repeat(w0 + 2)}|${"-".repeat(w1 + 1)}:|`, ...rows.map(line)].join("\n");
+  return markdownTable(head, rows, ["plain", "right"]);
 }
 
 export function loadTable(r: LoadResult): string {

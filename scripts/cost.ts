@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { azureSizing } from "../stacks/config";
 import { CostEstimate, estimateCost } from "../stacks/azure/cost";
 import { readStackFile, StackOutputsError } from "../jobs/stackOutputs";
+import { markdownTable } from "../jobs/table";
 import { EXIT, parseFlags, runCli, UsageError } from "./cli";
 
 export const USAGE = `Usage: npm run cost -- [--stack azure] [--json]
@@ -22,14 +23,8 @@ const usd = (n: number) => `$${n.toFixed(2)}`;
 /** The estimate as a Markdown table, its total row equal to the sum of the rows above it. */
 export function costTable(c: CostEstimate): string {
   const rows = c.lines.map((l) => [l.cluster, l.role, String(l.count), l.vmSize, String(l.cores), l.usdPerHour === undefined ? "not priced" : usd(l.usdPerHour)]);
-  const head = ["cluster", "role", "nodes", "VM size", "cores", "US$/hour"];
   const total = ["total", "", String(c.lines.reduce((n, l) => n + l.count, 0)), "", String(c.totalCores), usd(c.usdPerHour)];
-  const all = [head, ...rows, total];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const numeric = [false, false, true, false, true, true];
-  const line = (r: string[]) => `| ${r.map((x, i) => (numeric[i] ? x.padStart(widths[i]) : x.padEnd(widths[i]))).join(" | ")} |`;
-  const rule = `|${widths.map((w, i) => (numeric[i] ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")}|`;
-  return [line(head), rule, ...rows.map(line), line(total)].join("\n");
+  return markdownTable(["cluster", "role", "nodes", "VM size", "cores", "US$/hour"], [...rows, total], ["plain", "plain", "right", "plain", "right", "right"]);
 }
 
 export async function main(argv: string[], write: (t: string) => unknown = (t) => process.stdout.write(t), workDir = join(__dirname, "..")): Promise<number> {

@@ -2,7 +2,6 @@
 // spark-submit there, detached; or follows, stops, or shows a running job. `main` is exported for tests.
 import { join } from "node:path";
 import { followJob, jobLog, jobStatus, dockerShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
-import { NODE_MEMORY } from "../stacks/local/topology";
 import { resolveLocalStack } from "../jobs/localStack";
 import { readStackOutputs } from "../jobs/stackOutputs";
 import { buildWordCountJar } from "../jobs/wordcountJar";
@@ -90,13 +89,13 @@ export async function main(argv: string[]): Promise<number> {
     return put.path;
   });
   if (job.sink !== "console" && f["shuffle-partitions"] === undefined) {
-    job.shufflePartitions = await shufflePartitionsFor(shell, f.yarn ? "yarn" : "local", stack.containers.length - 1, Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_VCORES));
+    job.shufflePartitions = await shufflePartitionsFor(shell, f.yarn ? "yarn" : "local", stack.containers.length - 1);
   } else if (f["shuffle-partitions"] !== undefined) {
     job.shufflePartitions = intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
   }
   await s.run(`spark-submit ${job.sink === "kafka" ? `${job.topic} -> ${job.countsTopic ?? `${job.topic}-counts`}` : `${job.topic} -> ${job.sink}`}${f.yarn ? " on YARN" : ""}`, async (note) => {
     const workers = stack.containers.length - 1;
-    const sparkArgs = f.yarn ? yarnSizing(workers, Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_MEMORY_MB), Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_VCORES)) : [];
+    const sparkArgs = f.yarn ? yarnSizing(workers) : [];
     const started = await submitDetached({ shell, name, jarInNode: inNode, className: "spark.kafka.SparkKafkaWordCount", mode: f.yarn ? "yarn" : "local", sparkArgs, jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
     note(`driver pid ${started.pid}; waiting for its query to start`);
     await waitUntilStarted(shell, name);

@@ -17,7 +17,7 @@ import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords, LoadProgress } from "../jobs/loader";
 import { dockerShell, jobEvents, jobLog, jobStatus, putJar, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { readHdfsTree } from "../jobs/hdfs";
-import { countsFromParquet, totalOf } from "../jobs/results";
+import { countsFromParquet, readCountsTopic, totalOf } from "../jobs/results";
 import { wordCountArgs } from "../jobs/wordcountJob";
 import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
 
@@ -35,29 +35,6 @@ let jarOnMaster = "";
 /** spark-submit on the master, arguments as an array (no shell quoting to get wrong). */
 const sparkSubmit = (args: string[], timeoutMs: number) =>
   execa("docker", ["exec", MASTER, "bash", "-lc", 'exec spark-submit "$@"', "spark-submit", "--class", "spark.kafka.SparkKafkaWordCount", ...args], { timeout: timeoutMs, reject: false, all: true });
-
-/** The latest value per key of a counts topic: each word's total. */
-async function readCounts(topic: string, expectedWords: number): Promise<Map<string, number>> {
-  const consumer = kafka.consumer({ groupId: `wordcount-live-${Date.now()}` });
-  const latest = new Map<string, number>();
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => { latest.set(message.key!.toString(), Number(message.value!.toString())); } });
-    // The job has finished (available-now): wait until the reader has caught up with the topic's end.
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.disconnect();
-    const total = ends.reduce((n, p) => n + Number(p.high), 0);
-    let seen = 0;
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => { seen += payload.batchSize; });
-    await waitFor(`${total} count records read`, async () => (seen >= total && latest.size >= expectedWords ? true : undefined), 60_000, 200);
-  } finally {
-    await consumer.disconnect();
-  }
-  return latest;
-}
 
 /** Loads lines through the project's loader with an idempotent producer (acks=all). */
 async function load(topic: string, lines: Iterable<string> | AsyncIterable<string>, format: "text" | "json" = "text", onProgress?: (p: LoadProgress) => void) {
@@ -129,7 +106,8 @@ test("Kafka sink: the counts equal the TypeScript counts of the same seeded line
   expect(run.exitCode).toBe(0);
 
   const expected = expectedCounts(LINES);
-  const actual = await readCounts(counts, expected.size);
+  // The job has finished (available-now): read the topic up to its end.
+  const actual = await readCountsTopic(kafka, counts);
   report.push(["distinct words / total words", `${actual.size} / ${[...actual.values()].reduce((a, b) => a + b, 0)}`]);
   expect(new Map([...actual].sort())).toEqual(new Map([...expected].sort()));
 }, 10 * 60_000);
