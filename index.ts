@@ -1,7 +1,8 @@
-// Entry point: read and validate the stack config, deploy the chosen target, export what the
-// jobs need next. Every resource lives in stacks/.
+// Entry point: read and validate the stack config, run the target's preflight, deploy it, export
+// what the jobs need next. Every resource lives in stacks/.
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, PROJECT } from "./stacks/config";
+import { azurePreflight } from "./stacks/azure/preflight";
 import { AzureEnvironment } from "./stacks/azure";
 import { LocalEnvironment } from "./stacks/local";
 import { topologyFor } from "./stacks/local/topology";
@@ -9,9 +10,11 @@ import { contentTaggedImage, IMAGE_CONTEXT } from "./stacks/local/image";
 
 const config = loadConfig();
 
-function deploy(): Record<string, pulumi.Input<unknown>> {
+async function deploy(): Promise<Record<string, pulumi.Input<unknown>>> {
   switch (config.target) {
     case "azure":
+      // Asks Azure whether this login may create the deadline's role assignment.
+      await azurePreflight(config);
       return new AzureEnvironment("azure", config).outputs;
     case "local": {
       const topology = topologyFor(config, PROJECT, pulumi.getStack(), contentTaggedImage(IMAGE_CONTEXT));

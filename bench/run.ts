@@ -168,8 +168,8 @@ async function benchFirst(stack: LocalStack, kafka: Kafka, config: KafkaConfig, 
 }
 
 async function benchDemo() {
-  log("npm run down, then npm run demo (cold stack: containers and volumes new, image cached)");
-  await execa("npm", ["run", "-s", "down", "--", "--volumes"], { cwd: ROOT });
+  log("npm run teardown, then npm run demo (cold stack: containers and volumes new, image cached)");
+  await execa("npm", ["run", "-s", "teardown", "--", "--yes", "--volumes"], { cwd: ROOT });
   const start = Date.now();
   const demo = await execa("npm", ["run", "-s", "demo"], { cwd: ROOT, all: true });
   const seconds = (Date.now() - start) / 1000;

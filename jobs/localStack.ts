@@ -90,7 +90,7 @@ export async function waitHealthy(containers: string[], timeoutMs: number, onWai
 export const composeProject = (stack: string) => (stack === "dev" ? PROJECT : `${PROJECT}-${stack}`);
 
 /** A compose file for the stack's topology, written next to the image context so `build: ./image` resolves. */
-function composeFileFor(t: Topology): string {
+export function composeFileFor(t: Topology): string {
   const dir = mkdtempSync(join(tmpdir(), "kafka-spark-lab-compose-"));
   const file = join(dir, "docker-compose.yml");
   // The model's build context is relative ("./image"); make it absolute for a file outside the repo.
@@ -148,40 +148,4 @@ export async function upLocalStack(o: UpOptions): Promise<void> {
     }
   }
   await waitHealthy(o.topology.endpoints.containerNames, 300_000);
-}
-
-export interface DownOptions {
-  stack: string;
-  workDir: string;
-  topology: Topology;
-  /** Also remove the data volumes (HDFS, Kafka logs); kept by default. */
-  volumes: boolean;
-  onProgress: (message: string) => void;
-}
-
-/**
- * Takes the stack down whichever way it was brought up: `pulumi destroy` when Pulumi has it
- * deployed, and docker-compose down (idempotent) in any case. Returns what is still there,
- * found by container and network name: empty when the teardown is complete.
- */
-export async function downLocalStack(o: DownOptions): Promise<string[]> {
-  const pulumi = await chooseUpVia("auto");
-  if (pulumi.via === "pulumi") {
-    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-    const stack = await LocalWorkspace.selectStack({ stackName: o.stack, workDir: o.workDir }).catch(() => undefined);
-    const resources = stack ? (await stack.exportStack()).deployment?.resources?.length ?? 0 : 0;
-    if (stack && resources > 0) {
-      o.onProgress(`pulumi destroy --stack ${o.stack} (${resources} resources; Pulumi removes the volumes it created too)`);
-      await stack.destroy();
-    }
-  }
-  const file = composeFileFor(o.topology);
-  o.onProgress(`docker-compose down${o.volumes ? " -v (volumes too)" : " (data volumes kept; --volumes removes them)"}`);
-  await execa("docker-compose", ["-p", composeProject(o.stack), "-f", file, "down", "--remove-orphans", ...(o.volumes ? ["-v"] : [])]);
-  const left: string[] = [];
-  for (const c of o.topology.endpoints.containerNames) {
-    if ((await execa("docker", ["container", "inspect", c], { reject: false })).exitCode === 0) left.push(`container ${c}`);
-  }
-  if ((await execa("docker", ["network", "inspect", o.topology.network], { reject: false })).exitCode === 0) left.push(`network ${o.topology.network}`);
-  return left;
 }

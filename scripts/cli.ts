@@ -22,6 +22,8 @@ import { SubmitError } from "../jobs/localSubmit";
 import { LoadError } from "../jobs/loader";
 import { ResultsError } from "../jobs/results";
 import { DockerUnavailableError } from "../jobs/localStack";
+import { ArmError } from "../jobs/azureResourceGroup";
+import { DeadlineError } from "../jobs/deadline";
 
 export const EXIT = {
   OK: 0,
@@ -42,6 +44,8 @@ export const EXIT = {
   LOAD: 15,
   RESULTS: 16,
   DOCKER: 17,
+  LEFTOVERS: 18,
+  NOT_CONFIRMED: 19,
 } as const;
 
 /** A mistake in how the command was called: exit 2, with a pointer to --help. */
@@ -88,6 +92,8 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof LoadError) return EXIT.LOAD;
   if (e instanceof ResultsError) return EXIT.RESULTS;
   if (e instanceof DockerUnavailableError) return EXIT.DOCKER;
+  if (e instanceof DeadlineError) return e.reason === "bounds" ? EXIT.USAGE : e.reason === "stack" ? EXIT.STACK_OUTPUTS : EXIT.UNEXPECTED;
+  if (e instanceof ArmError) return e.status === 401 ? EXIT.LOGIN_REFUSED : e.status === 403 ? EXIT.FORBIDDEN : EXIT.UNAVAILABLE;
   return EXIT.UNEXPECTED;
 }
 

@@ -19,7 +19,7 @@ counts cover every word loaded and prints the top words. Safe to re-run: it star
   --top <n>              rows of the table (default 15)
   --keep-running         leave the job running at the end (default: stop it)
   -h, --help
-Tear the stack down afterwards: npm run down
+Tear the stack down afterwards: npm run teardown
 `;
 
 const OPTIONS = {
@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     ["words counted = words loaded", exact ? "yes" : "NO"],
     ["demo wall time", `${((Date.now() - started) / 1000).toFixed(1)} s`],
   ])}\n\n`);
-  process.stdout.write("More: npm run results -- --topic demo-counts --follow | npm run load -- --topic demo-lines --file <text> | tear down: npm run down\n");
+  process.stdout.write("More: npm run results -- --topic demo-counts --follow | npm run load -- --topic demo-lines --file <text> | tear down: npm run teardown\n");
   return exact ? EXIT.OK : EXIT.RESULTS;
 }
 

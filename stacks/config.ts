@@ -12,6 +12,16 @@ import { LOCAL_DEFAULTS, PORTS_USED_INSIDE, describeTopology } from "./local/top
 
 export const PROJECT = "kafka-spark-lab";
 
+/** The deadline's bounds: after the clusters exist (20 minutes to create), and within a week. */
+export const AUTO_DELETE_MIN_MINUTES = 60;
+export const AUTO_DELETE_MAX_MINUTES = 7 * 24 * 60;
+
+/** "90m", "8h", "2d" -> minutes; undefined for anything else. */
+export function durationMinutes(text: string): number | undefined {
+  const m = /^(\d+)([mhd])$/.exec(text.trim());
+  return m ? Number(m[1]) * { m: 1, h: 60, d: 1440 }[m[2] as "m" | "h" | "d"] : undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Field rules
 // ---------------------------------------------------------------------------------------------
@@ -189,10 +199,17 @@ export const AZURE_FIELDS = {
     "100",
   ),
   owner: field(z.string().min(1).max(256, "must be at most 256 characters (Azure tag limit)").optional(), "Owner tag on every resource.", "alice@example.com"),
+  autoDeleteAfter: field(
+    z.string().trim().default("8h").pipe(z.string()
+      .regex(/^(off|\d+[mhd])$/, 'must be a duration such as 8h, 90m or 2d, or "off"')
+      .refine((v) => v === "off" || ((m) => m >= AUTO_DELETE_MIN_MINUTES && m <= AUTO_DELETE_MAX_MINUTES)(durationMinutes(v) ?? 0), "must be from 1h (the clusters take 20 minutes to create) to 7d, or off")),
+    "Deadline: a Logic App in the resource group deletes the group this long after the first deployment (see Costs and teardown). \"off\" turns it off.",
+    "8h",
+  ),
   expiresAt: field(
-    z.iso.date({ error: "must be a date such as 2026-12-31" }).optional(),
-    "`expires-at` tag: when this environment should be torn down.",
-    "2026-12-31",
+    z.union([z.iso.date(), z.iso.datetime()], { error: "must be a UTC time such as 2026-12-03T18:00:00Z (or a date, meaning 00:00 UTC)" }).optional(),
+    "An explicit deadline instead of autoDeleteAfter (what `npm run extend` sets); also the group's `expires-at` tag.",
+    "2026-12-03T18:00:00Z",
   ),
 } satisfies Record<string, FieldSpec>;
 
@@ -241,6 +258,8 @@ export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | 
   kafkaNodes: ClusterNodes[];
   sparkNodes: ClusterNodes[];
   totalCores: number;
+  /** When a Logic App deletes the resource group; undefined when autoDeleteAfter is off. */
+  autoDelete?: { at: string; explicit: boolean };
 }
 
 export interface LocalConfig extends LocalValues {
@@ -355,7 +374,7 @@ function unknownKeyIssues(raw: Record<string, string>): ConfigIssue[] {
  * returns the typed config, or every problem found: nothing is reported one at a time.
  * `secretKeys` are the keys stored encrypted; a password stored in plain text is an error.
  */
-export function validateConfig(raw: Record<string, string>, secretKeys: ReadonlySet<string> = new Set()): ValidationResult {
+export function validateConfig(raw: Record<string, string>, secretKeys: ReadonlySet<string> = new Set(), now: Date = new Date()): ValidationResult {
   const issues: ConfigIssue[] = unknownKeyIssues(raw);
   const warnings: string[] = [];
   const common = parseFields(COMMON_FIELDS, raw, issues);
@@ -439,6 +458,25 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
     warnings.push(`This environment needs ${totalCores} vCPUs in ${v.location ?? "the region"}; new subscriptions often have less quota. Check it (az vm list-usage -l ${v.location ?? "<region>"}) and set coreQuota to have it enforced before deploying.`);
   }
 
+  // The deadline: an explicit expiresAt, or the first deployment + autoDeleteAfter.
+  let autoDelete: AzureConfig["autoDelete"];
+  const explicit = v.expiresAt === undefined ? undefined : new Date(v.expiresAt.length === 10 ? `${v.expiresAt}T00:00:00Z` : v.expiresAt);
+  if (explicit) {
+    const minutesAhead = (explicit.getTime() - now.getTime()) / 60_000;
+    const extend = "npm run extend -- --stack <stack> --by 8h (or pulumi config rm expiresAt)";
+    if (minutesAhead < AUTO_DELETE_MIN_MINUTES) {
+      issue("expiresAt", `${v.expiresAt} is ${minutesAhead < 0 ? "in the past" : "less than an hour away"}: the deadline would delete the group while or right after it is created`, extend);
+    } else if (minutesAhead > AUTO_DELETE_MAX_MINUTES) {
+      issue("expiresAt", `${v.expiresAt} is more than 7 days away; a forgotten environment would bill for a week (about 24 x 7 times its hourly cost)`, "pulumi config set expiresAt <a UTC time within 7 days>, and extend it later if you still need it");
+    }
+  }
+  const minutes = v.autoDeleteAfter === undefined || v.autoDeleteAfter === "off" ? undefined : durationMinutes(v.autoDeleteAfter);
+  if (minutes !== undefined) {
+    autoDelete = explicit
+      ? { at: explicit.toISOString(), explicit: true }
+      : { at: new Date(Math.ceil((now.getTime() + minutes * 60_000) / 60_000) * 60_000).toISOString(), explicit: false };
+  }
+
   if (issues.length) return { issues, warnings };
   const a = v as AzureValues;
   const config: AzureConfig = {
@@ -452,6 +490,7 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
     kafkaNodes,
     sparkNodes,
     totalCores,
+    autoDelete,
   };
   return { config, issues, warnings };
 }

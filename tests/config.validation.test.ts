@@ -22,6 +22,9 @@ interface Rule {
 
 const NO_SSH_PASSWORD = { sshPassword: undefined, sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAbCdEf0123456789 alice@laptop" };
 
+/** An ISO UTC time this many hours from now (the deadline rules are relative to the clock). */
+const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+
 const RULES: Rule[] = [
   { rule: "target is local or azure", valid: { target: "azure" }, invalid: { target: "aws" }, key: "target", message: /must be local or azure/ },
   { rule: "location is a region name", valid: { location: "eastus2" }, invalid: { location: "West Europe" }, key: "location", message: /Azure region name/ },
@@ -64,7 +67,13 @@ const RULES: Rule[] = [
   { rule: "subnet lies inside the VNet", valid: { subnetAddressPrefix: "10.0.5.0/24" }, invalid: { subnetAddressPrefix: "10.1.0.0/24" }, key: "subnetAddressPrefix", message: /not inside the VNet range 10.0.0.0\/16/ },
   { rule: "client address is Internet or an IPv4 CIDR", valid: { clientAddressPrefix: "Internet" }, invalid: { clientAddressPrefix: "my laptop" }, key: "clientAddressPrefix", message: /Internet or an IPv4/ },
   { rule: "total cores fit the quota when coreQuota is set", valid: { coreQuota: "66" }, invalid: { coreQuota: "65" }, key: "coreQuota", message: /need 66 cores but the quota is 65/ },
-  { rule: "expiresAt is a date", valid: { expiresAt: "2027-01-31" }, invalid: { expiresAt: "next friday" }, key: "expiresAt", message: /date such as/ },
+  { rule: "expiresAt is a UTC time or a date", valid: { expiresAt: hoursFromNow(30) }, invalid: { expiresAt: "next friday" }, key: "expiresAt", message: /UTC time such as/ },
+  { rule: "expiresAt is not in the past", valid: { expiresAt: hoursFromNow(2) }, invalid: { expiresAt: "2020-01-01" }, key: "expiresAt", message: /in the past: the deadline would delete the group/ },
+  { rule: "expiresAt is at least an hour away", valid: { expiresAt: hoursFromNow(1.5) }, invalid: { expiresAt: hoursFromNow(0.5) }, key: "expiresAt", message: /less than an hour away/ },
+  { rule: "expiresAt is within 7 days", valid: { expiresAt: hoursFromNow(24 * 6.9) }, invalid: { expiresAt: hoursFromNow(24 * 8) }, key: "expiresAt", message: /more than 7 days away/ },
+  { rule: "autoDeleteAfter is a duration or off", valid: { autoDeleteAfter: "off" }, invalid: { autoDeleteAfter: "forever" }, key: "autoDeleteAfter", message: /duration such as 8h, 90m or 2d, or "off"/ },
+  { rule: "autoDeleteAfter is at least 1h", valid: { autoDeleteAfter: "90m" }, invalid: { autoDeleteAfter: "30m" }, key: "autoDeleteAfter", message: /from 1h \(the clusters take 20 minutes to create\) to 7d/ },
+  { rule: "autoDeleteAfter is at most 7d", valid: { autoDeleteAfter: "7d" }, invalid: { autoDeleteAfter: "8d" }, key: "autoDeleteAfter", message: /to 7d, or off/ },
   { rule: "unknown keys are refused, with a suggestion", valid: {}, invalid: { kafkaWorkerCount: "4" }, key: "kafkaWorkerCount", message: /not a setting of this project; did you mean kafkaWorkerNodeCount\?/ },
 ];
 
@@ -139,5 +148,35 @@ describe("helpers", () => {
     ["10.0.0.0/8", "10.200.3.0/28", true],
   ])("cidrContains(%s, %s) = %s", (outer, inner, expected) => {
     expect(cidrContains(outer, inner)).toBe(expected);
+  });
+});
+
+describe("the deadline (autoDeleteAfter, expiresAt)", () => {
+  const now = new Date("2026-12-02T06:30:20Z");
+  const azure = (extra: Record<string, string>) => validateConfig({ ...VALID_AZURE, ...extra }, new Set(AZURE_SECRET_KEYS), now);
+  const deadlineOf = (extra: Record<string, string>) => {
+    const r = azure(extra);
+    expect(r.issues).toEqual([]);
+    return r.config?.target === "azure" ? r.config.autoDelete : "not azure";
+  };
+
+  test("on by default: the first deployment + 8 h, rounded up to the minute, kept from the first run", () => {
+    expect(deadlineOf({})).toEqual({ at: "2026-12-02T14:31:00.000Z", explicit: false });
+  });
+  test("autoDeleteAfter in minutes, hours or days", () => {
+    expect(deadlineOf({ autoDeleteAfter: "90m" })).toEqual({ at: "2026-12-02T08:01:00.000Z", explicit: false });
+    expect(deadlineOf({ autoDeleteAfter: "2d" })).toEqual({ at: "2026-12-04T06:31:00.000Z", explicit: false });
+  });
+  test("off only when said: no deadline", () => {
+    expect(deadlineOf({ autoDeleteAfter: "off" })).toBeUndefined();
+  });
+  test("an explicit expiresAt is the deadline, as given (what npm run extend writes)", () => {
+    expect(deadlineOf({ expiresAt: "2026-12-03T18:00:00Z" })).toEqual({ at: "2026-12-03T18:00:00.000Z", explicit: true });
+    expect(deadlineOf({ expiresAt: "2026-12-04" })).toEqual({ at: "2026-12-04T00:00:00.000Z", explicit: true });
+  });
+  test("an expired expiresAt is refused with the way out, before anything is declared", () => {
+    const r = azure({ expiresAt: "2026-12-02T06:00:00Z" });
+    expect(r.config).toBeUndefined();
+    expect(r.issues).toEqual([expect.objectContaining({ key: "kafka-spark-lab:expiresAt", message: expect.stringContaining("in the past"), fix: expect.stringContaining("npm run extend") })]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The README's main command on a real Docker engine, as a newcomer runs it: `npm run demo` on a
  * machine without the Pulumi CLI (compose path), twice (re-running is safe and gives the same
- * table), then `npm run results` on the demo's counts, and `npm run down`, which leaves nothing
- * running. The top words printed must be the ones computed in TypeScript from the same seeded text.
+ * table), then `npm run results` on the demo's counts, and `npm run teardown`, which deletes the
+ * stack in seconds and finds, by the project's labels, anything left. The top words printed must be the ones computed in TypeScript from the same seeded text.
  */
 import execa from "execa";
 import { join } from "path";
@@ -31,17 +31,21 @@ async function npm(args: string[], timeoutMs: number) {
 }
 
 const byLabel = `label=kafka-spark-lab.project=kafka-spark-lab`;
+const STRAY = "stray-lab-container";
+const running = async () => (await docker(["ps", "--filter", byLabel, "--format", "{{.Names}}"])).split("\n").filter(Boolean).sort();
 const projectVolumes = async () => (await docker(["volume", "ls", "--filter", byLabel, "--format", "{{.Name}}"])).split("\n").filter(Boolean);
 
 beforeAll(async () => {
   await requireDockerAndBase();
-  // A machine where no earlier stack runs: what `npm run down -- --volumes` is for.
-  const down = await npm(["down", "--", "--volumes"], 5 * 60_000);
+  // A machine where no earlier stack runs: what `npm run teardown -- --yes --volumes` is for.
+  await docker(["rm", "-f", STRAY]).catch(() => undefined);
+  const down = await npm(["teardown", "--", "--yes", "--volumes"], 5 * 60_000);
   expect(down.exitCode).toBe(0);
 }, 10 * 60_000);
 
 afterAll(async () => {
-  await execa("npm", ["run", "-s", "down", "--", "--volumes"], { cwd: ROOT, env, reject: false });
+  await docker(["rm", "-f", STRAY]).catch(() => undefined);
+  await execa("npm", ["run", "-s", "teardown", "--", "--yes", "--volumes"], { cwd: ROOT, env, reject: false });
   process.stderr.write(`\nDemo, live\n| command | time, exit |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
 }, 10 * 60_000);
 
@@ -123,16 +127,48 @@ test("npm run submit --yarn runs the job on YARN across the workers; its counts 
   expect(new Map([...counts].sort())).toEqual(new Map([...all].sort()));
 }, 20 * 60_000);
 
-test("npm run down removes containers and network and keeps the data volumes; --volumes removes them too", async () => {
+test("npm run teardown without --yes and without a terminal to confirm on refuses and deletes nothing", async () => {
+  const before = await running();
+  expect(before).toEqual([...topology.endpoints.containerNames].sort());
+  const run = await npm(["teardown"], 2 * 60_000);
+  expect(run.stdout).toMatch(/\| delete \| container \| hadoop-master/);
+  expect(run.stdout).toMatch(/stops about US\$ 0\.00 per hour/);
+  expect(run.stderr).toContain("nobody can confirm (stdin is not a terminal), so nothing was deleted: pass --yes");
+  expect(run.exitCode).toBe(2);
+  expect(await running()).toEqual(before);
+}, 5 * 60_000);
+
+test("npm run teardown --yes deletes the running stack's containers and network, keeps and sizes the data volumes, and verifies by label", async () => {
   const volumesBefore = await projectVolumes();
   expect(volumesBefore.length).toBeGreaterThan(0);
-  const down = await npm(["down"], 5 * 60_000);
-  expect(down.stdout).toContain("Nothing of the local stack is left running.");
-  expect(down.exitCode).toBe(0);
+  const run = await npm(["teardown", "--", "--yes"], 5 * 60_000);
+  const seconds = /\| seconds\s+\|\s+([\d.]+)/.exec(run.stdout)?.[1];
+  report.push(["teardown of the running stack (delete + verify)", `${seconds} s`]);
+  expect(run.stdout).toMatch(/\| left over\s+\| none/);
+  for (const v of volumesBefore) expect(run.stdout).toMatch(new RegExp(`\\| kept\\s+\\| volume ${v} \\(\\d`));
+  expect(run.exitCode).toBe(0);
   expect(await projectVolumes()).toEqual(volumesBefore);
+  expect(await leftovers({ containers: topology.endpoints.containerNames, network: topology.network, volumes: [] })).toEqual(volumesBefore.map((v) => `volume ${v}`));
+}, 10 * 60_000);
 
-  const again = await npm(["down", "--", "--volumes"], 5 * 60_000);
-  expect(again.exitCode).toBe(0);
+test("a container carrying the stack's labels but started outside it is reported as a leftover, with how to remove it, exit 18", async () => {
+  await docker(["run", "-d", "--name", STRAY, ...Object.entries(topology.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), "--entrypoint", "sleep", topology.image, "600"]);
+  try {
+    const run = await npm(["teardown", "--", "--yes"], 5 * 60_000);
+    expect(run.stdout).toMatch(new RegExp(`\\| left over\\s+\\| container ${STRAY}`));
+    expect(run.stderr).toContain(`container ${STRAY}: docker rm -f ${STRAY}`);
+    expect(run.exitCode).toBe(18);
+  } finally {
+    await docker(["rm", "-f", STRAY]);
+  }
+}, 5 * 60_000);
+
+test("npm run teardown --yes --volumes deletes the data volumes too; re-running it is safe", async () => {
+  const run = await npm(["teardown", "--", "--yes", "--volumes"], 5 * 60_000);
+  expect(run.exitCode).toBe(0);
   const volumeNames = Object.values(topology.volumes).map((v) => v.name);
   expect(await leftovers({ containers: topology.endpoints.containerNames, network: topology.network, volumes: volumeNames })).toEqual([]);
+  const again = await npm(["teardown", "--", "--yes", "--volumes"], 5 * 60_000);
+  expect(again.stdout).toContain('Nothing of stack "dev" to delete.');
+  expect(again.exitCode).toBe(0);
 }, 10 * 60_000);

@@ -2,7 +2,7 @@
  * `pulumi up` for real: the project's own index.ts and Pulumi.dev.yaml driven through Pulumi's
  * Automation API on a real Docker engine, with a throwaway file backend. Preview, up, the cluster
  * healthy and the outputs as the topology describes them, a second up and a refresh-preview with
- * no change, the brokers and topics commands through --stack, destroy, nothing left.
+ * no change, the brokers and topics commands through --stack, npm run teardown, nothing left.
  * Needs the Pulumi CLI with its Docker plugin, a Docker engine and the debian:bookworm base image
  * (.ci/run provides all three).
  */
@@ -151,9 +151,12 @@ test("without the Pulumi CLI on PATH, npm run topics -- --stack dev derives the 
   }
 }, 120_000);
 
-test("destroy leaves no container, network or volume of the stack (found by the project's labels)", async () => {
-  const destroy = await timed("destroy", () => stack.destroy());
-  expect(destroy.summary.result).toBe("succeeded");
+test("npm run teardown -- --yes --volumes: pulumi destroy (volumes kept by Pulumi, deleted on request), then nothing of the stack is left by the project's labels", async () => {
+  const run = await timed("npm run teardown (pulumi destroy + verify)", () => npmRun("teardown", ["--stack", STACK, "--yes", "--volumes"]));
+  expect(run.stderr).toMatch(/pulumi destroy --stack dev \(\d+ resources\)/);
+  expect(run.stdout).toMatch(/\| left over\s+\| none/);
+  expect(run.exitCode).toBe(0);
+  expect((await stack.exportStack()).deployment?.resources ?? []).toHaveLength(0);
   expect(await leftovers({
     containers: expected.endpoints.containerNames,
     network: expected.network,

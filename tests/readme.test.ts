@@ -31,6 +31,6 @@ test("the test command CI runs is the README's", () => {
 test("every `npm run <script>` the README shows exists in package.json", () => {
   const scripts = Object.keys(JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).scripts);
   const shown = [...new Set([...readme.matchAll(/npm run ([a-z:]+)/g)].map((m) => m[1]))];
-  expect(shown).toEqual(expect.arrayContaining(["demo", "down", "load", "submit", "results", "bench"]));
+  expect(shown).toEqual(expect.arrayContaining(["demo", "teardown", "cost", "load", "submit", "results", "bench"]));
   expect(shown.filter((s) => !scripts.includes(s))).toEqual([]);
 });

@@ -26,7 +26,10 @@ test.each([
   ["results", ["--top", "ten"], /--top ten: expected a whole number/],
   ["demo", ["--via", "kubernetes"], /--via kubernetes: expected auto, pulumi or compose/],
   ["demo", ["--lines", "0"], /--lines 0: expected a whole number from 1 to 10000000/],
-  ["down", ["--force"], /Unknown option '--force'/],
+  ["teardown", ["--force"], /Unknown option '--force'/],
+  ["teardown", ["--stack", "azure", "--volumes"], /--volumes and --images are for a local stack/],
+  ["extend", ["--by", "4h"], /--stack <name> is required/],
+  ["extend", ["--stack", "azure", "--by", "soon"], /--by soon: expected a duration/],
 ])("%s %j is refused with exit 2 and says why", async (script, args, message) => {
   const r = await run(script, args);
   expect(r.stderr).toMatch(message);
@@ -34,14 +37,14 @@ test.each([
   expect(r.exitCode).toBe(2);
 }, 30_000);
 
-test.each(["load", "submit", "results", "demo"])("%s does not echo a stray positional argument", async (script) => {
+test.each(["load", "submit", "results", "demo", "teardown"])("%s does not echo a stray positional argument", async (script) => {
   const r = await run(script, ["hunter2-secret"]);
   expect(r.stderr).toContain("takes no positional arguments (not shown here)");
   expect(r.stderr + r.stdout).not.toContain("hunter2");
   expect(r.exitCode).toBe(2);
 }, 30_000);
 
-test.each(["load", "submit", "results", "demo", "down"])("%s --help prints its usage and exits 0", async (script) => {
+test.each(["load", "submit", "results", "demo", "teardown", "extend"])("%s --help prints its usage and exits 0", async (script) => {
   const r = await run(script, ["--help"]);
   expect(r.stdout).toMatch(new RegExp(`^Usage: npm run ${script} --`));
   expect(r.exitCode).toBe(0);

@@ -17,6 +17,8 @@ export interface HdinsightClusterArgs {
   vnetId: pulumi.Input<string>;
   subnetId: pulumi.Input<string>;
   storage: { accountName: pulumi.Input<string>; container: pulumi.Input<string>; key: pulumi.Input<string> };
+  /** What must exist before the cluster is created (the deadline's role assignment). */
+  dependsOn?: pulumi.Resource[];
   login: { user: string; password: pulumi.Input<string> };
   ssh: { user: string; password?: pulumi.Input<string>; publicKey?: string };
   tags: Record<string, string>;
@@ -98,7 +100,7 @@ export class HdinsightCluster extends pulumi.ComponentResource {
           }],
         },
       },
-    }, { parent: this, ignoreChanges: CLUSTER_READBACK_DRIFT });
+    }, { parent: this, ignoreChanges: CLUSTER_READBACK_DRIFT, dependsOn: args.dependsOn });
 
     this.name = this.cluster.name;
     this.httpsEndpoint = pulumi.interpolate`https://${this.cluster.name}.azurehdinsight.net`;

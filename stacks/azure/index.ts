@@ -3,7 +3,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import type { AzureConfig } from "../config";
 import { PROJECT } from "../config";
 import { ClusterNetwork } from "./network";
-import { environmentTags, keepCreatedTag } from "./tags";
+import { environmentTags, EXPIRES_TAG_PATH, keepCreatedTag, resourceGroupTags } from "./tags";
+import { AutoDelete } from "./autoDelete";
 import { ClusterStorage } from "./storage";
 import { HdinsightCluster } from "./hdinsightCluster";
 import { estimateCost } from "./cost";
@@ -26,8 +27,24 @@ export class AzureEnvironment extends pulumi.ComponentResource {
     const group = new resources.ResourceGroup("resource-group", {
       resourceGroupName: config.resourceGroupName,
       location: config.location,
+      tags: resourceGroupTags(config, pulumi.getStack(), new Date()),
+    }, {
+      ...child,
+      // A deadline computed at this run (now + autoDeleteAfter) is kept from the first run.
+      ignoreChanges: [...keepCreatedTag.ignoreChanges, ...(config.autoDelete && !config.autoDelete.explicit ? [EXPIRES_TAG_PATH] : [])],
+    });
+
+    // First, so that a deployer who may not create role assignments fails in the first minute,
+    // before any cluster (the part that bills) exists: the clusters depend on it.
+    const autoDelete = config.autoDelete && new AutoDelete("auto-delete", {
+      resourceGroupId: group.id,
+      resourceGroupName: group.name,
+      location: config.location,
+      workflowName: `${config.baseName}-auto-delete`,
+      deadline: config.autoDelete.at,
+      keepFirstDeadline: !config.autoDelete.explicit,
       tags,
-    }, { ...child, ...keepCreatedTag });
+    }, child);
 
     const net = new ClusterNetwork("network", {
       resourceGroupName: group.name,
@@ -72,6 +89,7 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       nodes: config.kafkaNodes,
       disksPerNode: config.kafkaDisksPerNode,
       storage: storageFor(config.kafkaClusterName),
+      dependsOn: autoDelete ? [autoDelete.roleAssignment] : [],
     }, child);
 
     const spark = new HdinsightCluster("spark", {
@@ -81,11 +99,14 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       componentVersion: config.sparkVersion,
       nodes: config.sparkNodes,
       storage: storageFor(config.sparkClusterName),
+      dependsOn: autoDelete ? [autoDelete.roleAssignment] : [],
     }, child);
 
     this.outputs = {
       target: "azure",
       resourceGroupName: group.name,
+      // The teardown asks Azure about this id (subscription included) after pulumi destroy.
+      resourceGroupId: group.id,
       location: config.location,
       vnetId: net.vnet.id,
       subnetId: net.subnet.id,
@@ -102,6 +123,9 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       storageAccountName: store.account.name,
       storageContainers: [...store.containers.values()].map((c) => c.name),
       estimatedCost: estimateCost(config),
+      // From the group's tags: the first run's deadline stays there until `npm run extend`.
+      autoDeleteAt: autoDelete ? group.tags.apply((t) => t?.["expires-at"] ?? autoDelete.deadline) : "off",
+      autoDeleteWorkflow: autoDelete ? autoDelete.workflow.name : "none",
     };
     this.registerOutputs(this.outputs);
   }

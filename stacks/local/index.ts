@@ -14,6 +14,8 @@ export interface LocalEnvironmentArgs {
 /**
  * The local cluster on the Docker engine: the `hadoop` network, the node image (built, never
  * pushed), one data volume per node plus the shared SSH-key volume, and one container per node.
+ * The volumes outlive `pulumi destroy` (retainOnDelete), as they outlive `docker-compose down`:
+ * the data is the user's; `npm run teardown -- --volumes` deletes it.
  * Each container has a healthcheck and Pulumi waits for it to be healthy.
  */
 export class LocalEnvironment extends pulumi.ComponentResource {
@@ -34,7 +36,7 @@ export class LocalEnvironment extends pulumi.ComponentResource {
     }, child);
 
     const volumes = Object.fromEntries(Object.entries(t.volumes).map(([key, v]) =>
-      [key, new docker.Volume(`volume-${key}`, { name: v.name, labels }, { ...child, retainOnDelete: false })]));
+      [key, new docker.Volume(`volume-${key}`, { name: v.name, labels }, { ...child, retainOnDelete: true })]));
 
     const containers = t.nodes.map((n) => new docker.Container(n.name, {
       name: n.name,

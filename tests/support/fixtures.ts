@@ -6,7 +6,6 @@ export const VALID_AZURE: Record<string, string> = {
   clusterLoginPassword: "Str0ng!Passw0rd",
   sshPassword: "Tunnel-Key77",
   owner: "alice@example.com",
-  expiresAt: "2026-12-31",
   clientAddressPrefix: "203.0.113.7/32",
   coreQuota: "100",
 };

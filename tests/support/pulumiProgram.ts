@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../../stacks/config";
 
+export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+export const MOCK_PRINCIPAL = "11111111-2222-3333-4444-555555555555";
 export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
@@ -40,6 +42,7 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:storage:StorageAccount": "accountName",
   "azure-native:storage:BlobContainer": "containerName",
   "azure-native:hdinsight:Cluster": "clusterName",
+  "azure-native:logic:Workflow": "workflowName",
   "docker:index/network:Network": "name",
   "docker:index/volume:Volume": "name",
   "docker:index/container:Container": "name",
@@ -60,11 +63,17 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
       await options.beforeCreate?.(args);
       const nameInput = NAME_INPUT[args.type];
       const name = (nameInput && args.inputs[nameInput]) || args.name;
-      const id = `/mock/${args.type}/${name}`;
+      // What Azure computes and the program reads back: a group's ARM id, an identity's principal.
+      const id = args.type === "azure-native:resources:ResourceGroup" ? `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${name}` : `/mock/${args.type}/${name}`;
+      const state: Record<string, any> = { ...args.inputs, name };
+      if (args.inputs.identity?.type === "SystemAssigned") state.identity = { ...args.inputs.identity, principalId: MOCK_PRINCIPAL, tenantId: MOCK_SUBSCRIPTION };
       created.set(`${args.type}::${args.name}`, { type: args.type, name: args.name, id, inputs: args.inputs });
-      return { id, state: { ...args.inputs, name } };
+      return { id, state };
     },
     call(args) {
+      if (args.token === "azure-native:authorization:getClientConfig") {
+        return { clientId: MOCK_PRINCIPAL, objectId: MOCK_PRINCIPAL, subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_SUBSCRIPTION };
+      }
       if (args.token === "azure-native:storage:listStorageAccountKeys") {
         return { keys: [{ keyName: "key1", value: "mock-storage-account-key", permissions: "FULL" }] };
       }
@@ -88,9 +97,9 @@ export async function runProgram(config: Record<string, string>, options: RunOpt
   let outputs: Record<string, any> = {};
   let error: unknown;
   try {
-    outputs = { ...(await import("../../index")) };
-    delete outputs.default;
-    outputs = await resolveAll(outputs);
+    // index.ts exports a promise of its outputs (the Azure preflight asks Azure first).
+    const program = await import("../../index");
+    outputs = await resolveAll({ ...(await (program as { default: Promise<Record<string, unknown>> }).default) });
   } catch (e) {
     error = e;
   } finally {

@@ -6,4 +6,32 @@ set -euo pipefail
 CONF=/usr/local/kafka/config/server.properties
 mkdir -p /data/kafka
 /usr/local/kafka/bin/kafka-storage.sh format -t "$KAFKA_CLUSTER_ID" -c "$CONF" --ignore-formatted
-exec /usr/local/kafka/bin/kafka-server-start.sh "$CONF"
+/usr/local/kafka/bin/kafka-server-start.sh "$CONF" &
+kafka_pid=$!
+
+# On SIGTERM the broker part flushes its logs and writes .kafka_cleanshutdown within a second.
+# Its KRaft controller then resigns and waits up to 5 s for the other voters to answer; when
+# the whole lab stops, they are stopping too and never do. Once the logs are closed that wait
+# protects nothing (the metadata log is flushed on every append), so it is cut short.
+stopping=0
+stop_kafka() {
+  stopping=1
+  kill -TERM "$kafka_pid" 2>/dev/null || return 0
+  local waited=0
+  while kill -0 "$kafka_pid" 2>/dev/null; do
+    if [ -e /data/kafka/.kafka_cleanshutdown ] && [ "$waited" -ge 10 ]; then
+      echo "[run-kafka] logs closed cleanly; not waiting for the controller quorum" >&2
+      kill -KILL "$kafka_pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+trap stop_kafka TERM INT
+
+status=0
+wait "$kafka_pid" || status=$?
+while kill -0 "$kafka_pid" 2>/dev/null; do wait "$kafka_pid" || status=$?; done
+# A broker stopped on request has stopped cleanly, even when its controller's wait was cut short.
+[ "$stopping" = 1 ] && exit 0
+exit "$status"
