@@ -82,10 +82,13 @@ export async function main(argv: string[], workDir = join(__dirname, "..")): Pro
   if (azure) {
     const { sizing, issues } = azureSizing(stackFile.raw);
     if (!sizing) throw new UsageError(`${stackFile.file}: ${issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
+    const handle = await automationStack(stack, workDir);
+    // Without Pulumi's record of the stack there is nothing to destroy or check: say so, never "nothing left".
+    if (!handle) throw new StackOutputsError(`Pulumi has no stack "${stack}" here: log in to the backend that holds it (pulumi login) and check pulumi stack ls`);
     const credential = await defaultAzureCredential();
     const o = {
       stack,
-      handle: await automationStack(stack, workDir),
+      handle,
       usdPerHour: estimateCost(sizing).usdPerHour,
       resourceGroupState: (id: string) => resourceGroupState(id, { credential }),
     };

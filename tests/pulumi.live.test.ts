@@ -156,6 +156,8 @@ test("npm run teardown -- --yes --volumes: pulumi destroy (volumes kept by Pulum
   expect(run.stderr).toMatch(/pulumi destroy --stack dev \(\d+ resources\)/);
   expect(run.stdout).toMatch(/\| left over\s+\| none/);
   expect(run.exitCode).toBe(0);
+  // The teardown's own measure (delete + verify), next to the whole command's time above.
+  timings.push(["  of which delete + verify (teardown's table)", Number(/\| seconds\s+\|\s+([\d.]+)/.exec(run.stdout)?.[1])]);
   expect((await stack.exportStack()).deployment?.resources ?? []).toHaveLength(0);
   expect(await leftovers({
     containers: expected.endpoints.containerNames,

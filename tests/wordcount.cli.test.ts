@@ -1,10 +1,12 @@
 /**
- * The word-count commands (load, submit, results, demo, down) refuse bad input before touching
+ * The word-count and teardown commands (load, submit, results, demo, teardown, extend) refuse bad input before touching
  * Docker or Kafka: exit 2, one message naming the flag and what it expects, and no stray argument
  * echoed (it could be a mistyped secret). Run as subprocesses, as a user runs them.
  */
 import execa from "execa";
 import { join } from "node:path";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -55,3 +57,18 @@ test("a local command on a stack file that does not exist names the stack and ex
   expect(r.stderr).toMatch(/nosuchstack/);
   expect(r.exitCode).toBe(9);
 }, 30_000);
+
+test("teardown of an Azure stack Pulumi does not know says so and exits 9, never \"nothing left\"", async () => {
+  // A throwaway, empty state backend: the stack file exists, Pulumi's record of the stack does not.
+  const backend = mkdtempSync(join(tmpdir(), "pulumi-empty-"));
+  try {
+    const r = await execa(TSX, [join(ROOT, "scripts", "teardown.ts"), "--stack", "azure", "--yes"], {
+      cwd: ROOT, reject: false, env: { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "unused", PULUMI_SKIP_UPDATE_CHECK: "true" },
+    });
+    expect(r.stderr).toContain('Pulumi has no stack "azure" here');
+    expect(r.stdout).not.toMatch(/Nothing of stack/);
+    expect(r.exitCode).toBe(9);
+  } finally {
+    rmSync(backend, { recursive: true, force: true });
+  }
+}, 60_000);
