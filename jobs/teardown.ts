@@ -112,6 +112,11 @@ export async function planLocalTeardown(o: LocalTeardownOptions): Promise<Teardo
  * is left; then the volumes and image when asked. Idempotent.
  */
 export async function destroyLocalStack(o: LocalTeardownOptions, note: (m: string) => void): Promise<void> {
+  // The nodes stop in parallel while the Pulumi engine starts (each node stops in seconds; see
+  // the node image's entrypoint), so pulumi destroy or compose down only has stopped ones left.
+  const running = (await localInventory(o.topology)).filter((i) => i.kind === "container").map((i) => i.name);
+  const stopping = running.length ? execa("docker", ["stop", ...running], { reject: false }) : Promise.resolve();
+  if (running.length) note(`docker stop ${running.join(" ")}`);
   const pulumi = await chooseUpVia("auto");
   if (pulumi.via === "pulumi") {
     const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
@@ -122,6 +127,7 @@ export async function destroyLocalStack(o: LocalTeardownOptions, note: (m: strin
       await stack.destroy();
     }
   }
+  await stopping;
   const left = await localInventory(o.topology);
   if (left.some((i) => i.kind === "container" || i.kind === "network")) {
     note("docker-compose down");

@@ -1,0 +1,232 @@
+/**
+ * Apache Livy's batch API (REFERENCE 4), as HDInsight serves it at
+ * https://SPARKCLUSTER.azurehdinsight.net/livy behind its gateway (Basic auth with the cluster
+ * login) and as a plain Livy server answers it: submit a batch, read its state and log, follow
+ * it, kill it. POST and DELETE carry X-Requested-By (Livy's CSRF check). 5xx and gateway
+ * timeouts are retried with a doubling delay; every other failure has its own error class, and
+ * no message ever holds the password.
+ */
+
+export type BatchState =
+  | "not_started" | "starting" | "recovering" | "idle" | "running" | "busy"
+  | "shutting_down" | "error" | "dead" | "killed" | "success";
+
+
+export interface Batch {
+  id: number;
+  name?: string | null;
+  state: BatchState;
+  appId?: string | null;
+  appInfo?: { driverLogUrl?: string | null; sparkUiUrl?: string | null };
+  log?: string[];
+}
+
+/** POST /batches: what Livy takes (`file` is a jar the cluster can read: wasbs://, hdfs://, or a whitelisted local path). */
+export interface BatchRequest {
+  file: string;
+  className?: string;
+  args?: string[];
+  jars?: string[];
+  files?: string[];
+  conf?: Record<string, string>;
+  driverMemory?: string;
+  driverCores?: number;
+  executorMemory?: string;
+  executorCores?: number;
+  numExecutors?: number;
+  queue?: string;
+  name?: string;
+}
+
+export interface LivyClientOptions {
+  /** e.g. https://spark-lab.azurehdinsight.net/livy, or http://host:8998 for a plain Livy. */
+  baseUrl: string;
+  /** Basic auth at the HDInsight gateway; none for a plain Livy. */
+  user?: string;
+  password?: string;
+  /** Sent as X-Requested-By on POST and DELETE (defaults to the user, or "kafka-spark-lab"). */
+  requestedBy?: string;
+  retries?: number;
+  backoffMs?: number;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  onRetry?: (notice: { what: string; attempt: number; attempts: number; delayMs: number; error: LivyError }) => void;
+}
+
+export class LivyError extends Error {
+  constructor(message: string, readonly retriable = false, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+/** 401 at the gateway: wrong cluster login. */
+export class LivyAuthenticationError extends LivyError {}
+/** 400 with an HTML body: the request lacked X-Requested-By. */
+export class LivyCsrfError extends LivyError {}
+/** 404: no such batch (or a finished batch Livy no longer remembers). */
+export class LivyBatchNotFoundError extends LivyError {}
+/** 400 with {"msg"}: Livy refused the batch (a local path, too many sessions...). */
+export class LivyRejectedError extends LivyError {}
+/** The batch ended `dead`: the log tail says why. */
+export class LivyJobDeadError extends LivyError {
+  constructor(message: string, readonly batch: Batch, readonly logTail: string[]) {
+    super(message);
+  }
+}
+/** The batch ended `killed`. */
+export class LivyJobKilledError extends LivyError {
+  constructor(message: string, readonly batch: Batch) {
+    super(message);
+  }
+}
+/** 5xx or no answer, after every retry. */
+export class LivyUnavailableError extends LivyError {}
+
+const MAX_BACKOFF_MS = 30_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class LivyClient {
+  readonly baseUrl: string;
+  readonly retries: number;
+  readonly backoffMs: number;
+  readonly timeoutMs: number;
+  // Private fields stay out of util.inspect and JSON.stringify.
+  readonly #authorization?: string;
+  readonly #password?: string;
+  readonly #requestedBy: string;
+  readonly #fetch: typeof fetch;
+  readonly #onRetry?: LivyClientOptions["onRetry"];
+
+  constructor(o: LivyClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(o.baseUrl);
+    } catch (e) {
+      throw new LivyError(`Not a URL: "${o.baseUrl}" (expected https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998)`, false, { cause: e });
+    }
+    if (url.username || url.password) throw new LivyError("The Livy URL must not carry credentials: pass the user and password separately");
+    this.baseUrl = url.href.replace(/\/+$/, "");
+    this.retries = o.retries ?? 5;
+    this.backoffMs = o.backoffMs ?? 1_000;
+    this.timeoutMs = o.timeoutMs ?? 60_000;
+    if (o.user !== undefined && o.password !== undefined) {
+      this.#authorization = "Basic " + Buffer.from(`${o.user}:${o.password}`).toString("base64");
+      this.#password = o.password;
+    }
+    this.#requestedBy = o.requestedBy ?? o.user ?? "kafka-spark-lab";
+    this.#fetch = o.fetch ?? fetch;
+    this.#onRetry = o.onRetry;
+  }
+
+  /** POST /batches: the batch as Livy created it (state `starting`). */
+  submit(request: BatchRequest): Promise<Batch> {
+    // Never retried: a POST that reached Livy may have created a batch even if the answer was lost.
+    return this.call("POST", "/batches", `submit ${request.name ?? request.file}`, request, 0) as Promise<Batch>;
+  }
+
+  batch(id: number): Promise<Batch> {
+    return this.call("GET", `/batches/${id}`, `read batch ${id}`) as Promise<Batch>;
+  }
+
+  async state(id: number): Promise<BatchState> {
+    return ((await this.call("GET", `/batches/${id}/state`, `read the state of batch ${id}`)) as { state: BatchState }).state;
+  }
+
+  /** GET /batches/{id}/log: lines from `from` (Livy's field is `total`, not `size` as its docs say). */
+  async log(id: number, from = 0, size = 1000): Promise<{ from: number; total: number; log: string[] }> {
+    return (await this.call("GET", `/batches/${id}/log?from=${from}&size=${size}`, `read the log of batch ${id}`)) as { from: number; total: number; log: string[] };
+  }
+
+  /**
+   * DELETE /batches/{id}: Livy kills the job, answers once it is killed, and forgets the batch;
+   * "killed" once Livy no longer lists it (or lists it killed).
+   */
+  async kill(id: number): Promise<"killed"> {
+    await this.call("DELETE", `/batches/${id}`, `kill batch ${id}`);
+    try {
+      const after = await this.state(id);
+      if (after !== "killed") throw new LivyError(`batch ${id} is still ${after} after Livy answered the kill`);
+    } catch (e) {
+      if (!(e instanceof LivyBatchNotFoundError)) throw e;
+    }
+    return "killed";
+  }
+
+  /**
+   * Polls until the batch reaches one of `until` (default: `success`), streaming new log lines
+   * to `onLog`. A batch that ends `dead` or `killed` when that was not asked for throws, the dead
+   * one with its log tail. Final states are recorded as soon as seen: Livy forgets a finished
+   * batch after its retain time (10 minutes by default).
+   */
+  async follow(id: number, o: { until?: BatchState[]; timeoutMs?: number; intervalMs?: number; onState?: (s: BatchState) => void; onLog?: (line: string) => void } = {}): Promise<Batch> {
+    const until = o.until ?? ["success"];
+    const deadline = Date.now() + (o.timeoutMs ?? 30 * 60_000);
+    let logged = 0;
+    let last: BatchState | undefined;
+    for (;;) {
+      const batch = await this.batch(id);
+      if (o.onLog) {
+        const page = await this.log(id, logged);
+        for (const line of page.log) o.onLog(line);
+        logged = page.from + page.log.length;
+      }
+      if (batch.state !== last) { last = batch.state; o.onState?.(batch.state); }
+      if (until.includes(batch.state)) return batch;
+      if (batch.state === "dead" || batch.state === "error") {
+        const tail = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.slice(-20);
+        throw new LivyJobDeadError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} ended ${batch.state}${batch.appId ? ` (YARN application ${batch.appId})` : ""}; the end of its log:\n  ${tail.join("\n  ")}`, batch, tail);
+      }
+      if (batch.state === "killed") throw new LivyJobKilledError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} was killed`, batch);
+      if (batch.state === "success") throw new LivyError(`batch ${id} already finished (success) before reaching ${until.join("/")}`);
+      if (Date.now() > deadline) throw new LivyError(`batch ${id} is still ${batch.state} after ${Math.round((o.timeoutMs ?? 1_800_000) / 1000)} s`);
+      await sleep(o.intervalMs ?? 1000);
+    }
+  }
+
+  private async call(method: "GET" | "POST" | "DELETE", path: string, what: string, body?: unknown, retries = this.retries): Promise<unknown> {
+    const attempts = retries + 1;
+    for (let n = 1; ; n++) {
+      try {
+        return await this.once(method, path, what, body);
+      } catch (e) {
+        if (!(e instanceof LivyError) || !e.retriable) throw e;
+        if (n >= attempts) throw new LivyUnavailableError(`${e.message} (tried ${attempts} time${attempts === 1 ? "" : "s"})`, false, { cause: e });
+        const delayMs = Math.min(this.backoffMs * 2 ** (n - 1), MAX_BACKOFF_MS);
+        this.#onRetry?.({ what, attempt: n, attempts, delayMs, error: e });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  private async once(method: string, path: string, what: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (this.#authorization) headers.Authorization = this.#authorization;
+    if (method !== "GET") headers["X-Requested-By"] = this.#requestedBy;
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+      text = await res.text();
+    } catch (e) {
+      throw new LivyError(`could not ${what}: Livy at ${this.baseUrl} did not answer (${(e as Error).message})`, true, { cause: e });
+    }
+    const json = (() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })();
+    const msg = (json as { msg?: string } | undefined)?.msg;
+    const safe = (t: string) => (this.#password ? t.split(this.#password).join("***") : t);
+    if (res.ok) {
+      if (json === undefined) throw new LivyError(`could not ${what}: Livy answered ${res.status} with something that is not JSON: ${safe(text.slice(0, 120))}`);
+      return json;
+    }
+    if (res.status === 401) throw new LivyAuthenticationError(`could not ${what}: the gateway refused the cluster login (401): check clusterLoginUser and the password (pulumi stack output clusterLoginPassword --show-secrets)`);
+    if (res.status === 404) {
+      throw new LivyBatchNotFoundError(`could not ${what}: ${msg ?? "not found"} (Livy forgets a finished batch after livy.server.session.state-retain.sec, 10 minutes by default)`);
+    }
+    if (res.status === 400 && json === undefined && /CSRF/i.test(text)) {
+      throw new LivyCsrfError(`could not ${what}: Livy's CSRF check refused the request (no X-Requested-By header)`);
+    }
+    if (res.status === 400) throw new LivyRejectedError(`could not ${what}: Livy refused it: ${safe(msg ?? text.slice(0, 200))}`);
+    if (res.status >= 500) throw new LivyError(`could not ${what}: Livy or its gateway answered ${res.status}${msg ? `: ${safe(msg)}` : ""}`, true);
+    throw new LivyError(`could not ${what}: unexpected answer ${res.status}${msg ? `: ${safe(msg)}` : ""}`);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The Livy client (jobs/livy.ts) against a real Apache Livy 0.7.1 server running in the local
+ * stack's master with that node's Spark, CSRF protection on as on HDInsight, behind a small real
+ * reverse proxy that adds what HDInsight's gateway adds (Basic auth, the /livy prefix). The real
+ * word-count jar is submitted, followed to running, its counts checked against the TypeScript
+ * counts, then killed; a jar with a wrong main class ends dead with its log tail; Livy's own
+ * refusals (CSRF, unknown batch, a local path outside the whitelist) map to their errors.
+ * Needs Docker, the base image, Maven and a JDK (.ci/run provides them).
+ */
+import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { PROJECT } from "../stacks/config";
+import { describeTopology } from "../stacks/local/topology";
+import { IMAGE_CONTEXT } from "../stacks/local/image";
+import { adminPerBroker, ensureTopics } from "../jobs/topics";
+import { buildWordCountJar } from "../jobs/wordcountJar";
+import { expectedCounts, sampleLines } from "../jobs/sampleText";
+import { loadRecords } from "../jobs/loader";
+import { dockerShell, JOBS_DIR, putJar } from "../jobs/localSubmit";
+import { readCountsTopic } from "../jobs/results";
+import { wordCountArgs } from "../jobs/wordcountJob";
+import {
+  LivyAuthenticationError, LivyBatchNotFoundError, LivyClient, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
+} from "../jobs/livy";
+import { bringUpCluster, compose, inNode, progress, waitFor } from "./support/docker";
+import { startGateway, startLivy, type Gateway } from "./support/livy";
+
+const topology = describeTopology({ project: PROJECT, stack: "dev" });
+const MASTER = topology.endpoints.containerNames[0];
+const KAFKA = { clientId: "livy-live", brokers: topology.endpoints.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING };
+const LOGIN = { user: "admin", password: "Gateway-Pass-42!" };
+const LINES = [...sampleLines({ seed: 7, lines: 2000 })];
+const report: [string, string][] = [];
+const kafka = new Kafka(KAFKA);
+
+let livyUrl = "";
+let gateway: Gateway;
+let livy: LivyClient;
+let jarOnMaster = "";
+
+const driverRunning = async () => (await inNode(MASTER, "pgrep -f '[S]parkSubmit.*livy-wc' | wc -l")).trim() !== "0";
+
+beforeAll(async () => {
+  const [{ upSeconds }, jar] = await Promise.all([
+    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames),
+    buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
+  ]);
+  report.push(["cluster up", `${upSeconds.toFixed(1)} s`]);
+  jarOnMaster = (await putJar(dockerShell(MASTER), jar.path)).path;
+  const start = Date.now();
+  livyUrl = await startLivy(MASTER, { whitelist: `${JOBS_DIR}/` });
+  report.push(["Livy 0.7.1 up in the master", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
+  gateway = await startGateway(livyUrl, LOGIN);
+  livy = new LivyClient({ baseUrl: gateway.url, ...LOGIN, backoffMs: 200 });
+}, 40 * 60_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  await compose(["down", "-v", "--remove-orphans"]).catch(() => undefined);
+  process.stderr.write(`\nLivy, live\n| step | result |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
+}, 5 * 60_000);
+
+test("the real word-count jar through the gateway: running, exact counts, then killed", async () => {
+  const [lines, counts] = ["livy-lines", "livy-counts"];
+  await ensureTopics(kafka.admin(), [lines, counts].map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), { brokerAdmin: adminPerBroker(KAFKA) });
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await loadRecords({ producer, topic: lines, lines: LINES, format: "text", batchSize: 500 });
+  await producer.disconnect();
+
+  const job = { name: "livy-wc", topic: lines, sink: "kafka" as const, countsTopic: counts, trigger: 2, startingOffsets: "earliest" as const, checkpoint: "/tmp/livy-wc-checkpoint" };
+  const start = Date.now();
+  const submitted = await livy.submit({
+    file: jarOnMaster,
+    className: "spark.kafka.SparkKafkaWordCount",
+    args: wordCountArgs(job, topology.endpoints.bootstrapServersInternal),
+    name: "livy-wc",
+    driverMemory: "768m",
+    conf: { "spark.sql.shuffle.partitions": "2" },
+  });
+  // Livy answers the POST once spark-submit is launched: starting, or (local mode) already running.
+  expect(["starting", "running"]).toContain(submitted.state);
+  const states: string[] = [];
+  const running = await livy.follow(submitted.id, { until: ["running"], timeoutMs: 180_000, onState: (s) => states.push(s) });
+  report.push(["submit -> running", `${((Date.now() - start) / 1000).toFixed(1)} s (${states.join(" -> ")})`]);
+  expect(running.state).toBe("running");
+  expect(running.name).toBe("livy-wc");
+
+  // The counts, read from Kafka, independently of Livy.
+  const expected = expectedCounts(LINES);
+  await waitFor("the counts to cover every word", async () => {
+    const seen = await readCountsTopic(kafka, counts);
+    return [...expected].every(([w, n]) => seen.get(w) === n) ? true : undefined;
+  }, 300_000, 2000);
+  expect(new Map([...(await readCountsTopic(kafka, counts))].sort())).toEqual(new Map([...expected].sort()));
+  report.push(["counts exact", `${((Date.now() - start) / 1000).toFixed(1)} s after submit`]);
+  // The job's own progress lines, as Livy relays the driver's output.
+  expect((await livy.log(submitted.id, 0, 100_000)).log.join("\n")).toMatch(/\[wordcount\] (started|batch \d+)/);
+
+  expect(await driverRunning()).toBe(true);
+  expect(await livy.kill(submitted.id)).toBe("killed");
+  // Observed independently: the driver process is gone, and Livy no longer knows the batch.
+  await waitFor("the driver to be gone", async () => ((await driverRunning()) ? undefined : true), 60_000, 500);
+  await expect(livy.batch(submitted.id)).rejects.toBeInstanceOf(LivyBatchNotFoundError);
+}, 15 * 60_000);
+
+test("a jar whose main class does not exist ends dead, and the client shows the log tail", async () => {
+  const submitted = await livy.submit({ file: jarOnMaster, className: "spark.kafka.NoSuchClass", name: "livy-dead", driverMemory: "512m" });
+  const e = (await livy.follow(submitted.id, { timeoutMs: 180_000 }).catch((x: unknown) => x)) as LivyJobDeadError;
+  expect(e).toBeInstanceOf(LivyJobDeadError);
+  expect(e.batch.state).toBe("dead");
+  expect(e.message).toMatch(/ended dead/);
+  expect(e.logTail.join("\n")).toMatch(/Failed to load class spark\.kafka\.NoSuchClass/);
+}, 5 * 60_000);
+
+test("Livy's own refusals: a local path outside the whitelist, an unknown batch", async () => {
+  const e = (await livy.submit({ file: "/etc/passwd.jar", className: "x.Y" }).catch((x: unknown) => x)) as LivyRejectedError;
+  expect(e).toBeInstanceOf(LivyRejectedError);
+  expect(e.message).toMatch(/requirement failed: Local path .* cannot be added to user sessions/);
+  const missing = (await livy.batch(987654).catch((x: unknown) => x)) as LivyBatchNotFoundError;
+  expect(missing).toBeInstanceOf(LivyBatchNotFoundError);
+  expect(missing.message).toMatch(/Session '987654' not found/);
+}, 2 * 60_000);
+
+test("a POST without X-Requested-By gets Livy's CSRF refusal (an HTML 400), which the client names", async () => {
+  const raw = await fetch(`${livyUrl}/batches`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ file: jarOnMaster }) });
+  expect(raw.status).toBe(400);
+  expect(await raw.text()).toMatch(/Missing Required Header for CSRF protection/);
+  // A client behind a proxy that drops the header meets the same answer.
+  const stripping: typeof fetch = (url, init) => {
+    const headers = { ...(init?.headers as Record<string, string>) };
+    delete headers["X-Requested-By"];
+    return fetch(url, { ...init, headers });
+  };
+  const client = new LivyClient({ baseUrl: livyUrl, fetch: stripping });
+  await expect(client.submit({ file: jarOnMaster, className: "x.Y" })).rejects.toBeInstanceOf(LivyCsrfError);
+}, 60_000);
+
+test("the gateway refuses a wrong cluster password: 401, named, and the password never in the message", async () => {
+  const wrong = new LivyClient({ baseUrl: gateway.url, user: LOGIN.user, password: "not-the-password-9" });
+  const e = (await wrong.batch(0).catch((x: unknown) => x)) as LivyAuthenticationError;
+  expect(e).toBeInstanceOf(LivyAuthenticationError);
+  expect(e.message).toMatch(/refused the cluster login \(401\)/);
+  expect(e.message).not.toContain("not-the-password-9");
+}, 60_000);
+
+test("503s from the gateway are retried with a doubling delay, each retry told; past the retries, LivyUnavailableError", async () => {
+  const retries: string[] = [];
+  const patient = new LivyClient({ baseUrl: gateway.url, ...LOGIN, retries: 3, backoffMs: 50, onRetry: (r) => retries.push(`${r.attempt}/${r.attempts} after ${r.delayMs} ms`) });
+  gateway.failNext(2);
+  await expect(patient.batch(987654)).rejects.toBeInstanceOf(LivyBatchNotFoundError);
+  expect(retries).toEqual(["1/4 after 50 ms", "2/4 after 100 ms"]);
+  gateway.failNext(10);
+  const e = (await patient.batch(987654).catch((x: unknown) => x)) as LivyUnavailableError;
+  gateway.failNext(0);
+  expect(e).toBeInstanceOf(LivyUnavailableError);
+  expect(e.message).toMatch(/answered 503.*tried 4 times/);
+}, 60_000);
+
+test("a submit the gateway answers with 503 is not retried: a lost answer must not start the job twice", async () => {
+  const before = ((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total;
+  gateway.failNext(1);
+  const e = (await livy.submit({ file: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", name: "livy-once" }).catch((x: unknown) => x)) as LivyUnavailableError;
+  expect(e).toBeInstanceOf(LivyUnavailableError);
+  expect(e.message).toMatch(/tried 1 time\)/);
+  expect(((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total).toBe(before);
+}, 60_000);

@@ -1,0 +1,115 @@
+/**
+ * A real Apache Livy 0.7.1 server (Maven Central, REFERENCE 4) inside the local stack's master,
+ * running batches with the master's own Spark, CSRF protection on as on HDInsight; and a small
+ * real reverse proxy in front of it that does what HDInsight's gateway adds and Livy lacks:
+ * Basic auth with the cluster login (401 otherwise) and the /livy path prefix.
+ */
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import execa from "execa";
+import { docker, progress, waitFor } from "./docker";
+
+export const LIVY_VERSION = "0.7.1-incubating";
+export const LIVY_PORT = 8998;
+const LIVY_HOME = "/opt/livy";
+
+/** Livy's jars (114, ~73 MB), fetched once with Maven into a cache outside the repository. */
+export async function livyJars(): Promise<string> {
+  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kafka-spark-lab", `livy-${LIVY_VERSION}`, "jars");
+  if (existsSync(dir) && readdirSync(dir).some((f) => f.startsWith("livy-server"))) return dir;
+  progress(`fetching Apache Livy ${LIVY_VERSION} from Maven Central into ${dir}`);
+  const pom = mkdtempSync(join(tmpdir(), "livy-pom-"));
+  writeFileSync(join(pom, "pom.xml"), `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+  <groupId>kafka-spark-lab</groupId><artifactId>livy-fetch</artifactId><version>1</version><packaging>pom</packaging>
+  <dependencies><dependency><groupId>org.apache.livy</groupId><artifactId>livy-server</artifactId><version>${LIVY_VERSION}</version></dependency></dependencies>
+</project>\n`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    await execa("mvn", ["-B", "-q", "dependency:copy-dependencies", `-DoutputDirectory=${dir}`], { cwd: pom });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`could not fetch Livy with Maven (needs mvn and Maven Central): ${(e as Error).message.split("\n")[0]}`, { cause: e });
+  }
+  rmSync(pom, { recursive: true, force: true });
+  return dir;
+}
+
+export async function containerIp(container: string): Promise<string> {
+  return (await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container])).trim();
+}
+
+/**
+ * Starts Livy in `container` (idempotent) with Spark in local mode there, batches only, local jars
+ * allowed from `whitelist`; resolves with its URL once it answers.
+ */
+export async function startLivy(container: string, o: { whitelist: string; sparkMaster?: string; retainSeconds?: number }): Promise<string> {
+  const jars = await livyJars();
+  const url = `http://${await containerIp(container)}:${LIVY_PORT}`;
+  const up = async () => { try { return (await fetch(`${url}/batches`)).ok; } catch { return false; } };
+  if (await up()) return url;
+  await docker(["exec", container, "mkdir", "-p", `${LIVY_HOME}/conf`, `${LIVY_HOME}/logs`]);
+  await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
+  const conf = [
+    `livy.server.port = ${LIVY_PORT}`,
+    `livy.spark.master = ${o.sparkMaster ?? "local[2]"}`,
+    "livy.spark.deploy-mode = client",
+    "livy.spark.scala-version = 2.12",
+    `livy.file.local-dir-whitelist = ${o.whitelist}`,
+    "livy.server.csrf-protection.enabled = true",
+    `livy.server.session.state-retain.sec = ${o.retainSeconds ?? 600}s`,
+  ].join("\n");
+  await docker(["exec", "-i", container, "sh", "-c", `cat > ${LIVY_HOME}/conf/livy.conf`], conf);
+  await docker(["exec", "-d", "-w", LIVY_HOME, "-e", `LIVY_HOME=${LIVY_HOME}`, "-e", `LIVY_CONF_DIR=${LIVY_HOME}/conf`, container,
+    "sh", "-c", `exec java -Xmx384m -cp '${LIVY_HOME}/jars/*:${LIVY_HOME}/conf' org.apache.livy.server.LivyServer > ${LIVY_HOME}/logs/livy.log 2>&1`]);
+  await waitFor(`Livy at ${url}`, async () => ((await up()) ? true : undefined), 120_000, 500);
+  return url;
+}
+
+/** HDInsight's gateway in miniature: Basic auth, the /livy prefix, then the request as it came. */
+export interface Gateway {
+  url: string;
+  /** The next `n` requests get 503 with an HTML body, as a busy HDInsight gateway answers. */
+  failNext(n: number): void;
+  close(): Promise<void>;
+}
+
+export async function startGateway(target: string, login: { user: string; password: string }): Promise<Gateway> {
+  const expected = "Basic " + Buffer.from(`${login.user}:${login.password}`).toString("base64");
+  let failing = 0;
+  const server: Server = createServer((req, res) => {
+    if (failing > 0) {
+      failing--;
+      res.writeHead(503, { "content-type": "text/html" });
+      res.end("<html><head><title>503 Service Unavailable</title></head><body>The service is unavailable.</body></html>");
+      return;
+    }
+    if (req.headers.authorization !== expected) {
+      res.writeHead(401, { "www-authenticate": 'Basic realm="HDInsight"', "content-type": "text/html" });
+      res.end("<html><body><h1>401 Unauthorized</h1></body></html>");
+      return;
+    }
+    if (!req.url?.startsWith("/livy/")) {
+      res.writeHead(404, { "content-type": "text/html" });
+      res.end("<html><body>Not Found</body></html>");
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers.authorization;
+    delete headers.host;
+    const upstream = httpRequest(`${target}${req.url.slice("/livy".length)}`, { method: req.method, headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => { res.writeHead(502); res.end(); });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/livy`,
+    failNext: (n) => { failing = n; },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
