@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadConfig, PROJECT } from "./stacks/config";
 import { azurePreflight } from "./stacks/azure/preflight";
+import { sparkJobJarFor } from "./jobs/wordcountJar";
 import { AzureEnvironment } from "./stacks/azure";
 import { LocalEnvironment } from "./stacks/local";
 import { topologyFor } from "./stacks/local/topology";
@@ -15,7 +16,10 @@ async function deploy(): Promise<Record<string, pulumi.Input<unknown>>> {
     case "azure":
       // Asks Azure whether this login may create the deadline's role assignment.
       await azurePreflight(config);
-      return new AzureEnvironment("azure", config).outputs;
+      return new AzureEnvironment("azure", {
+        config,
+        sparkJobJar: await sparkJobJarFor(config.sparkJobJar, __dirname, (m) => void pulumi.log.info(m)),
+      }).outputs;
     case "local": {
       const topology = topologyFor(config, PROJECT, pulumi.getStack(), contentTaggedImage(IMAGE_CONTEXT));
       return new LocalEnvironment("local", { topology, imageContext: IMAGE_CONTEXT }).outputs;

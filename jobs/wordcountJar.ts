@@ -5,7 +5,7 @@
 import { createHash } from "crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { homedir } from "os";
-import { join, relative } from "path";
+import { join, relative, resolve } from "path";
 import execa from "execa";
 
 export const WORDCOUNT_PROJECT = join(__dirname, "wordcount");
@@ -106,4 +106,20 @@ export async function buildWordCountJar(options: BuildOptions = {}): Promise<Bui
   }
   writeFileSync(stampFile, stamp);
   return { path, sparkVersion: target.sparkVersion, cached: false, seconds: (Date.now() - start) / 1000 };
+}
+
+/**
+ * The jar an Azure stack uploads for its Spark cluster: `sparkJobJar` when set (it must exist),
+ * else the word-count job built for HDInsight's Spark 3.3 (cached: no Maven run when unchanged).
+ */
+export async function sparkJobJarFor(configured: string | undefined, workDir: string, onProgress: (m: string) => void): Promise<string> {
+  if (configured !== undefined) {
+    const path = resolve(workDir, configured);
+    if (!existsSync(path)) {
+      const { ConfigValidationError, PROJECT } = await import("../stacks/config");
+      throw new ConfigValidationError([{ key: `${PROJECT}:sparkJobJar`, message: `${path} does not exist`, fix: "build the jar first, or pulumi config rm sparkJobJar to deploy the word-count job" }]);
+    }
+    return path;
+  }
+  return (await buildWordCountJar({ spark: "3.3", runTests: false, onProgress })).path;
 }

@@ -199,6 +199,11 @@ export const AZURE_FIELDS = {
     "100",
   ),
   owner: field(z.string().min(1).max(256, "must be at most 256 characters (Azure tag limit)").optional(), "Owner tag on every resource.", "alice@example.com"),
+  sparkJobJar: field(
+    z.string().trim().regex(/\.jar$/i, "must be the path of a .jar file").optional(),
+    "The Spark job the Spark cluster runs, uploaded to its storage (default: the word-count job, built for Spark 3.3 from jobs/wordcount).",
+    "./my-job.jar",
+  ),
   autoDeleteAfter: field(
     z.string().trim().default("8h").pipe(z.string()
       .regex(/^(off|\d+[mhd])$/, 'must be a duration such as 8h, 90m or 2d, or "off"')

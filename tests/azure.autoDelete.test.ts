@@ -4,7 +4,7 @@
  * and nothing else, that DELETEs the group at the deadline; the deadline kept from the first run.
  */
 import { runProgram, ofType, ProgramRun, Registered, MOCK_PRINCIPAL, MOCK_SUBSCRIPTION } from "./support/pulumiProgram";
-import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
+import { AZURE_PROGRAM_CONFIG, AZURE_SECRET_KEYS } from "./support/fixtures";
 import { CONTRIBUTOR_ROLE_ID, DEADLINE_PATH } from "../stacks/azure/autoDelete";
 
 let run: ProgramRun;
@@ -16,7 +16,7 @@ const GROUP_ID = `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/rg-lab42`;
 
 beforeAll(async () => {
   started = Date.now();
-  run = await runProgram(VALID_AZURE, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
+  run = await runProgram(AZURE_PROGRAM_CONFIG, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
   expect(run.error).toBeUndefined();
   [workflow] = ofType(run, "azure-native:logic:Workflow");
   [role] = ofType(run, "azure-native:authorization:RoleAssignment");

@@ -3,7 +3,7 @@
  * and the tag take it as given and follow it when it changes (no ignoreChanges).
  */
 import { runProgram, ofType, ProgramRun } from "./support/pulumiProgram";
-import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
+import { AZURE_PROGRAM_CONFIG, AZURE_SECRET_KEYS } from "./support/fixtures";
 import { DEADLINE_PATH } from "../stacks/azure/autoDelete";
 
 const DEADLINE = new Date(Date.now() + 30 * 3_600_000);
@@ -12,7 +12,7 @@ const AT = DEADLINE.toISOString();
 let run: ProgramRun;
 
 beforeAll(async () => {
-  run = await runProgram({ ...VALID_AZURE, expiresAt: AT.replace(".000Z", "Z") }, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
+  run = await runProgram({ ...AZURE_PROGRAM_CONFIG, expiresAt: AT.replace(".000Z", "Z") }, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
   expect(run.error).toBeUndefined();
 });
 

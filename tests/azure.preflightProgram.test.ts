@@ -4,7 +4,7 @@
  * autoDeleteAfter and the way out. Azure's login and endpoint are the only things replaced.
  */
 import { runProgram } from "./support/pulumiProgram";
-import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
+import { AZURE_PROGRAM_CONFIG, AZURE_SECRET_KEYS } from "./support/fixtures";
 import { fakeCredential, startFakeArm, type FakeArm } from "./support/fakeArm";
 
 let arm: FakeArm;
@@ -22,7 +22,7 @@ afterAll(() => arm.close());
 
 test("a Contributor-only login: refused with the roles that would do and how to turn the deadline off; nothing declared", async () => {
   arm.permissions.subscription = [{ actions: ["*"], notActions: ["Microsoft.Authorization/*/Write", "Microsoft.Authorization/*/Delete"] }];
-  const run = await runProgram(VALID_AZURE, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
+  const run = await runProgram(AZURE_PROGRAM_CONFIG, { stack: "azure", secretKeys: AZURE_SECRET_KEYS });
   expect(String(run.error)).toMatch(/Invalid stack configuration: 1 problem; nothing was created/);
   expect(String(run.error)).toMatch(/kafka-spark-lab:autoDeleteAfter: your Azure login may not create role assignments/);
   expect(String(run.error)).toMatch(/Fix: .*pulumi config set autoDeleteAfter off/);

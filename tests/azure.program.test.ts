@@ -2,7 +2,7 @@
  * The real index.ts with an Azure config, under Pulumi mocks: what it would ask Azure to create.
  */
 import { runProgram, ofType, isSecretValue, withoutSecrets, unwrapSecrets, ProgramRun, Registered } from "./support/pulumiProgram";
-import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
+import { AZURE_PROGRAM_CONFIG, AZURE_SECRET_KEYS, VALID_AZURE } from "./support/fixtures";
 
 const CLUSTER = "azure-native:hdinsight:Cluster";
 let run: ProgramRun;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   // between them (either way) would make one wait for the other: sequential, ~40 min on Azure.
   let release!: () => void;
   const bothRequested = new Promise<void>((r) => (release = r));
-  run = await runProgram(VALID_AZURE, {
+  run = await runProgram(AZURE_PROGRAM_CONFIG, {
     stack: "azure",
     secretKeys: AZURE_SECRET_KEYS,
     beforeCreate: async (args) => {
@@ -86,6 +86,27 @@ describe("storage", () => {
       expect(account[0]).toMatchObject({ isDefault: true, container: `${kind}-lab42` });
       expect(account[0].name).toMatch(/^st[a-z0-9]+\.blob\.core\.windows\.net$/);
     }
+  });
+});
+
+describe("the Spark job's jar", () => {
+  test("one block blob from the configured jar file, in the Spark cluster's default container of the clusters' storage account", async () => {
+    const blobs = ofType(run, "azure-native:storage:Blob");
+    expect(blobs).toHaveLength(1);
+    const blob = blobs[0];
+    expect(blob.inputs).toMatchObject({ blobName: "kafka-spark-lab/jobs/spark-job.jar", type: "Block", contentType: "application/java-archive" });
+    // Pulumi hashes the file's content: a changed jar is uploaded again, an unchanged one is not.
+    expect(await blob.inputs.source.path).toBe(AZURE_PROGRAM_CONFIG.sparkJobJar);
+    const sparkDefault = cluster("spark").inputs.properties.storageProfile.storageaccounts.find((a: any) => a.isDefault);
+    expect(blob.inputs.containerName).toBe(sparkDefault.container);
+    expect(`${blob.inputs.accountName}.blob.core.windows.net`).toBe(sparkDefault.name);
+    const container = ofType(run, "azure-native:storage:BlobContainer").find((c) => c.inputs.containerName === "spark-lab42")!;
+    expect(blob.dependencies).toContain(container.urn);
+  });
+
+  test("its wasbs:// URL is exported for Livy, naming that container and account", () => {
+    const [account] = ofType(run, "azure-native:storage:StorageAccount");
+    expect(run.outputs.sparkJobJarUrl).toBe(`wasbs://spark-lab42@${account.inputs.accountName}.blob.core.windows.net/kafka-spark-lab/jobs/spark-job.jar`);
   });
 });
 

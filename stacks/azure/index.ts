@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
+import * as storage from "@pulumi/azure-native/storage";
 import type { AzureConfig } from "../config";
 import { PROJECT } from "../config";
 import { ClusterNetwork } from "./network";
@@ -16,10 +17,19 @@ import { estimateCost } from "./cost";
  * The two clusters depend on the network and storage only, never on each other, so Azure
  * creates them in parallel (about 20 minutes instead of 40).
  */
+export interface AzureEnvironmentArgs {
+  config: AzureConfig;
+  /** The Spark job's jar on this machine: uploaded to the Spark cluster's default container. */
+  sparkJobJar: string;
+}
+
+/** Where the job's jar goes in the Spark cluster's container (one name: a new jar replaces it). */
+export const SPARK_JOB_BLOB = "kafka-spark-lab/jobs/spark-job.jar";
+
 export class AzureEnvironment extends pulumi.ComponentResource {
   readonly outputs: Record<string, pulumi.Input<unknown>>;
 
-  constructor(name: string, config: AzureConfig, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, { config, sparkJobJar }: AzureEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-spark-lab:azure:Environment", name, {}, opts);
     const tags = environmentTags(config, pulumi.getStack(), new Date());
     const child = { parent: this };
@@ -102,6 +112,19 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       dependsOn: autoDelete ? [autoDelete.roleAssignment] : [],
     }, child);
 
+    // The job's jar in the Spark cluster's default container, where Livy reads wasbs:// paths.
+    // Pulumi hashes the file: a changed jar is uploaded again, an unchanged one is not.
+    const sparkContainer = store.containers.get(config.sparkClusterName)!;
+    const jar = new storage.Blob("spark-job-jar", {
+      resourceGroupName: group.name,
+      accountName: store.account.name,
+      containerName: sparkContainer.name,
+      blobName: SPARK_JOB_BLOB,
+      type: "Block",
+      contentType: "application/java-archive",
+      source: new pulumi.asset.FileAsset(sparkJobJar),
+    }, child);
+
     this.outputs = {
       target: "azure",
       resourceGroupName: group.name,
@@ -115,6 +138,7 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       kafkaAmbariUrl: kafka.httpsEndpoint,
       sparkAmbariUrl: spark.httpsEndpoint,
       sparkLivyUrl: pulumi.interpolate`${spark.httpsEndpoint}/livy`,
+      sparkJobJarUrl: pulumi.interpolate`wasbs://${sparkContainer.name}@${store.account.name}.blob.core.windows.net/${jar.name}`,
       kafkaSshHost: kafka.sshHost,
       sparkSshHost: spark.sshHost,
       sshUser: config.sshUser,

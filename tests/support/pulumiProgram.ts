@@ -43,6 +43,7 @@ const NAME_INPUT: Record<string, string> = {
   "azure-native:storage:BlobContainer": "containerName",
   "azure-native:hdinsight:Cluster": "clusterName",
   "azure-native:logic:Workflow": "workflowName",
+  "azure-native:storage:Blob": "blobName",
   "docker:index/network:Network": "name",
   "docker:index/volume:Volume": "name",
   "docker:index/container:Container": "name",
