@@ -50,10 +50,24 @@ export class CountsTopicReader {
 
   async start(): Promise<void> {
     // A fresh group each time: the reader always starts from the topic's beginning and commits nothing.
-    this.consumer = this.kafka.consumer({ groupId: `kafka-spark-lab-results-${process.pid}-${Date.now()}` });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({
+    const consumer = this.kafka.consumer({ groupId: `kafka-spark-lab-results-${process.pid}-${Date.now()}` });
+    this.consumer = consumer;
+    // run() returns before the consumer has joined its group; stopping it before that leaves a
+    // join in flight that kafkajs retries after disconnect. Wait for the join (or give up after 60 s).
+    let timer: NodeJS.Timeout | undefined;
+    const joined = new Promise<void>((resolve, reject) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => { off(); clearTimeout(timer); resolve(); });
+      timer = setTimeout(() => { off(); reject(new ResultsError(`could not join a consumer group to read "${this.topic}" within 60 s: is Kafka up?`)); }, 60_000);
+    });
+    joined.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    } catch (e) {
+      clearTimeout(timer);
+      throw e;
+    }
+    await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
@@ -62,6 +76,7 @@ export class CountsTopicReader {
         if (batch.messages.length) this.next.set(batch.partition, Number(batch.lastOffset()) + 1);
       },
     });
+    await joined;
   }
 
   /** True when every partition has been read up to the end offset it had at the time of the call. */
