@@ -4,6 +4,7 @@
  * nothing else). A failed update puts the previous config back.
  */
 import { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES, PROJECT } from "../stacks/config";
+import { plainOutputs } from "./stackOutputs";
 
 export class DeadlineError extends Error {
   /** bounds: the new time is refused; stack: no such stack or no deadline; update: pulumi up failed. */
@@ -79,7 +80,7 @@ export async function automationDeadlineStack(stackName: string, workDir: string
   });
   const key = `${PROJECT}:expiresAt`;
   return {
-    outputs: async () => Object.fromEntries(Object.entries(await s.outputs()).map(([k, v]) => [k, v.value])),
+    outputs: async () => plainOutputs(await s.outputs()),
     getExpiresAt: async () => (await s.getAllConfig())[key]?.value,
     setExpiresAt: async (value) => { if (value === undefined) await s.removeConfig(key); else await s.setConfig(key, { value }); },
     up: async (onOutput) => { await s.up({ onOutput }); },

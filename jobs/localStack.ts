@@ -121,11 +121,11 @@ export interface UpOptions {
 }
 
 /** The last line of a tool's output every few seconds, not its whole live view. */
-function everyFewSeconds(tool: string, onProgress: (message: string) => void): (text: string) => void {
+export function everyFewSeconds(tool: string, onProgress: (message: string) => void, intervalMs = 5000): (text: string) => void {
   let last = 0;
   return (text) => {
     const line = text.split("\n").map((l) => l.trim()).filter(Boolean).pop();
-    if (line && Date.now() - last > 5000) { last = Date.now(); onProgress(`${tool}: ${line.slice(0, 100)}`); }
+    if (line && Date.now() - last > intervalMs) { last = Date.now(); onProgress(`${tool}: ${line.slice(0, 100)}`); }
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import execa from "execa";
 import type { Topology } from "../stacks/local/topology";
-import { chooseUpVia, composeFileFor, composeProject } from "./localStack";
+import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds } from "./localStack";
+import { plainOutputs } from "./stackOutputs";
 
 /** One thing a stack owns, as the teardown shows it. */
 export interface StackItem {
@@ -61,14 +62,15 @@ const lines = async (args: string[]) =>
  * Everything of the stack on the Docker engine, found by the labels the topology puts on every
  * container, network and volume, whoever created it (Pulumi, compose, or a user by hand).
  */
-export async function localInventory(t: Topology): Promise<StackItem[]> {
+export async function localInventory(t: Topology, o: { sizes: boolean } = { sizes: true }): Promise<StackItem[]> {
   const filters = Object.entries(t.labels).flatMap(([k, v]) => ["--filter", `label=${k}=${v}`]);
   const [containers, networks, volumes] = await Promise.all([
     lines(["ps", "-a", ...filters, "--format", "{{.Names}}"]),
     lines(["network", "ls", ...filters, "--format", "{{.Name}}"]),
     lines(["volume", "ls", ...filters, "--format", "{{.Name}}"]),
   ]);
-  const volumeSizes = volumes.length ? await volumeSizesByName() : new Map<string, string>();
+  // `docker system df -v` takes about a second: only the tables people read need the sizes.
+  const volumeSizes = o.sizes && volumes.length ? await volumeSizesByName() : new Map<string, string>();
   const image = await execa("docker", ["image", "inspect", t.image, "--format", "{{.Size}}"], { reject: false });
   return [
     ...containers.map((name) => ({ kind: "container", name })),
@@ -114,27 +116,24 @@ export async function planLocalTeardown(o: LocalTeardownOptions): Promise<Teardo
 export async function destroyLocalStack(o: LocalTeardownOptions, note: (m: string) => void): Promise<void> {
   // The nodes stop in parallel while the Pulumi engine starts (each node stops in seconds; see
   // the node image's entrypoint), so pulumi destroy or compose down only has stopped ones left.
-  const running = (await localInventory(o.topology)).filter((i) => i.kind === "container").map((i) => i.name);
+  const names = () => localInventory(o.topology, { sizes: false });
+  const running = (await names()).filter((i) => i.kind === "container").map((i) => i.name);
   const stopping = running.length ? execa("docker", ["stop", ...running], { reject: false }) : Promise.resolve();
   if (running.length) note(`docker stop ${running.join(" ")}`);
-  const pulumi = await chooseUpVia("auto");
-  if (pulumi.via === "pulumi") {
-    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-    const stack = await LocalWorkspace.selectStack({ stackName: o.stack, workDir: o.workDir }).catch(() => undefined);
-    const resources = stack ? (await stack.exportStack()).deployment?.resources?.length ?? 0 : 0;
-    if (stack && resources > 0) {
-      note(`pulumi destroy --stack ${o.stack} (${resources} resources)`);
-      await stack.destroy();
-    }
+  const handle = (await chooseUpVia("auto")).via === "pulumi" ? await automationStack(o.stack, o.workDir) : undefined;
+  const resources = handle ? (await handle.resources()).length : 0;
+  if (handle && resources > 0) {
+    note(`pulumi destroy --stack ${o.stack} (${resources} resources)`);
+    await handle.destroy(() => undefined);
   }
   await stopping;
-  const left = await localInventory(o.topology);
+  const left = await names();
   if (left.some((i) => i.kind === "container" || i.kind === "network")) {
     note("docker-compose down");
     await execa("docker-compose", ["-p", composeProject(o.stack), "-f", composeFileFor(o.topology), "down", "--remove-orphans"]);
   }
   if (o.volumes) {
-    const volumes = (await localInventory(o.topology)).filter((i) => i.kind === "volume").map((i) => i.name);
+    const volumes = (await names()).filter((i) => i.kind === "volume").map((i) => i.name);
     if (volumes.length) {
       note(`docker volume rm ${volumes.join(" ")}`);
       await execa("docker", ["volume", "rm", ...volumes], { reject: false });
@@ -180,7 +179,7 @@ export async function automationStack(stack: string, workDir: string): Promise<P
   const s = await LocalWorkspace.selectStack({ stackName: stack, workDir }).catch(() => undefined);
   if (!s) return undefined;
   return {
-    outputs: async () => Object.fromEntries(Object.entries(await s.outputs()).map(([k, v]) => [k, v.value])),
+    outputs: async () => plainOutputs(await s.outputs()),
     resources: async () => ((await s.exportStack()).deployment?.resources ?? []).map((r: { type: string; urn: string }) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn })),
     destroy: async (onOutput) => { await s.destroy({ onOutput }); },
   };
@@ -221,11 +220,7 @@ export async function planAzureTeardown(o: AzureTeardownOptions): Promise<Teardo
 export async function teardownAzure(o: AzureTeardownOptions, plan: { resourceGroupId?: string; remove: StackItem[] }, note: (m: string) => void): Promise<Omit<TeardownOutcome, "seconds">> {
   if (o.handle && plan.remove.length) {
     note(`pulumi destroy --stack ${o.stack} (${plan.remove.length} Azure resources; deleting HDInsight clusters takes about 10 to 20 minutes)`);
-    let last = 0;
-    await o.handle.destroy((text) => {
-      const line = text.split("\n").map((l) => l.trim()).filter(Boolean).pop();
-      if (line && Date.now() - last > 10_000) { last = Date.now(); note(`pulumi: ${line.slice(0, 100)}`); }
-    });
+    await o.handle.destroy(everyFewSeconds("pulumi", note, 10_000));
   }
   if (!plan.resourceGroupId) return { leftovers: [], kept: [] };
   const name = plan.resourceGroupId.split("/").pop() as string;
