@@ -128,6 +128,11 @@ export class LivyClient {
     return this.call("GET", `/batches/${id}`, `read batch ${id}`) as Promise<Batch>;
   }
 
+  /** GET /batches: the batches Livy knows (running ones, and finished ones within their retain time). */
+  async batches(): Promise<Batch[]> {
+    return ((await this.call("GET", "/batches?from=0&size=1000", "list the batches")) as { sessions: Batch[] }).sessions;
+  }
+
   async state(id: number): Promise<BatchState> {
     return ((await this.call("GET", `/batches/${id}/state`, `read the state of batch ${id}`)) as { state: BatchState }).state;
   }

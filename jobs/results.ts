@@ -17,6 +17,9 @@ export interface WordCount {
 
 export const totalOf = (counts: Counts) => [...counts.values()].reduce((a, b) => a + b, 0);
 
+/** Every word with the same count in both (and no other word in either). */
+export const sameCounts = (a: Counts, b: Counts) => a.size === b.size && [...a].every(([word, n]) => b.get(word) === n);
+
 /** The `n` most frequent words; ties in alphabetical order so the table is stable. */
 export function topWords(counts: Counts, n: number): WordCount[] {
   return [...counts].map(([word, count]) => ({ word, count })).sort((a, b) => b.count - a.count || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0)).slice(0, n);

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { AmbariClient } from "../jobs/ambari";
 import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword, TerminalInput, TextOutput } from "../jobs/secrets";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
-import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, redactingOutput, targetFromOutputs, UsageError } from "./cli";
+import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, redactingOutput, retryNote, targetFromOutputs, UsageError } from "./cli";
 
 export { EXIT, exitCodeFor, targetFromOutputs, UsageError };
 
@@ -98,8 +98,7 @@ export async function main(argv: string[], overrides: Partial<BrokersDeps> = {})
       password,
       ...tuning,
       fetch: deps.fetch,
-      onRetry: ({ attempt, attempts, delayMs, error }) =>
-        note(`${error.message}; retry ${attempt}/${attempts - 1} in ${delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`}`),
+      onRetry: retryNote(note),
     });
     const what = args.json ? "brokers, ZooKeeper servers and broker configuration" : args.zookeeper ? "ZooKeeper servers" : "Kafka brokers";
     note(`asking Ambari at ${client.baseUrl} (user ${client.user}) for the ${what} of cluster "${client.cluster}"`);

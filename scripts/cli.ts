@@ -24,6 +24,7 @@ import { ResultsError } from "../jobs/results";
 import { DockerUnavailableError } from "../jobs/localStack";
 import { ArmError } from "../jobs/azureResourceGroup";
 import { DeadlineError } from "../jobs/deadline";
+import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError } from "../jobs/livy";
 
 export const EXIT = {
   OK: 0,
@@ -46,6 +47,10 @@ export const EXIT = {
   DOCKER: 17,
   LEFTOVERS: 18,
   NOT_CONFIRMED: 19,
+  LIVY_CSRF: 20,
+  BATCH_NOT_FOUND: 21,
+  JOB_DEAD: 22,
+  JOB_KILLED: 23,
 } as const;
 
 /** A mistake in how the command was called: exit 2, with a pointer to --help. */
@@ -73,25 +78,26 @@ export interface LocalTarget {
   bootstrapServers: string;
 }
 
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** Error class to exit code, first match wins: subclasses before their base class. */
+const EXIT_BY_ERROR: [ErrorClass, number][] = [
+  [UsageError, EXIT.USAGE], [PasswordUnavailableError, EXIT.USAGE], [StackOutputsError, EXIT.STACK_OUTPUTS],
+  [AmbariAuthenticationError, EXIT.LOGIN_REFUSED], [AmbariForbiddenError, EXIT.FORBIDDEN], [AmbariNotFoundError, EXIT.NOT_FOUND],
+  [AmbariTlsError, EXIT.TLS], [AmbariResponseFormatError, EXIT.BAD_RESPONSE], [AmbariUnexpectedResponseError, EXIT.BAD_RESPONSE],
+  [AmbariRetriesExhaustedError, EXIT.UNAVAILABLE], [AmbariConnectionError, EXIT.UNAVAILABLE], [AmbariError, EXIT.BAD_RESPONSE],
+  [TopicSpecError, EXIT.TOPIC_SPEC], [SshGatewayError, EXIT.SSH_GATEWAY], [JarBuildError, EXIT.JAR_BUILD], [SubmitError, EXIT.SUBMIT],
+  [LoadError, EXIT.LOAD], [ResultsError, EXIT.RESULTS], [DockerUnavailableError, EXIT.DOCKER],
+  [LivyAuthenticationError, EXIT.LOGIN_REFUSED], [LivyCsrfError, EXIT.LIVY_CSRF], [LivyBatchNotFoundError, EXIT.BATCH_NOT_FOUND],
+  [LivyJobDeadError, EXIT.JOB_DEAD], [LivyJobKilledError, EXIT.JOB_KILLED], [LivyUnavailableError, EXIT.UNAVAILABLE],
+  [LivyRejectedError, EXIT.SUBMIT], [LivyError, EXIT.SUBMIT],
+];
+
 /** Each expected failure has its own exit code; anything else is a bug (1). */
 export function exitCodeFor(e: unknown): number {
-  if (e instanceof UsageError || e instanceof PasswordUnavailableError) return EXIT.USAGE;
-  if (e instanceof StackOutputsError) return EXIT.STACK_OUTPUTS;
-  if (e instanceof AmbariAuthenticationError) return EXIT.LOGIN_REFUSED;
-  if (e instanceof AmbariForbiddenError) return EXIT.FORBIDDEN;
-  if (e instanceof AmbariNotFoundError) return EXIT.NOT_FOUND;
-  if (e instanceof AmbariTlsError) return EXIT.TLS;
-  if (e instanceof AmbariResponseFormatError || e instanceof AmbariUnexpectedResponseError) return EXIT.BAD_RESPONSE;
-  if (e instanceof AmbariRetriesExhaustedError || e instanceof AmbariConnectionError) return EXIT.UNAVAILABLE;
-  if (e instanceof AmbariError) return EXIT.BAD_RESPONSE;
-  if (e instanceof TopicSpecError) return EXIT.TOPIC_SPEC;
-  if (e instanceof SshGatewayError) return EXIT.SSH_GATEWAY;
+  const known = EXIT_BY_ERROR.find(([type]) => e instanceof type);
+  if (known) return known[1];
   if (e instanceof Error && e.name.startsWith("KafkaJS")) return EXIT.KAFKA;
-  if (e instanceof JarBuildError) return EXIT.JAR_BUILD;
-  if (e instanceof SubmitError) return EXIT.SUBMIT;
-  if (e instanceof LoadError) return EXIT.LOAD;
-  if (e instanceof ResultsError) return EXIT.RESULTS;
-  if (e instanceof DockerUnavailableError) return EXIT.DOCKER;
   if (e instanceof DeadlineError) return e.reason === "bounds" ? EXIT.USAGE : e.reason === "stack" ? EXIT.STACK_OUTPUTS : EXIT.UNEXPECTED;
   if (e instanceof ArmError) return e.status === 401 ? EXIT.LOGIN_REFUSED : e.status === 403 ? EXIT.FORBIDDEN : EXIT.UNAVAILABLE;
   return EXIT.UNEXPECTED;
@@ -143,6 +149,10 @@ export function redactingOutput(stdout: Writable, stderr: Writable, prefix: () =
     note: (text: string) => stderr.write(redact(`${prefix()}${text}\n`)),
   };
 }
+
+/** A retry notice of the Ambari or Livy client as a progress line. */
+export const retryNote = (note: (m: string) => void) => ({ attempt, attempts, delayMs, error }: { attempt: number; attempts: number; delayMs: number; error: Error }) =>
+  note(`${error.message}; retry ${attempt}/${attempts - 1} in ${delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`}`);
 
 type FlagSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
 

@@ -1,8 +1,9 @@
 // npm run demo: the word count end to end on the local stack, one command (see jobs/demo.ts).
 import { join } from "node:path";
-import { DEMO_JOB, DEMO_STEPS, runDemo } from "../jobs/demo";
+import { DEMO_NAME, DEMO_STEPS, runDemo } from "../jobs/demo";
+import { topicsOf } from "../jobs/wordcountPipeline";
 import type { UpVia } from "../jobs/localStack";
-import { topWords, wordTable } from "../jobs/results";
+import { sameCounts, wordTable } from "../jobs/results";
 import { EXIT, intFlag, parseFlags, runCli, UsageError } from "./cli";
 import { loadBar, steps, table } from "./console";
 
@@ -39,8 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     { stack: (f.stack as string | undefined) ?? "dev", workDir: join(__dirname, ".."), via, lines: intFlag("lines", f.lines, 20_000, 1, 10_000_000), seed: intFlag("seed", f.seed, 42, 0), keepRunning: f["keep-running"] === true },
     { step: (title, work) => s.run(title, work), loadProgress: loadBar },
   );
-  const exact = topWords(result.counts, 1).length > 0 && [...result.counts.values()].reduce((a, b) => a + b, 0) === result.expectedTotal;
-  process.stdout.write(`\nTop ${top} words of ${DEMO_JOB.topic}, as counted by Spark (topic ${DEMO_JOB.countsTopic}):\n${wordTable(result.counts, top)}\n\n`);
+  const exact = sameCounts(result.counts, result.expected);
+  const topics = topicsOf(DEMO_NAME);
+  process.stdout.write(`\nTop ${top} words of ${topics.lines}, as counted by Spark (topic ${topics.counts}):\n${wordTable(result.counts, top)}\n\n`);
   process.stdout.write(`${table(["demo", "result"], [
     ["records loaded", result.load.records.toLocaleString("en-US")],
     ["load records/s", Math.round(result.load.recordsPerSecond).toLocaleString("en-US")],

@@ -2,17 +2,16 @@
 // On Azure the brokers come from Ambari and are reached through the cluster's SSH endpoint, as
 // they live inside the VNet. Prints a table of what it did; `main` is exported for tests.
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
-import { AmbariClient } from "../jobs/ambari";
 import { readLocalSshAccess } from "../jobs/localCluster";
-import { SshGateway, SshGatewayOptions, HostKeyPolicy } from "../jobs/sshGateway";
+import { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
 import { adminPerBroker, ensureTopics, TopicOutcome, TopicSpec, validateTopicSpecs } from "../jobs/topics";
 import { EXIT, exitCodeFor, redactingOutput, targetFromOutputs, UsageError, Writable } from "./cli";
+import { azureKafkaRoute } from "./kafkaRoute";
 
 export const USAGE = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
 
@@ -102,18 +101,6 @@ interface Route {
   describe: string;
 }
 
-function sshCredentials(env: Record<string, string | undefined>): Pick<SshGatewayOptions, "privateKey" | "agent" | "password"> {
-  if (env.SSH_PRIVATE_KEY_FILE) return { privateKey: readFileSync(env.SSH_PRIVATE_KEY_FILE) };
-  if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK };
-  if (env.SSH_PASSWORD) return { password: env.SSH_PASSWORD };
-  throw new UsageError("no SSH credential: set SSH_PRIVATE_KEY_FILE, run an ssh-agent (SSH_AUTH_SOCK), or set SSH_PASSWORD");
-}
-
-function hostKeyPolicy(env: Record<string, string | undefined>): HostKeyPolicy {
-  if (env.SSH_HOST_KEY_FINGERPRINT) return { fingerprint: env.SSH_HOST_KEY_FINGERPRINT };
-  return { knownHostsFile: env.SSH_KNOWN_HOSTS ?? join(homedir(), ".ssh", "known_hosts") };
-}
-
 async function resolveRoute(values: Record<string, unknown>, deps: TopicsDeps, secrets: string[], note: (t: string) => void): Promise<Route> {
   if (values.bootstrap !== undefined) {
     if (values["via-ssh"] || values["insecure-accept-any-host-key"]) throw new UsageError("--via-ssh and --insecure-accept-any-host-key go with --stack");
@@ -151,19 +138,8 @@ async function resolveRoute(values: Record<string, unknown>, deps: TopicsDeps, s
   }
 
   if (insecure) throw new UsageError("--insecure-accept-any-host-key is for the local stack only: on Azure the host key is always checked");
-  if (!target.sshHost || !target.sshUser) throw new UsageError(`stack "${stack}" has no kafkaSshHost/sshUser output: run \`pulumi up --stack ${stack}\` again`);
-  secrets.push(target.password);
-  note(`asking Ambari at ${target.baseUrl} for the brokers of "${target.cluster}"`);
-  const ambari = new AmbariClient({ baseUrl: target.baseUrl, cluster: target.cluster, user: target.user, password: target.password, fetch: deps.fetch });
-  const brokers = await ambari.kafkaBrokers();
-  const credentials = sshCredentials(deps.env);
-  if (credentials.password) secrets.push(credentials.password);
-  return {
-    brokers,
-    brokerCount: brokers.length,
-    gateway: { host: target.sshHost, port: 22, username: target.sshUser, ...credentials, hostKey: hostKeyPolicy(deps.env) },
-    describe: `azure stack "${stack}": ${brokers.length} brokers through ${target.sshUser}@${target.sshHost}`,
-  };
+  const route = await azureKafkaRoute(stack, target, { env: deps.env, fetch: deps.fetch, secrets, note });
+  return { ...route, brokerCount: route.brokers.length };
 }
 
 /** A plain text table: what people look at is aligned. */

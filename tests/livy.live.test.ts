@@ -16,7 +16,18 @@ import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords } from "../jobs/loader";
 import { dockerShell, JOBS_DIR, putJar } from "../jobs/localSubmit";
-import { readCountsTopic } from "../jobs/results";
+import { readCountsTopic, wordTable } from "../jobs/results";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AmbariClient } from "../jobs/ambari";
+import { readLocalSshAccess } from "../jobs/localCluster";
+import { jobStatus } from "../jobs/localSubmit";
+import { SshGateway } from "../jobs/sshGateway";
+import { localOutputsFromStackFile } from "../jobs/stackOutputs";
+import { exitCodeFor } from "../scripts/cli";
+import { main as wordcountMain, WordCountDeps } from "../scripts/wordcount";
+import { startFakeAmbari } from "./support/fakeAmbari";
 import { wordCountArgs } from "../jobs/wordcountJob";
 import {
   LivyAuthenticationError, LivyBatchNotFoundError, LivyClient, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
@@ -164,3 +175,100 @@ test("a submit the gateway answers with 503 is not retried: a lost answer must n
   expect(e.message).toMatch(/tried 1 time\)/);
   expect(((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total).toBe(before);
 }, 60_000);
+
+// ---- npm run wordcount: the pipeline command, on the local stack and through Livy -------------
+
+/** The command in-process, its output captured; the stack's outputs are the ones `pulumi up` exports for Pulumi.dev.yaml. */
+async function wordcount(args: string[], overrides: Partial<WordCountDeps> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const start = Date.now();
+  const code = await wordcountMain(args, {
+    stdout: { write: (t: string) => { stdout += t; } },
+    stderr: { write: (t: string) => { stderr += t; progress(t.trimEnd()); } },
+    readStackOutputs: async (stack, { workDir }) => localOutputsFromStackFile(stack, workDir)!,
+    ...overrides,
+  }).catch((e: unknown) => { stderr += String(e); return exitCodeFor(e); });
+  return { code, stdout, stderr, seconds: (Date.now() - start) / 1000 };
+}
+
+const PIPELINE_LINES = 3000;
+const pipelineExpected = expectedCounts(sampleLines({ seed: 11, lines: PIPELINE_LINES }));
+const pipelineArgs = ["--lines", String(PIPELINE_LINES), "--seed", "11", "--top", "10"];
+
+test("npm run wordcount --stack dev: spark-submit in the master, exact counts, the top words table, the job stopped", async () => {
+  const run = await wordcount(["--stack", "dev", ...pipelineArgs]);
+  report.push(["wordcount --stack dev (spark-submit)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
+  expect(run.stderr).toMatch(/\[4\/7\] start the job \(wordcount-lines -> wordcount-counts, 1 s trigger\): done/);
+  expect(run.stdout).toContain(wordTable(pipelineExpected, 10));
+  expect(run.stdout).toMatch(/words counted = words loaded\s*\|\s*yes/);
+  expect(run.code).toBe(0);
+  // Observed independently: the counts topic holds exactly the TypeScript counts, and no driver runs.
+  expect(new Map([...(await readCountsTopic(kafka, "wordcount-counts"))].sort())).toEqual(new Map([...pipelineExpected].sort()));
+  expect((await jobStatus(dockerShell(MASTER), "wordcount")).running).toBe(false);
+}, 15 * 60_000);
+
+test("npm run wordcount --livy <url>: the same counts through Livy behind the gateway; --keep-running, --status and --stop", async () => {
+  const env = { ...process.env, LIVY_USER: LOGIN.user, LIVY_PASSWORD: LOGIN.password };
+  const run = await wordcount(["--stack", "dev", "--livy", gateway.url, "--name", "viawc", "--keep-running", ...pipelineArgs], { env });
+  report.push(["wordcount --livy (gateway -> Livy 0.7.1)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
+  expect(run.stderr).toMatch(/Livy batch \d+: running/);
+  expect(run.stdout).toMatch(/job ran with\s*\|\s*Livy at http:\/\/127\.0\.0\.1:\d+\/livy/);
+  expect(run.stdout).toContain(wordTable(pipelineExpected, 10));
+  expect(run.stdout).not.toContain(LOGIN.password);
+  expect(run.stderr).not.toContain(LOGIN.password);
+  expect(run.code).toBe(0);
+  expect(new Map([...(await readCountsTopic(kafka, "viawc-counts"))].sort())).toEqual(new Map([...pipelineExpected].sort()));
+
+  // Left running: Livy lists it, so does --status; --stop kills it and Livy forgets it.
+  const listed = async () => ((await (await fetch(`${livyUrl}/batches`)).json()) as { sessions: { name: string; state: string }[] }).sessions.filter((b) => b.name === "viawc");
+  expect((await listed()).map((b) => b.state)).toEqual(["running"]);
+  const status = await wordcount(["--stack", "dev", "--livy", gateway.url, "--name", "viawc", "--status"], { env });
+  expect(status.stdout).toMatch(/^job "viawc" is running: Livy batch \d+ running/);
+  const stop = await wordcount(["--stack", "dev", "--livy", gateway.url, "--name", "viawc", "--stop"], { env });
+  expect(stop.stdout).toBe('job "viawc" stopped\n');
+  expect(await listed()).toEqual([]);
+  await waitFor("the driver to be gone", async () => ((await inNode(MASTER, "pgrep -f '[S]parkSubmit.*viawc' | wc -l")).trim() === "0" ? true : undefined), 60_000, 500);
+
+  // A wrong login: the gateway's 401, exit 3, the password not shown.
+  const wrong = await wordcount(["--stack", "dev", "--livy", gateway.url, "--status"], { env: { ...env, LIVY_PASSWORD: "wrong-Password-1" } });
+  expect(wrong.code).toBe(3);
+  expect(wrong.stderr).not.toContain("wrong-Password-1");
+}, 15 * 60_000);
+
+test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka through the SSH gateway, the job through Livy, exact counts", async () => {
+  // Azure cannot run here; everything else is real: Ambari is a fake answering with its documented
+  // shapes and lists the local brokers' internal names, the SSH gateway is the master's real sshd,
+  // Livy is the real server behind the gateway, and the jar URL is a path that Livy may read.
+  const ambari = await startFakeAmbari({ cluster: "kafka-lab", accounts: [LOGIN], brokerHosts: [...topology.endpoints.containerNames] });
+  const access = await readLocalSshAccess(MASTER);
+  const dir = mkdtempSync(join(tmpdir(), "wc-azure-"));
+  const keyFile = join(dir, "id");
+  writeFileSync(keyFile, access.privateKey, { mode: 0o600 });
+  const outputs = {
+    target: "azure", kafkaAmbariUrl: ambari.url, kafkaClusterName: "kafka-lab", clusterLoginUser: LOGIN.user, clusterLoginPassword: LOGIN.password,
+    kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sshUser: topology.endpoints.ssh.user, sparkLivyUrl: gateway.url, sparkJobJarUrl: jarOnMaster,
+  };
+  let opened: SshGateway | undefined;
+  try {
+    const run = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], {
+      readStackOutputs: async () => outputs,
+      env: { SSH_PRIVATE_KEY_FILE: keyFile, SSH_HOST_KEY_FINGERPRINT: access.hostKeyFingerprint },
+      // What DNS does for the cluster's SSH name, and the local brokers' internal port (HDInsight's is 9092).
+      openGateway: async (o) => (opened = await SshGateway.open({ ...o, host: "127.0.0.1", port: topology.endpoints.ssh.port })),
+      ambari: (o) => ({ kafkaBrokers: async () => (await new AmbariClient(o).kafkaBrokers()).map((b) => b.replace(/:9092$/, ":19092")) }),
+    });
+    report.push(["wordcount --stack azure-shaped (Ambari fake, SSH, Livy)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
+    expect(run.stderr).toMatch(/3 brokers: hadoop-master:19092, hadoop-worker1:19092, hadoop-worker2:19092/);
+    expect(run.stderr).toContain(`the jar pulumi up put in the Spark cluster's storage: ${jarOnMaster}`);
+    expect(run.stdout).toContain(wordTable(pipelineExpected, 10));
+    expect(run.code).toBe(0);
+    // Ambari was asked for the brokers with the cluster login; every Kafka connection went through the SSH gateway.
+    expect(ambari.requests.some((r) => r.path.endsWith("/services/KAFKA/components/KAFKA_BROKER") && r.user === LOGIN.user)).toBe(true);
+    expect(new Set(opened!.forwarded)).toEqual(new Set(["hadoop-master:19092", "hadoop-worker1:19092", "hadoop-worker2:19092"]));
+    expect(new Map([...(await readCountsTopic(kafka, "azwc-counts"))].sort())).toEqual(new Map([...pipelineExpected].sort()));
+  } finally {
+    await ambari.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 15 * 60_000);

@@ -1,5 +1,5 @@
 /**
- * The word-count and teardown commands (load, submit, results, demo, teardown, extend) refuse bad input before touching
+ * The word-count and teardown commands (load, submit, results, demo, wordcount, teardown, extend) refuse bad input before touching
  * Docker or Kafka: exit 2, one message naming the flag and what it expects, and no stray argument
  * echoed (it could be a mistyped secret). Run as subprocesses, as a user runs them.
  */
@@ -28,6 +28,10 @@ test.each([
   ["results", ["--top", "ten"], /--top ten: expected a whole number/],
   ["demo", ["--via", "kubernetes"], /--via kubernetes: expected auto, pulumi or compose/],
   ["demo", ["--lines", "0"], /--lines 0: expected a whole number from 1 to 10000000/],
+  ["wordcount", ["--name", "my job"], /--name my job: use 1-64 letters, digits, - or _/],
+  ["wordcount", ["--status", "--stop"], /give --status or --stop, not both/],
+  ["wordcount", ["--livy", "localhost:8998"], /--livy localhost:8998: expected an http:\/\/ or https:\/\/ URL/],
+  ["wordcount", ["--timeout", "5"], /--timeout 5: expected a whole number from 10 to 86400/],
   ["teardown", ["--force"], /Unknown option '--force'/],
   ["teardown", ["--stack", "azure", "--volumes"], /--volumes and --images are for a local stack/],
   ["extend", ["--by", "4h"], /--stack <name> is required/],
@@ -39,7 +43,7 @@ test.each([
   expect(r.exitCode).toBe(2);
 }, 30_000);
 
-test.each(["load", "submit", "results", "demo", "teardown"])("%s does not echo a stray positional argument", async (script) => {
+test.each(["load", "submit", "results", "demo", "wordcount", "teardown"])("%s does not echo a stray positional argument", async (script) => {
   const r = await run(script, ["hunter2-secret"]);
   expect(r.stderr).toContain("takes no positional arguments (not shown here)");
   expect(r.stderr + r.stdout).not.toContain("hunter2");

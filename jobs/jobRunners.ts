@@ -1,0 +1,138 @@
+/**
+ * The two places the word-count job runs, behind the pipeline's `JobRunner`: spark-submit inside
+ * the local master (the lab's way, detached, one driver per name), and Apache Livy (HDInsight's
+ * way; also a Livy server next to the local Spark). Both find an earlier run by the job's name.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Batch, BatchRequest, BatchState, LivyClient } from "./livy";
+import { dockerShell, jobStatus, NodeShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "./localSubmit";
+import type { JobRunner } from "./wordcountPipeline";
+import { buildWordCountJar } from "./wordcountJar";
+import { jobDir, wordCountArgs } from "./wordcountJob";
+
+export const WORD_COUNT_CLASS = "spark.kafka.SparkKafkaWordCount";
+
+/** Builds the Spark 3.5 jar (cached) and puts it on the master; resolves with its path there. */
+export async function jarOnMaster(shell: NodeShell, note: (m: string) => void): Promise<string> {
+  const jar = await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: note });
+  note(jar.cached ? "jar up to date (Maven not run)" : `jar built in ${jar.seconds.toFixed(1)} s`);
+  const put = await putJar(shell, jar.path);
+  note(put.copied ? `copied to ${put.path}` : `${put.path} already on the master`);
+  return put.path;
+}
+
+/** Deletes the job's directory on the cluster's HDFS (its earlier checkpoints). */
+export const clearJobDir = (shell: NodeShell) => async (name: string) => {
+  await shell.run('hdfs dfs -rm -r -f -skipTrash "$1" >/dev/null 2>&1 || true', [jobDir(name)]);
+};
+
+/** spark-submit in the local master, local[*], as the lab runs it. */
+export function sparkSubmitRunner(o: { master: string; shell?: NodeShell; stopHint: (name: string) => string }): JobRunner {
+  const shell = o.shell ?? dockerShell(o.master);
+  let jar = "";
+  return {
+    describe: `spark-submit in ${o.master}`,
+    prepare: async (note) => { jar = await jarOnMaster(shell, note); },
+    stop: (name) => stopJob(shell, name),
+    clear: clearJobDir(shell),
+    async start(job, brokers, note) {
+      const started = await submitDetached({ shell, name: job.name, jarInNode: jar, className: WORD_COUNT_CLASS, jobArgs: wordCountArgs(job, brokers) });
+      note(`driver pid ${started.pid} in ${o.master}; waiting for its query to start`);
+      await waitUntilStarted(shell, job.name);
+    },
+    async status(name) {
+      const s = await jobStatus(shell, name);
+      return s.running ? [`driver pid ${s.pid} in ${o.master}`] : [];
+    },
+    shufflePartitions: () => shufflePartitionsFor(shell, "local", 0),
+    stopHint: o.stopHint,
+  };
+}
+
+/** Livy keeps these; a batch in any other state still holds its name and maybe the cluster. */
+const FINISHED: BatchState[] = ["success", "dead", "killed", "error"];
+
+/**
+ * The batch ids this machine submitted, per Livy and job name. Livy reports a batch's name only
+ * from 0.6 on; HDInsight 5.1 runs Livy 0.5 (REFERENCE 2), so a later --stop or a fresh start
+ * finds its job by the id recorded here.
+ */
+export interface BatchLedger {
+  ids(name: string): number[];
+  record(name: string, id: number): void;
+  forget(name: string, id: number): void;
+}
+
+/** A ledger in a small JSON file ({ livyUrl: { name: [ids] } }); a missing or unreadable file is an empty ledger. */
+export function fileBatchLedger(path: string, livyUrl: string): BatchLedger {
+  const read = (): Record<string, Record<string, number[]>> => { try { return JSON.parse(readFileSync(path, "utf8")); } catch { return {}; } };
+  const update = (name: string, change: (ids: number[]) => number[]) => {
+    const all = read();
+    const mine = (all[livyUrl] ??= {});
+    mine[name] = change(mine[name] ?? []);
+    if (!mine[name].length) delete mine[name];
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
+  };
+  return {
+    ids: (name) => read()[livyUrl]?.[name] ?? [],
+    record: (name, id) => update(name, (ids) => [...ids.filter((i) => i !== id), id]),
+    forget: (name, id) => update(name, (ids) => ids.filter((i) => i !== id)),
+  };
+}
+
+export interface LivyRunnerOptions {
+  livy: LivyClient;
+  ledger: BatchLedger;
+  /** Makes the jar readable by Livy and resolves with the `file` to submit (a wasbs://, hdfs:// or whitelisted local path). */
+  jar: (note: (m: string) => void) => Promise<string>;
+  /** Driver and executor sizing, and Spark conf, for the batch. */
+  sizing?: Pick<BatchRequest, "driverMemory" | "driverCores" | "executorMemory" | "executorCores" | "numExecutors" | "conf">;
+  shufflePartitions: number;
+  /** How long the batch may take to reach `running` (YARN may queue it). */
+  startTimeoutMs?: number;
+  clear?: (name: string) => Promise<void>;
+  stopHint: (name: string) => string;
+}
+
+export function livyRunner(o: LivyRunnerOptions): JobRunner {
+  let file = "";
+  const named = async (name: string): Promise<Batch[]> => {
+    const recorded = o.ledger.ids(name);
+    const known = await o.livy.batches();
+    // Ids Livy no longer knows (killed, or forgotten after the retain time) leave the ledger.
+    for (const id of recorded) if (!known.some((b) => b.id === id)) o.ledger.forget(name, id);
+    return known.filter((b) => (b.name ?? undefined) === undefined ? recorded.includes(b.id) : b.name === name);
+  };
+  return {
+    describe: `Livy at ${o.livy.baseUrl}`,
+    prepare: async (note) => { file = await o.jar(note); },
+    async stop(name, note) {
+      // Livy refuses a second batch of the same name while it remembers the first, finished or
+      // not (its retain time, 10 minutes by default): every batch of the name is deleted.
+      let wasRunning = false;
+      for (const b of await named(name)) {
+        if (!FINISHED.includes(b.state)) wasRunning = true;
+        await o.livy.kill(b.id);
+        o.ledger.forget(name, b.id);
+        note(`Livy batch ${b.id} (${b.state}) ${FINISHED.includes(b.state) ? "forgotten" : "killed"}`);
+      }
+      return wasRunning;
+    },
+    clear: o.clear,
+    async start(job, brokers, note) {
+      const batch = await o.livy.submit({ file, className: WORD_COUNT_CLASS, args: wordCountArgs(job, brokers), name: job.name, ...o.sizing });
+      o.ledger.record(job.name, batch.id);
+      note(`Livy batch ${batch.id} submitted (${batch.state})`);
+      const running = await o.livy.follow(batch.id, { until: ["running"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${batch.id}: ${s}`) });
+      if (running.appId) note(`YARN application ${running.appId}`);
+      if (running.appInfo?.sparkUiUrl) note(`Spark UI: ${running.appInfo.sparkUiUrl}`);
+    },
+    async status(name) {
+      return (await named(name)).filter((b) => !FINISHED.includes(b.state)).map((b) => `Livy batch ${b.id} ${b.state}${b.appId ? ` (${b.appId})` : ""}`);
+    },
+    shufflePartitions: async () => o.shufflePartitions,
+    stopHint: o.stopHint,
+  };
+}
