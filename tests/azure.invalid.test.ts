@@ -11,7 +11,7 @@ const BROKEN: Record<string, string> = {
   clusterLoginPassword: "Nodigits!Here",   // no digit
   sshUser: "hadoop",                       // reserved on HDInsight nodes
   kafkaWorkerNodeCount: "2",               // fewer than 3 brokers
-  kafkaZookeeperNodeSize: "Standard_A2_v2", // retired series
+  kafkaZookeeperNodeSize: "Standard_A4",    // retired A-series v1
   subnetAddressPrefix: "192.168.0.0/24",   // outside 10.0.0.0/16
 };
 const BROKEN_KEYS = ["clusterLoginPassword", "sshUser", "kafkaWorkerNodeCount", "kafkaZookeeperNodeSize", "subnetAddressPrefix"];
@@ -37,7 +37,7 @@ test("says how to fix each, without echoing the password", () => {
   const error = run.error as ConfigValidationError;
   expect(error.message).toContain("kafka-spark-lab:clusterLoginPassword: must contain a digit.\n      Fix: pulumi config set --secret clusterLoginPassword");
   expect(error.message).toContain("is a reserved name on HDInsight nodes");
-  expect(error.message).toContain("retired Av2-series");
+  expect(error.message).toContain("retired Standard A-series v1");
   expect(error.message).toContain("192.168.0.0/24 is not inside the VNet range 10.0.0.0/16");
   expect(error.message).not.toContain(BROKEN.clusterLoginPassword);
   expect(error.message).not.toContain(BROKEN.sshPassword);

@@ -1,4 +1,4 @@
-import type { AzureConfig, ClusterNodes } from "../config";
+import type { AzureConfig, ClusterNodes } from "./config";
 import { PRICE_TABLE, VM_SIZES } from "./sizing";
 
 export interface CostLine {

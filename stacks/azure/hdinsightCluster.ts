@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as hdinsight from "@pulumi/azure-native/hdinsight";
-import type { ClusterNodes } from "../config";
+import type { ClusterNodes } from "./config";
 import { CREATED_TAG_PATH } from "./tags";
 
 export interface HdinsightClusterArgs {

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
-import type { AzureConfig } from "../config";
-import { PROJECT } from "../config";
+import type { AzureConfig } from "./config";
+import { PROJECT } from "../configSchema";
 import { ClusterNetwork } from "./network";
 import { environmentTags, EXPIRES_TAG_PATH, keepCreatedTag, resourceGroupTags } from "./tags";
 import { AutoDelete } from "./autoDelete";

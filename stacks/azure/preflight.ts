@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { ConfigValidationError, PROJECT, type AzureConfig } from "../config";
+import { ConfigValidationError, PROJECT } from "../configSchema";
+import type { AzureConfig } from "./config";
 import { ArmError, armGet, defaultAzureCredential, type ArmOptions } from "./arm";
 
 export const ROLE_ASSIGNMENT_WRITE = "Microsoft.Authorization/roleAssignments/write";

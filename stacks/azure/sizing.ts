@@ -23,11 +23,17 @@ export const AZURE_DEFAULTS = {
   },
 } as const;
 
+export type NodeRole = "headnode" | "workernode" | "zookeepernode";
+
 export interface VmSize {
   cores: number;
   memoryGiB: number;
+  /** Most data disks the size can attach (Azure's per-size limit). */
+  maxDataDisks: number;
   /** Estimated HDInsight node price: Linux VM list price plus the HDInsight surcharge. */
   usdPerHour: number;
+  /** The node roles HDInsight offers the size for. */
+  roles: readonly NodeRole[];
 }
 
 /**
@@ -41,31 +47,66 @@ export const PRICE_TABLE = {
   currency: "USD",
 } as const;
 
+/**
+ * The VM sizes HDInsight 5.1 offers for Kafka and Spark clusters, per node role, as of the date
+ * below. Sources: Microsoft Learn "Azure HDInsight supported node configurations" and "Default
+ * node configuration and virtual machine sizes for clusters" (which sizes, which roles), "Sizes for
+ * virtual machines" (cores, memory, max data disks), the Azure pricing calculator (prices). Where
+ * those pages disagree or are vague the stricter reading is kept: the Av2 sizes for ZooKeeper only
+ * (where Microsoft's templates use them), head and worker nodes need 4 cores or more, 2-core
+ * sizes only for ZooKeeper. A size missing here is refused with the nearest listed ones; an expert
+ * who knows HDInsight offers it declares it with `extraVmSizes` (its cores, for the quota check).
+ */
+export const VM_SIZE_TABLE = {
+  asOf: "2026-11",
+  source: "learn.microsoft.com/azure/hdinsight/hdinsight-supported-node-configuration; learn.microsoft.com/azure/virtual-machines/sizes",
+} as const;
+
+const HW: readonly NodeRole[] = ["headnode", "workernode"];
+const ALL: readonly NodeRole[] = ["headnode", "workernode", "zookeepernode"];
+const ZK: readonly NodeRole[] = ["zookeepernode"];
+
 export const VM_SIZES: Readonly<Record<string, VmSize>> = {
-  Standard_E2_v3: { cores: 2, memoryGiB: 16, usdPerHour: 0.17 },
-  Standard_E4_v3: { cores: 4, memoryGiB: 32, usdPerHour: 0.34 },
-  Standard_E8_v3: { cores: 8, memoryGiB: 64, usdPerHour: 0.67 },
-  Standard_E16_v3: { cores: 16, memoryGiB: 128, usdPerHour: 1.35 },
-  Standard_E2_v4: { cores: 2, memoryGiB: 16, usdPerHour: 0.17 },
-  Standard_E4_v4: { cores: 4, memoryGiB: 32, usdPerHour: 0.34 },
-  Standard_E8_v4: { cores: 8, memoryGiB: 64, usdPerHour: 0.67 },
-  Standard_D3_v2: { cores: 4, memoryGiB: 14, usdPerHour: 0.39 },
-  Standard_D4_v2: { cores: 8, memoryGiB: 28, usdPerHour: 0.78 },
-  Standard_D5_v2: { cores: 16, memoryGiB: 56, usdPerHour: 1.56 },
-  Standard_D12_v2: { cores: 4, memoryGiB: 28, usdPerHour: 0.44 },
-  Standard_D13_v2: { cores: 8, memoryGiB: 56, usdPerHour: 0.88 },
-  Standard_D14_v2: { cores: 16, memoryGiB: 112, usdPerHour: 1.77 },
-  Standard_D4a_v4: { cores: 4, memoryGiB: 16, usdPerHour: 0.27 },
-  Standard_D8a_v4: { cores: 8, memoryGiB: 32, usdPerHour: 0.54 },
-  Standard_E4a_v4: { cores: 4, memoryGiB: 32, usdPerHour: 0.33 },
-  Standard_E8a_v4: { cores: 8, memoryGiB: 64, usdPerHour: 0.66 },
+  // Av2: Microsoft's templates' ZooKeeper sizes (A4_v2 is a documented Kafka ZooKeeper default).
+  Standard_A2_v2: { cores: 2, memoryGiB: 4, maxDataDisks: 4, usdPerHour: 0.11, roles: ZK },
+  Standard_A4_v2: { cores: 4, memoryGiB: 8, maxDataDisks: 8, usdPerHour: 0.23, roles: ZK },
+  Standard_A8_v2: { cores: 8, memoryGiB: 16, maxDataDisks: 16, usdPerHour: 0.48, roles: ZK },
+  Standard_D3_v2: { cores: 4, memoryGiB: 14, maxDataDisks: 16, usdPerHour: 0.39, roles: ALL },
+  Standard_D4_v2: { cores: 8, memoryGiB: 28, maxDataDisks: 32, usdPerHour: 0.78, roles: HW },
+  Standard_D5_v2: { cores: 16, memoryGiB: 56, maxDataDisks: 64, usdPerHour: 1.56, roles: HW },
+  Standard_D12_v2: { cores: 4, memoryGiB: 28, maxDataDisks: 16, usdPerHour: 0.44, roles: HW },
+  Standard_D13_v2: { cores: 8, memoryGiB: 56, maxDataDisks: 32, usdPerHour: 0.88, roles: HW },
+  Standard_D14_v2: { cores: 16, memoryGiB: 112, maxDataDisks: 64, usdPerHour: 1.77, roles: HW },
+  Standard_E2_v3: { cores: 2, memoryGiB: 16, maxDataDisks: 4, usdPerHour: 0.17, roles: ZK },
+  Standard_E4_v3: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.34, roles: ALL },
+  Standard_E8_v3: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.67, roles: HW },
+  Standard_E16_v3: { cores: 16, memoryGiB: 128, maxDataDisks: 32, usdPerHour: 1.35, roles: HW },
+  Standard_E20_v3: { cores: 20, memoryGiB: 160, maxDataDisks: 32, usdPerHour: 1.68, roles: HW },
+  Standard_E32_v3: { cores: 32, memoryGiB: 256, maxDataDisks: 32, usdPerHour: 2.69, roles: ["workernode"] },
+  Standard_E2_v4: { cores: 2, memoryGiB: 16, maxDataDisks: 4, usdPerHour: 0.17, roles: ZK },
+  Standard_E4_v4: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.34, roles: ALL },
+  Standard_E8_v4: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.67, roles: HW },
+  Standard_D4a_v4: { cores: 4, memoryGiB: 16, maxDataDisks: 8, usdPerHour: 0.27, roles: ALL },
+  Standard_D8a_v4: { cores: 8, memoryGiB: 32, maxDataDisks: 16, usdPerHour: 0.54, roles: HW },
+  Standard_E4a_v4: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.33, roles: ALL },
+  Standard_E8a_v4: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.66, roles: HW },
 };
+
+/** A size declared by `extraVmSizes`: HDInsight offers it (the user says so), the table does not know it yet. */
+export interface ExtraVmSize {
+  cores: number;
+  maxDataDisks?: number;
+}
+
+/** Cores and disks of a size, from the table or from the user's `extraVmSizes`. */
+export function coresOf(vmSize: string, extra: Readonly<Record<string, ExtraVmSize>> = {}): number | undefined {
+  return VM_SIZES[vmSize]?.cores ?? extra[vmSize]?.cores;
+}
 
 /** VM series that old templates still name but that can no longer be deployed. */
 export const RETIRED_SERIES: ReadonlyArray<{ pattern: RegExp; series: string }> = [
   { pattern: /^Basic_A\d+$/i, series: "Basic A-series" },
-  { pattern: /^Standard_A\d+$/i, series: "Standard A-series (A0-A11)" },
-  { pattern: /^Standard_A\d+m?_v2$/i, series: "Av2-series (the old ZooKeeper default)" },
+  { pattern: /^Standard_A\d+$/i, series: "Standard A-series v1 (A0-A11, retired 2024-08-31)" },
   { pattern: /^Standard_DS?\d+$/i, series: "D/DS v1-series" },
   { pattern: /^Standard_GS?\d+$/i, series: "G/GS-series" },
 ];

@@ -1,5 +1,5 @@
-import type { AzureConfig } from "../config";
-import { PROJECT } from "../config";
+import type { AzureConfig } from "./config";
+import { PROJECT } from "../configSchema";
 
 /** Tags on every resource, so a forgotten environment can be found, attributed and expired. */
 export function environmentTags(config: Pick<AzureConfig, "owner">, stack: string, today: Date): Record<string, string> {

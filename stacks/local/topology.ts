@@ -4,7 +4,7 @@
  * so they cannot drift apart. No I/O here.
  */
 import { createHash } from "crypto";
-import type { LocalConfig } from "../config";
+import type { LocalConfig } from "./config";
 
 export const LOCAL_DEFAULTS = {
   workerCount: 2,
