@@ -51,14 +51,16 @@ describe("network", () => {
     expect(subnets[0].inputs.networkSecurityGroup.id).toBe(nsgs[0].id);
   });
 
-  test("NSG allows HDInsight management on 443 from the service tag (REFERENCE 2) and the client only on 443 and 22", () => {
+  test("NSG allows HDInsight management on 443 from the service tag (REFERENCE 2) and the client only on 443, 22 and 23 (SSH to the secondary head node)", () => {
     const rules = ofType(run, "azure-native:network:NetworkSecurityGroup")[0].inputs.securityRules;
     const allowIn = rules.filter((r: any) => r.direction === "Inbound" && r.access === "Allow");
     expect(allowIn).toContainEqual(expect.objectContaining({ sourceAddressPrefix: "HDInsight", destinationPortRange: "443", protocol: "Tcp" }));
     const fromClient = allowIn.filter((r: any) => r.sourceAddressPrefix === VALID_AZURE.clientAddressPrefix);
-    expect(fromClient.map((r: any) => r.destinationPortRange).sort()).toEqual(["22", "443"]);
-    // Nothing else is opened: every allow rule is one of these three.
-    expect(allowIn).toHaveLength(3);
+    expect(fromClient.map((r: any) => r.destinationPortRange).sort()).toEqual(["22", "23", "443"]);
+    // Port 23: the cluster's SSH endpoint forwards it to the secondary head node; only the client reaches it.
+    expect(allowIn.filter((r: any) => r.destinationPortRange === "23")).toEqual([expect.objectContaining({ sourceAddressPrefix: VALID_AZURE.clientAddressPrefix, protocol: "Tcp", destinationAddressPrefix: "VirtualNetwork" })]);
+    // Nothing else is opened: every allow rule is one of these four.
+    expect(allowIn).toHaveLength(4);
     expect(allowIn.every((r: any) => r.sourceAddressPrefix !== "*" && r.destinationPortRange !== "*")).toBe(true);
   });
 });

@@ -34,7 +34,7 @@ const RULES: Rule[] = [
   { rule: "cluster names differ in their first six characters", valid: { kafkaClusterName: "kafkaa-x" }, invalid: { kafkaClusterName: "spark-k1" }, key: "kafkaClusterName", message: /start with the same six characters/ },
   { rule: "apps is a reserved cluster name", valid: { sparkClusterName: "appsx" }, invalid: { sparkClusterName: "apps" }, key: "sparkClusterName", message: /reserved cluster name/ },
   { rule: "login user is at most 20 characters", valid: { clusterLoginUser: "a".repeat(20) }, invalid: { clusterLoginUser: "a".repeat(21) }, key: "clusterLoginUser", message: /at most 20 characters/ },
-  { rule: "login user characters", valid: { clusterLoginUser: "lab_admin-2" }, invalid: { clusterLoginUser: "lab admin" }, key: "clusterLoginUser", message: /only letters, digits, _ and -/ },
+  { rule: "login user characters: letters, digits, _ and @", valid: { clusterLoginUser: "Lab_Admin@2" }, invalid: { clusterLoginUser: "lab-admin" }, key: "clusterLoginUser", message: /only letters, digits, _ and @/ },
   { rule: "SSH user is not reserved", valid: { sshUser: "labuser" }, invalid: { sshUser: "hadoop" }, key: "sshUser", message: /reserved name/ },
   { rule: "SSH user characters", valid: { sshUser: "lab_user" }, invalid: { sshUser: "LabUser" }, key: "sshUser", message: /lower-case letter/ },
   { rule: "login password is at least 10 characters", valid: { clusterLoginPassword: "Abcdef1!xy" }, invalid: { clusterLoginPassword: "Abcde1!xy" }, key: "clusterLoginPassword", message: /at least 10 characters/ },
@@ -63,7 +63,7 @@ const RULES: Rule[] = [
   { rule: "HDInsight version is 5.1", valid: { hdinsightVersion: "5.1" }, invalid: { hdinsightVersion: "3.6" }, key: "hdinsightVersion", message: /only HDInsight version that can be created/ },
   { rule: "Spark component is 3.3", valid: { sparkVersion: "3.3" }, invalid: { sparkVersion: "2.1" }, key: "sparkVersion", message: /must be 3.3/ },
   { rule: "Kafka component is 3.2", valid: { kafkaVersion: "3.2" }, invalid: { kafkaVersion: "2.4" }, key: "kafkaVersion", message: /must be 3.2/ },
-  { rule: "VNet range is a CIDR", valid: { vnetAddressSpace: "10.1.0.0/16", subnetAddressPrefix: "10.1.0.0/24" }, invalid: { vnetAddressSpace: "10.1.0.0" }, key: "vnetAddressSpace", message: /IPv4 CIDR/ },
+  { rule: "VNet range is a CIDR", valid: { vnetAddressSpace: "10.1.0.0/16", subnetAddressPrefix: "10.1.0.0/24" }, invalid: { vnetAddressSpace: "10.1.0.0" }, key: "vnetAddressSpace", message: /IPv4 range in CIDR form/ },
   { rule: "subnet lies inside the VNet", valid: { subnetAddressPrefix: "10.0.5.0/24" }, invalid: { subnetAddressPrefix: "10.1.0.0/24" }, key: "subnetAddressPrefix", message: /not inside the VNet range 10.0.0.0\/16/ },
   { rule: "client address is Internet or an IPv4 CIDR", valid: { clientAddressPrefix: "Internet" }, invalid: { clientAddressPrefix: "my laptop" }, key: "clientAddressPrefix", message: /Internet or an IPv4/ },
   { rule: "total cores fit the quota when coreQuota is set", valid: { coreQuota: "66" }, invalid: { coreQuota: "65" }, key: "coreQuota", message: /need 66 cores but the quota is 65/ },
@@ -111,7 +111,7 @@ describe("secrets and warnings", () => {
   test("without coreQuota the total is a warning, not an error", () => {
     const result = validate({ coreQuota: undefined });
     expect(result.issues).toEqual([]);
-    expect(result.warnings).toContainEqual(expect.stringMatching(/needs 66 vCPUs in westeurope/));
+    expect(result.warnings).toContainEqual(expect.stringMatching(/needs 66 cores of HDInsight quota in westeurope.*az hdinsight list-usage -l westeurope/));
   });
 
   test("with coreQuota and enough quota there is no quota warning", () => {

@@ -5,8 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { ConfigIssue, count, field, FieldSpec, fullKey, Out, parseFields, PROJECT, required, setHint } from "../configSchema";
-import { AZURE_DEFAULTS, VM_SIZES, retiredSeriesOf } from "./sizing";
+import { ConfigIssue, count, field, FieldSpec, fullKey, nearest, Out, parseFields, PROJECT, required, setHint } from "../configSchema";
+import ipaddr from "ipaddr.js";
+import { AZURE_DEFAULTS, coresOf, ExtraVmSize, NodeRole, VM_SIZE_TABLE, VM_SIZES, retiredSeriesOf } from "./sizing";
+import { HDINSIGHT_REGIONS, HDINSIGHT_REGIONS_AS_OF } from "./regions";
 
 /** The deadline's bounds: after the clusters exist (20 minutes to create), and within a week. */
 export const AUTO_DELETE_MIN_MINUTES = 60;
@@ -62,12 +64,57 @@ const sshPassword = z
   .regex(/[A-Z]/, "must contain an upper-case letter")
   .regex(/[a-z]/, "must contain a lower-case letter");
 
-/** SSH user names HDInsight refuses: system and service accounts of the cluster nodes. */
+/**
+ * SSH user names HDInsight refuses. Microsoft's list ("Set up clusters in HDInsight", cluster
+ * credentials: the SSH username's reserved names), plus the service accounts of the nodes
+ * (livy, kafka, ambari, ...), which the stricter reading keeps out too. Compared case-insensitively.
+ */
 export const RESERVED_SSH_USERS = [
-  "admin", "administrator", "root", "user", "test", "guest", "hadoop", "hdfs", "yarn", "mapred",
-  "hive", "hcat", "spark", "livy", "zookeeper", "kafka", "ambari", "ams", "oozie", "hbase",
-  "storm", "tez", "sqoop", "zeppelin", "jupyter", "sshd", "daemon", "bin", "sys", "nobody",
+  // Microsoft's list
+  "hadoop", "users", "oozie", "hive", "mapred", "ambari-qa", "zookeeper", "tez", "hdfs", "sqoop", "yarn", "hcat", "ams",
+  "hbase", "administrator", "admin", "user", "user1", "test", "test1", "user2", "test2", "user3", "admin1", "1", "123",
+  "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server",
+  "sql", "support", "support_388945a0", "sys", "test3", "user4", "user5", "spark",
+  // the nodes' other service and system accounts
+  "livy", "kafka", "ambari", "storm", "zeppelin", "jupyter", "sshd", "daemon", "bin", "nobody",
 ];
+
+/** "a.b.c.d/n" parsed strictly (four decimal octets, a prefix length), or why not. */
+export function parseCidr(text: string): { address: string; bits: number; network: string } | string {
+  const m = /^([^/]+)\/(\d{1,2})$/.exec(text.trim());
+  if (!m) return "must be an IPv4 range in CIDR form, such as 10.0.0.0/16";
+  if (!ipaddr.IPv4.isValidFourPartDecimal(m[1])) return `${m[1]} is not an IPv4 address (four numbers from 0 to 255)`;
+  const bits = Number(m[2]);
+  if (bits > 32) return `/${bits} is not a prefix length (0 to 32)`;
+  const network = ipaddr.IPv4.networkAddressFromCIDR(`${m[1]}/${bits}`).toString();
+  return { address: m[1], bits, network };
+}
+
+/** A CIDR field whose prefix length lies within bounds and whose host bits are zero. */
+function cidrField(minBits: number, maxBits: number, what: string) {
+  return z.string().superRefine((text, ctx) => {
+    const parsed = parseCidr(text);
+    const fail = (message: string) => ctx.addIssue({ code: "custom", message });
+    if (typeof parsed === "string") return fail(parsed);
+    if (parsed.network !== parsed.address) return fail(`${text} has host bits set: the range it means is ${parsed.network}/${parsed.bits}, and Azure refuses the other form`);
+    if (parsed.bits < minBits || parsed.bits > maxBits) fail(`/${parsed.bits} is outside what Azure accepts for ${what} (/${minBits} to /${maxBits})`);
+  });
+}
+
+/** "Standard_X:cores[:maxDataDisks],..." for sizes HDInsight offers that the table does not list yet. */
+const extraVmSizes = z.string().transform((text, ctx) => {
+  const sizes: Record<string, ExtraVmSize> = {};
+  for (const item of text.split(",").map((i) => i.trim()).filter(Boolean)) {
+    const m = /^(Standard_[A-Za-z0-9_]+):(\d{1,3})(?::(\d{1,2}))?$/.exec(item);
+    if (!m || Number(m[2]) < 1) {
+      ctx.addIssue({ code: "custom", message: `"${item}" is not Standard_<size>:<cores>[:<max data disks>], e.g. Standard_E64_v3:64:32` });
+      continue;
+    }
+    if (VM_SIZES[m[1]]) ctx.addIssue({ code: "custom", message: `${m[1]} is in the table already (${VM_SIZE_TABLE.asOf}); remove it from extraVmSizes` });
+    sizes[m[1]] = { cores: Number(m[2]), maxDataDisks: m[3] === undefined ? undefined : Number(m[3]) };
+  }
+  return sizes;
+});
 
 // ---------------------------------------------------------------------------------------------
 // The keys: rules, defaults, and how to set them.
@@ -95,17 +142,20 @@ export const AZURE_FIELDS = {
     "rg-mylab42",
   ),
   clusterLoginUser: field(
+    // Microsoft allows the special characters _ and @ only; "-" is in its list of characters not
+    // allowed (written ambiguously as "&--="): the stricter reading refuses it.
     z.string().max(20, "must be at most 20 characters (HDInsight limit)")
-      .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, "must start with a letter and contain only letters, digits, _ and -")
+      .regex(/^[A-Za-z][A-Za-z0-9_@]*$/, "must start with a letter and contain only letters, digits, _ and @ (HDInsight's allowed special characters)")
       .default("admin"),
     "Cluster login (Ambari, Livy, Jupyter) user name.",
     "admin",
   ),
   clusterLoginPassword: field(loginPassword, "Cluster login password (secret).", "<password>", true),
   sshUser: field(
-    z.string().max(64, "must be at most 64 characters")
-      .regex(/^[a-z_][a-z0-9_-]*$/, "must start with a lower-case letter or _ and contain only a-z, 0-9, _ and -")
-      .refine((u) => !RESERVED_SSH_USERS.includes(u), "is a reserved name on HDInsight nodes; pick another such as sshuser")
+    // The Linux account on every node: lower case (stricter than Microsoft's text, which does not say), _ and @ allowed.
+    z.string().max(64, "must be at most 64 characters (HDInsight limit)")
+      .regex(/^[a-z][a-z0-9_@]*$/, "must start with a lower-case letter and contain only a-z, 0-9, _ and @ (HDInsight's allowed special characters)")
+      .refine((u) => !RESERVED_SSH_USERS.includes(u.toLowerCase()), "is a reserved name on HDInsight nodes; pick another such as sshuser")
       .default("sshuser"),
     "SSH user on every node.",
     "sshuser",
@@ -133,17 +183,22 @@ export const AZURE_FIELDS = {
     "Kafka component version.",
     "3.2",
   ),
-  vnetAddressSpace: field(z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/16" }).default("10.0.0.0/16"), "VNet address space.", "10.0.0.0/16"),
-  subnetAddressPrefix: field(z.cidrv4({ error: "must be an IPv4 CIDR such as 10.0.0.0/24" }).default("10.0.0.0/24"), "Subnet for both clusters.", "10.0.0.0/24"),
+  vnetAddressSpace: field(cidrField(8, 29, "a VNet").default("10.0.0.0/16"), "VNet address space.", "10.0.0.0/16"),
+  subnetAddressPrefix: field(cidrField(8, 29, "a subnet").default("10.0.0.0/24"), "Subnet for both clusters: it must hold every node of both clusters, their gateways, and the 5 addresses Azure keeps.", "10.0.0.0/24"),
   clientAddressPrefix: field(
-    z.string().regex(/^(Internet|\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?)$/, "must be Internet or an IPv4 address/CIDR such as 203.0.113.7/32").default("Internet"),
+    z.string().superRefine((text, ctx) => {
+      if (text === "Internet") return;
+      const parsed = parseCidr(text.includes("/") ? text : `${text}/32`);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: `must be Internet or an IPv4 address or range such as 203.0.113.7/32: ${parsed}` });
+      else if (parsed.network !== parsed.address) ctx.addIssue({ code: "custom", message: `${text} has host bits set: the range it means is ${parsed.network}/${parsed.bits}` });
+    }).default("Internet"),
     "Who may reach the clusters' HTTPS (443) and SSH (22) gateways; set your own IP/32.",
     "203.0.113.7/32",
   ),
   kafkaHeadNodeCount: field(count(2, 2, "HDInsight Kafka has two head nodes").default(k.headNodeCount), "Kafka head nodes.", "2"),
   kafkaWorkerNodeCount: field(count(3, 100, "Kafka needs 3 brokers for replication factor 3 and availability").default(k.workerNodeCount), "Kafka brokers (worker nodes).", "3"),
   kafkaZookeeperNodeCount: field(count(3, 3, "HDInsight runs a 3-node ZooKeeper quorum").default(k.zookeeperNodeCount), "Kafka ZooKeeper nodes.", "3"),
-  kafkaDisksPerNode: field(count(1, 8, "HDInsight Kafka allows 1 to 8 managed data disks per broker").default(k.disksPerNode), "Managed data disks per Kafka broker.", "2"),
+  kafkaDisksPerNode: field(count(1, 16, "Azure allows 1 to 16 managed data disks per Kafka broker, within the broker size's own limit").default(k.disksPerNode), "Managed data disks per Kafka broker (at most the broker VM size's limit).", "2"),
   kafkaHeadNodeSize: field(vmSize.default(k.headNodeSize), "VM size of Kafka head nodes.", k.headNodeSize),
   kafkaWorkerNodeSize: field(vmSize.default(k.workerNodeSize), "VM size of Kafka brokers.", k.workerNodeSize),
   kafkaZookeeperNodeSize: field(vmSize.default(k.zookeeperNodeSize), "VM size of Kafka ZooKeeper nodes.", k.zookeeperNodeSize),
@@ -151,9 +206,19 @@ export const AZURE_FIELDS = {
   sparkWorkerNodeCount: field(count(1, 100, "Spark needs at least one worker").default(s.workerNodeCount), "Spark worker nodes.", "4"),
   sparkHeadNodeSize: field(vmSize.default(s.headNodeSize), "VM size of Spark head nodes.", s.headNodeSize),
   sparkWorkerNodeSize: field(vmSize.default(s.workerNodeSize), "VM size of Spark workers.", s.workerNodeSize),
+  extraVmSizes: field(
+    extraVmSizes.optional(),
+    `For experts: VM sizes HDInsight offers that the table (stacks/azure/sizing.ts, ${VM_SIZE_TABLE.asOf}) does not list yet, with their cores (for the quota check) and max data disks; any role may use them.`,
+    "Standard_E64_v3:64:32",
+  ),
+  extraLocations: field(
+    z.string().regex(/^[a-z0-9]+(,[a-z0-9]+)*$/, "must be region names separated by commas, such as newregion1,newregion2").transform((t) => t.split(",")).optional(),
+    `For experts: regions where HDInsight is offered that the list (stacks/azure/regions.ts, ${HDINSIGHT_REGIONS_AS_OF}) does not have yet.`,
+    "newregion1",
+  ),
   coreQuota: field(
     count(1, 100000, "a subscription's regional vCPU quota").optional(),
-    "Your regional vCPU quota: deployment is refused if the clusters need more (without it: a warning).",
+    "Your HDInsight cores quota in the region (`az hdinsight list-usage -l <region>`): deployment is refused if the clusters need more (without it: a warning).",
     "100",
   ),
   owner: field(z.string().min(1).max(256, "must be at most 256 characters (Azure tag limit)").optional(), "Owner tag on every resource.", "alice@example.com"),
@@ -226,6 +291,21 @@ export function cidrContains(outer: string, inner: string): boolean {
   return Math.floor(ipv4ToInt(iIp) / block) === Math.floor(ipv4ToInt(oIp) / block);
 }
 
+/** Addresses Azure keeps in every subnet (network, broadcast, gateway and two for DNS). */
+export const AZURE_RESERVED_ADDRESSES = 5;
+
+/** Spark's implicit ZooKeeper nodes and each cluster's two gateway nodes take subnet addresses too. */
+export function addressesNeeded(kafkaNodes: ClusterNodes[], sparkNodes: ClusterNodes[]): number {
+  const nodes = [...kafkaNodes, ...sparkNodes].reduce((sum, n) => sum + n.count, 0);
+  const sparkZookeepers = sparkNodes.some((n) => n.role === "zookeepernode") ? 0 : 3;
+  return nodes + sparkZookeepers + 2 * 2;
+}
+
+const ROLE_NAMES: Record<NodeRole, string> = { headnode: "head nodes", workernode: "worker nodes", zookeepernode: "ZooKeeper nodes" };
+
+/** The blob container of a cluster's file system (storage.ts names it so). */
+export const containerName = (clusterName: string) => clusterName.toLowerCase();
+
 /** Validates an Azure stack's raw config; every problem goes to `issues`, advice to `warnings`. */
 export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlySet<string>, now: Date, issues: ConfigIssue[], warnings: string[]): { config?: AzureConfig } {
   const v = parseFields(AZURE_FIELDS, raw, issues);
@@ -264,6 +344,39 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
     if (names[kind]?.name.toLowerCase() === "apps") issue(names[kind]!.key, `"apps" is a reserved cluster name`, `pulumi config set ${names[kind]!.key} <another name>`);
   }
 
+  // Names derived from the cluster names and baseName, each against its resource's own rules.
+  const doubleHyphen = new Map<string, string[]>();
+  for (const kind of ["kafka", "spark"] as const) {
+    const n = names[kind];
+    if (n && /--/.test(containerName(n.name))) doubleHyphen.set(n.key, [...(doubleHyphen.get(n.key) ?? []), `"${containerName(n.name)}"`]);
+  }
+  for (const [key, containers] of doubleHyphen) {
+    issue(key, `makes the storage container name${containers.length > 1 ? "s" : ""} ${containers.join(" and ")} (the clusters' file systems), and a blob container name cannot contain two hyphens in a row`, `pulumi config set ${key} <a name without "--">`);
+  }
+  if (v.baseName !== undefined) {
+    if (!/[a-z0-9]/i.test(v.baseName)) {
+      issue("baseName", "has no letter or digit, and the storage account name is made of those (st<baseName letters and digits><hash>)", "pulumi config set baseName <letters and digits, e.g. mylab42>");
+    }
+    if (raw.resourceGroupName === undefined) {
+      const group = `rg-${v.baseName}`;
+      const problem = AZURE_FIELDS.resourceGroupName.schema.safeParse(group);
+      if (!problem.success) issue("baseName", `makes the resource group name "${group}", which ${problem.error.issues[0].message}`, "pulumi config set baseName <letters, digits and hyphens>, or set resourceGroupName");
+    }
+    if (v.autoDeleteAfter !== "off") {
+      const workflow = `${v.baseName}-auto-delete`;
+      if (!/^[A-Za-z0-9_.()-]{1,80}$/.test(workflow)) issue("baseName", `makes the deadline's Logic App name "${workflow}", which may have only letters, digits, - _ . ( ) and at most 80 characters`, "pulumi config set baseName <letters, digits and hyphens>");
+    }
+  }
+
+  // Location: a region where HDInsight can be created.
+  if (v.location !== undefined) {
+    const regions = [...HDINSIGHT_REGIONS, ...(v.extraLocations ?? [])];
+    if (!regions.includes(v.location)) {
+      issue("location", `"${v.location}" is not a region where HDInsight can be created (list of ${HDINSIGHT_REGIONS_AS_OF}); nearest: ${nearest(v.location, HDINSIGHT_REGIONS).join(", ")}`,
+        `pulumi config set location ${nearest(v.location, HDINSIGHT_REGIONS, 1)[0]}  (if HDInsight has reached "${v.location}" since: pulumi config set extraLocations ${v.location})`);
+    }
+  }
+
   // Passwords and users.
   const loginPw = raw.clusterLoginPassword;
   const sshPw = raw.sshPassword;
@@ -277,6 +390,9 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
   if (loginPw !== undefined && sshPw !== undefined && loginPw === sshPw) {
     issue("sshPassword", "must differ from clusterLoginPassword (HDInsight refuses the same password for the gateway and SSH)", setHint("sshPassword", AZURE_FIELDS.sshPassword) + ", or use sshPublicKey instead");
   }
+  if (v.clusterLoginUser !== undefined && v.sshUser !== undefined && v.clusterLoginUser.toLowerCase() === v.sshUser.toLowerCase()) {
+    issue("sshUser", `must differ from clusterLoginUser ("${v.clusterLoginUser}"): HDInsight refuses the same name for the gateway login and SSH`, "pulumi config set sshUser sshuser");
+  }
   if (raw.sshPassword === undefined && raw.sshPublicKey === undefined) {
     issue("sshPublicKey", "is required: set an SSH public key (preferred) or sshPassword", `pulumi config set sshPublicKey "$(cat ~/.ssh/id_rsa.pub)"  or  pulumi config set --secret sshPassword`);
   } else if (raw.sshPassword !== undefined && raw.sshPublicKey !== undefined) {
@@ -284,24 +400,65 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
   }
 
   // Network.
+  const { kafkaNodes, sparkNodes } = nodesOf(v);
   if (v.vnetAddressSpace && v.subnetAddressPrefix && !cidrContains(v.vnetAddressSpace, v.subnetAddressPrefix)) {
     issue("subnetAddressPrefix", `${v.subnetAddressPrefix} is not inside the VNet range ${v.vnetAddressSpace}`, `pulumi config set subnetAddressPrefix <a range inside ${v.vnetAddressSpace}, e.g. the default 10.0.0.0/24>`);
+  } else if (v.subnetAddressPrefix) {
+    const needed = addressesNeeded(kafkaNodes, sparkNodes);
+    const bits = Number(v.subnetAddressPrefix.split("/")[1]);
+    const usable = 2 ** (32 - bits) - AZURE_RESERVED_ADDRESSES;
+    if (needed > usable) {
+      const fits = 32 - Math.ceil(Math.log2(needed + AZURE_RESERVED_ADDRESSES));
+      issue("subnetAddressPrefix", `${v.subnetAddressPrefix} has ${usable} usable addresses (Azure keeps ${AZURE_RESERVED_ADDRESSES}), but the two clusters need ${needed}: every head, worker and ZooKeeper node (the Spark cluster's 3 too) and 2 gateway nodes per cluster`,
+        `pulumi config set subnetAddressPrefix <a /${fits} or larger inside ${v.vnetAddressSpace ?? "the VNet"}>`);
+    }
   }
 
-  // Cores against quota.
-  const { kafkaNodes, sparkNodes } = nodesOf(v);
-  const allNodes = [...kafkaNodes, ...sparkNodes];
-  const unknownSizes = [...new Set(allNodes.map((n) => n.vmSize).filter((size) => size && !VM_SIZES[size]))];
-  const totalCores = allNodes.reduce((sum, n) => sum + n.count * (VM_SIZES[n.vmSize]?.cores ?? 0), 0);
-  if (unknownSizes.length) {
-    warnings.push(`VM size(s) ${unknownSizes.join(", ")} are not in the price table (stacks/azure/sizing.ts): their cores and cost are left out of the totals.`);
+  // VM sizes: one HDInsight offers for the role, the head nodes big enough, the disks within the size's limit.
+  const extra = v.extraVmSizes ?? {};
+  const sizeKeys: [string, NodeRole, string | undefined][] = [
+    ["kafkaHeadNodeSize", "headnode", v.kafkaHeadNodeSize], ["kafkaWorkerNodeSize", "workernode", v.kafkaWorkerNodeSize],
+    ["kafkaZookeeperNodeSize", "zookeepernode", v.kafkaZookeeperNodeSize], ["sparkHeadNodeSize", "headnode", v.sparkHeadNodeSize],
+    ["sparkWorkerNodeSize", "workernode", v.sparkWorkerNodeSize],
+  ];
+  for (const [key, role, size] of sizeKeys) {
+    if (size === undefined || extra[size]) continue;
+    const listed = VM_SIZES[size];
+    const forRole = Object.keys(VM_SIZES).filter((s) => VM_SIZES[s].roles.includes(role));
+    if (listed && listed.roles.includes(role)) continue;
+    const suggest = nearest(size, forRole).join(", ");
+    if (listed) {
+      issue(key, `${size} is offered for ${listed.roles.map((r) => ROLE_NAMES[r]).join(" and ")} only, not for ${ROLE_NAMES[role]} (HDInsight's sizes per role, ${VM_SIZE_TABLE.asOf}); near it for ${ROLE_NAMES[role]}: ${suggest}`, `pulumi config set ${key} ${nearest(size, forRole, 1)[0]}`);
+    } else {
+      issue(key, `${size} is not a size HDInsight offers for ${ROLE_NAMES[role]} (table of ${VM_SIZE_TABLE.asOf} in stacks/azure/sizing.ts); the nearest listed: ${suggest}`,
+        `pulumi config set ${key} ${nearest(size, forRole, 1)[0]}  (if HDInsight offers ${size} now: pulumi config set extraVmSizes ${size}:<cores>)`);
+    }
   }
+  for (const kind of ["kafka", "spark"] as const) {
+    const workers = v[`${kind}WorkerNodeCount`];
+    const head = v[`${kind}HeadNodeSize`];
+    const headCores = head === undefined ? undefined : coresOf(head, extra);
+    if (workers !== undefined && workers > 32 && headCores !== undefined && headCores < 8) {
+      issue(`${kind}HeadNodeSize`, `${head} has ${headCores} cores; with more than 32 workers (${workers}) HDInsight needs head nodes of at least 8 cores`, `pulumi config set ${kind}HeadNodeSize Standard_E8_v3`);
+    }
+  }
+  const brokerSize = v.kafkaWorkerNodeSize;
+  const maxDisks = brokerSize === undefined ? undefined : VM_SIZES[brokerSize]?.maxDataDisks ?? extra[brokerSize]?.maxDataDisks;
+  if (v.kafkaDisksPerNode !== undefined && maxDisks !== undefined && v.kafkaDisksPerNode > maxDisks) {
+    issue("kafkaDisksPerNode", `${v.kafkaDisksPerNode} data disks per broker, but ${brokerSize} can attach at most ${maxDisks}`, `pulumi config set kafkaDisksPerNode ${maxDisks}  (or a larger kafkaWorkerNodeSize)`);
+  }
+
+  // Cores against quota: every size's cores are known (unlisted sizes are refused or declared with their cores).
+  const allNodes = [...kafkaNodes, ...sparkNodes];
+  const totalCores = allNodes.reduce((sum, n) => sum + n.count * (coresOf(n.vmSize, extra) ?? 0), 0);
+  const region = v.location ?? "<region>";
   if (v.coreQuota !== undefined) {
     if (totalCores > v.coreQuota) {
-      issue("coreQuota", `the clusters need ${totalCores} cores but the quota is ${v.coreQuota}`, "lower kafkaWorkerNodeCount/sparkWorkerNodeCount or pick smaller VM sizes, or request more quota (Azure portal > Quotas) and raise coreQuota");
+      issue("coreQuota", `the clusters need ${totalCores} cores but the quota is ${v.coreQuota}. HDInsight checks its own cores quota per subscription and region (not the VMs' quota): az hdinsight list-usage -l ${region}`,
+        "lower kafkaWorkerNodeCount/sparkWorkerNodeCount or pick smaller VM sizes, or request more quota (Azure portal > Help + support > Service and subscription limits (quotas), quota type HDInsight) and raise coreQuota");
     }
   } else {
-    warnings.push(`This environment needs ${totalCores} vCPUs in ${v.location ?? "the region"}; new subscriptions often have less quota. Check it (az vm list-usage -l ${v.location ?? "<region>"}) and set coreQuota to have it enforced before deploying.`);
+    warnings.push(`This environment needs ${totalCores} cores of HDInsight quota in ${region}; new subscriptions often have less. Check it (az hdinsight list-usage -l ${region}) and set coreQuota to have it enforced before deploying.`);
   }
 
   // The deadline: an explicit expiresAt, or the first deployment + autoDeleteAfter.
@@ -363,6 +520,7 @@ export interface AzureSizing {
   location: string;
   kafkaNodes: ClusterNodes[];
   sparkNodes: ClusterNodes[];
+  extraVmSizes?: Record<string, ExtraVmSize>;
 }
 
 /**
@@ -373,8 +531,8 @@ export interface AzureSizing {
 export function azureSizing(raw: Record<string, string>): { sizing?: AzureSizing; issues: ConfigIssue[] } {
   const all: ConfigIssue[] = [];
   const v = parseFields(AZURE_FIELDS, raw, all);
-  const sizingKey = (key: string) => /^(location|(kafka|spark)(Head|Worker|Zookeeper)Node(Count|Size))$/.test(key.replace(`${PROJECT}:`, ""));
+  const sizingKey = (key: string) => /^(location|extraVmSizes|(kafka|spark)(Head|Worker|Zookeeper)Node(Count|Size))$/.test(key.replace(`${PROJECT}:`, ""));
   const issues = all.filter((i) => sizingKey(i.key));
   if (issues.length) return { issues };
-  return { sizing: { location: v.location as string, ...nodesOf(v) }, issues };
+  return { sizing: { location: v.location as string, extraVmSizes: v.extraVmSizes, ...nodesOf(v) }, issues };
 }

@@ -1,5 +1,5 @@
 import type { AzureConfig, ClusterNodes } from "./config";
-import { PRICE_TABLE, VM_SIZES } from "./sizing";
+import { coresOf, PRICE_TABLE, VM_SIZES } from "./sizing";
 
 export interface CostLine {
   cluster: "kafka" | "spark";
@@ -23,13 +23,13 @@ export interface CostEstimate {
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Node counts times the dated price table: what the environment costs while it exists. */
-export function estimateCost(config: Pick<AzureConfig, "kafkaNodes" | "sparkNodes" | "location">): CostEstimate {
+export function estimateCost(config: Pick<AzureConfig, "kafkaNodes" | "sparkNodes" | "location"> & { extraVmSizes?: AzureConfig["extraVmSizes"] }): CostEstimate {
   const lines: CostLine[] = [
     ...config.kafkaNodes.map((n) => ({ ...n, cluster: "kafka" as const })),
     ...config.sparkNodes.map((n) => ({ ...n, cluster: "spark" as const })),
   ].map(({ cluster, role, count, vmSize }) => {
     const size = VM_SIZES[vmSize];
-    return { cluster, role, count, vmSize, cores: count * (size?.cores ?? 0), usdPerHour: size ? round2(count * size.usdPerHour) : undefined };
+    return { cluster, role, count, vmSize, cores: count * (coresOf(vmSize, config.extraVmSizes) ?? 0), usdPerHour: size ? round2(count * size.usdPerHour) : undefined };
   });
   const usdPerHour = round2(lines.reduce((sum, l) => sum + (l.usdPerHour ?? 0), 0));
   const unpriced = lines.filter((l) => l.usdPerHour === undefined).map((l) => l.vmSize);
@@ -38,7 +38,7 @@ export function estimateCost(config: Pick<AzureConfig, "kafkaNodes" | "sparkNode
     "Billing runs from creation until deletion: HDInsight clusters cannot be paused.",
     "Storage and the implicit Spark ZooKeeper nodes are not included.",
   ];
-  if (unpriced.length) notes.push(`Not priced (not in the table): ${[...new Set(unpriced)].join(", ")}.`);
+  if (unpriced.length) notes.push(`Not priced (declared in extraVmSizes, not in the table): ${[...new Set(unpriced)].join(", ")}.`);
   return {
     usdPerHour,
     usdPerDay: round2(usdPerHour * 24),

@@ -18,6 +18,16 @@ export interface ClusterNetworkArgs {
  * by Azure's default rules, while VNet-internal traffic (Spark to Kafka on 9092, ZooKeeper,
  * HDFS) and the Azure load balancer probes stay allowed by those same defaults.
  */
+/** What the client (`clientAddressPrefix`) may reach, and why. */
+const CLIENT_PORTS = [
+  // The public cluster gateway: Ambari REST, Livy, Jupyter (HTTPS).
+  { name: "allow-client-https", priority: 310, port: "443" },
+  // The public SSH endpoint CLUSTER-ssh.azurehdinsight.net, also our SSH gateway to the brokers.
+  { name: "allow-client-ssh", priority: 320, port: "22" },
+  // The same endpoint's port 23 reaches the secondary head node (for when the primary is down).
+  { name: "allow-client-ssh-secondary-head", priority: 330, port: "23" },
+];
+
 export function inboundRules(clientAddressPrefix: string): azureInputs.network.SecurityRuleArgs[] {
   return [
     {
@@ -33,30 +43,17 @@ export function inboundRules(clientAddressPrefix: string): azureInputs.network.S
       destinationAddressPrefix: "VirtualNetwork",
       destinationPortRange: "443",
     },
-    {
-      // The public cluster gateway: Ambari REST, Livy, Jupyter (HTTPS).
-      name: "allow-client-https",
-      priority: 310,
+    ...CLIENT_PORTS.map(({ name, priority, port }) => ({
+      name,
+      priority,
       direction: "Inbound",
       access: "Allow",
       protocol: "Tcp",
       sourceAddressPrefix: clientAddressPrefix,
       sourcePortRange: "*",
       destinationAddressPrefix: "VirtualNetwork",
-      destinationPortRange: "443",
-    },
-    {
-      // The public SSH endpoint CLUSTER-ssh.azurehdinsight.net, also our SSH gateway to the brokers.
-      name: "allow-client-ssh",
-      priority: 320,
-      direction: "Inbound",
-      access: "Allow",
-      protocol: "Tcp",
-      sourceAddressPrefix: clientAddressPrefix,
-      sourcePortRange: "*",
-      destinationAddressPrefix: "VirtualNetwork",
-      destinationPortRange: "22",
-    },
+      destinationPortRange: port,
+    })),
   ];
 }
 

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as storage from "@pulumi/azure-native/storage";
 import { createHash } from "crypto";
 import { keepCreatedTag } from "./tags";
+import { containerName } from "./config";
 
 export interface ClusterStorageArgs {
   resourceGroupName: pulumi.Input<string>;
@@ -21,8 +22,7 @@ export function storageAccountName(baseName: string, seed: string): string {
   return `st${stem}${suffix}`;
 }
 
-/** Container names: 3-63 lower-case letters, digits and hyphens. */
-export const containerName = (clusterName: string) => clusterName.toLowerCase();
+export { containerName } from "./config";
 
 /** The clusters' default file system: one StorageV2 account, one private container per cluster. */
 export class ClusterStorage extends pulumi.ComponentResource {
