@@ -184,8 +184,16 @@ export function intFlag(name: string, value: unknown, fallback: number, min = 1,
  * one-line message on stderr (a usage error adds a pointer to --help; a bug keeps its stack).
  */
 export function runCli(command: string, main: () => Promise<number>): void {
+  const finished = () => {
+    // A command that has finished must not hang on a handle a library left open (a client's
+    // timer, a socket): say what held it, then exit with the code already set.
+    setTimeout(() => {
+      process.stderr.write(`${command}: finished, but ${process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap").join(", ") || "something"} kept the process alive; exiting\n`);
+      process.exit();
+    }, 10_000).unref();
+  };
   main().then(
-    (code) => { process.exitCode = code; },
+    (code) => { process.exitCode = code; finished(); },
     (e: unknown) => {
       const code = exitCodeFor(e);
       const message = e instanceof Error ? e.message : String(e);
@@ -193,6 +201,7 @@ export function runCli(command: string, main: () => Promise<number>): void {
       process.stderr.write(`${command}: ${message}${cause}${code === EXIT.USAGE ? `\nSee: npm run ${command} -- --help` : ""}\n`);
       if (code === EXIT.UNEXPECTED && e instanceof Error) process.stderr.write(`${e.stack}\n`);
       process.exitCode = code;
+      finished();
     },
   );
 }

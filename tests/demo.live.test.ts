@@ -24,7 +24,10 @@ const JSON_LINES = [JSON.stringify({ id: 1, text: "Streaming words" }), JSON.str
 
 async function npm(args: string[], timeoutMs: number) {
   const start = Date.now();
-  const run = await execa("npm", ["run", "-s", ...args], { cwd: ROOT, env, reject: false, timeout: timeoutMs });
+  const child = execa("npm", ["run", "-s", ...args], { cwd: ROOT, env, reject: false, timeout: timeoutMs });
+  // The command's progress, live in the test log: where a slow or stuck run is shows at once.
+  child.stderr?.on("data", (chunk: Buffer) => chunk.toString().split("\n").filter((l) => l.trim() && !/npm warn/i.test(l)).forEach((l) => progress(`  ${l}`)));
+  const run = await child;
   report.push([`npm run ${args.filter((a) => a !== "--").join(" ")}`, `${((Date.now() - start) / 1000).toFixed(1)} s, exit ${run.exitCode}`]);
   progress(`npm run ${args.join(" ")}: exit ${run.exitCode}`);
   return { ...run, stderr: run.stderr.split("\n").filter((l) => !/npm warn/i.test(l)).join("\n") };
