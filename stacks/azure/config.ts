@@ -9,6 +9,7 @@ import { ConfigIssue, count, field, FieldSpec, fullKey, nearest, Out, parseField
 import ipaddr from "ipaddr.js";
 import { AZURE_DEFAULTS, coresOf, ExtraVmSize, NodeRole, VM_SIZE_TABLE, VM_SIZES, retiredSeriesOf } from "./sizing";
 import { HDINSIGHT_REGIONS, HDINSIGHT_REGIONS_AS_OF } from "./regions";
+import { estimateCost } from "./cost";
 
 /** The deadline's bounds: after the clusters exist (20 minutes to create), and within a week. */
 export const AUTO_DELETE_MIN_MINUTES = 60;
@@ -249,7 +250,11 @@ export interface ClusterNodes {
   vmSize: string;
 }
 
-export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | "sshPassword" | "kafkaClusterName" | "sparkClusterName" | "resourceGroupName"> {
+/** The per-role count and size keys: in the typed config they exist once, as `kafkaNodes` and `sparkNodes`. */
+type NodeKeys = `${"kafka" | "spark"}${"Head" | "Worker" | "Zookeeper"}Node${"Count" | "Size"}`;
+const NODE_KEY = /^(kafka|spark)(Head|Worker|Zookeeper)Node(Count|Size)$/;
+
+export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | "sshPassword" | "kafkaClusterName" | "sparkClusterName" | "resourceGroupName" | NodeKeys> {
   target: "azure";
   kafkaClusterName: string;
   sparkClusterName: string;
@@ -259,7 +264,6 @@ export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | 
   sshPassword?: pulumi.Output<string>;
   kafkaNodes: ClusterNodes[];
   sparkNodes: ClusterNodes[];
-  totalCores: number;
   /** When a Logic App deletes the resource group; undefined when autoDeleteAfter is off. */
   autoDelete?: { at: string; explicit: boolean };
 }
@@ -449,8 +453,7 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
   }
 
   // Cores against quota: every size's cores are known (unlisted sizes are refused or declared with their cores).
-  const allNodes = [...kafkaNodes, ...sparkNodes];
-  const totalCores = allNodes.reduce((sum, n) => sum + n.count * (coresOf(n.vmSize, extra) ?? 0), 0);
+  const { totalCores } = estimateCost({ kafkaNodes, sparkNodes, location: v.location ?? "", extraVmSizes: extra });
   const region = v.location ?? "<region>";
   if (v.coreQuota !== undefined) {
     if (totalCores > v.coreQuota) {
@@ -482,8 +485,10 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
 
   if (issues.length) return {};
   const a = v as AzureValues;
+  // Counts and sizes live on in kafkaNodes/sparkNodes only.
+  const rest = Object.fromEntries(Object.entries(a).filter(([key]) => !NODE_KEY.test(key))) as Omit<AzureValues, NodeKeys>;
   const config: AzureConfig = {
-    ...a,
+    ...rest,
     target: "azure",
     kafkaClusterName: names.kafka!.name,
     sparkClusterName: names.spark!.name,
@@ -492,7 +497,6 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
     sshPassword: a.sshPassword === undefined ? undefined : pulumi.secret(a.sshPassword),
     kafkaNodes,
     sparkNodes,
-    totalCores,
     autoDelete,
   };
   return { config };
@@ -531,7 +535,7 @@ export interface AzureSizing {
 export function azureSizing(raw: Record<string, string>): { sizing?: AzureSizing; issues: ConfigIssue[] } {
   const all: ConfigIssue[] = [];
   const v = parseFields(AZURE_FIELDS, raw, all);
-  const sizingKey = (key: string) => /^(location|extraVmSizes|(kafka|spark)(Head|Worker|Zookeeper)Node(Count|Size))$/.test(key.replace(`${PROJECT}:`, ""));
+  const sizingKey = (key: string) => { const k = key.replace(`${PROJECT}:`, ""); return k === "location" || k === "extraVmSizes" || NODE_KEY.test(k); };
   const issues = all.filter((i) => sizingKey(i.key));
   if (issues.length) return { issues };
   return { sizing: { location: v.location as string, extraVmSizes: v.extraVmSizes, ...nodesOf(v) }, issues };
