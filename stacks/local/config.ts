@@ -4,7 +4,7 @@
  */
 import { ConfigIssue, count, field, FieldSpec, fullKey, Out, parseFields, PROJECT } from "../configSchema";
 import { z } from "zod";
-import { LOCAL_DEFAULTS, PORTS_USED_INSIDE, describeTopology } from "./topology";
+import { KAFKA_HOST_LISTENER, LOCAL_DEFAULTS, PORTS_USED_INSIDE, topologyFor } from "./topology";
 
 const L = LOCAL_DEFAULTS;
 
@@ -33,9 +33,8 @@ export function validateLocal(raw: Record<string, string>, issues: ConfigIssue[]
   const v = parseFields(LOCAL_FIELDS, raw, issues);
   if (v.localKafkaHostPort !== undefined && v.localWorkerCount !== undefined && v.localSshPort !== undefined) {
     // The port layout is the topology's: derive it rather than restate it here.
-    const ports = describeTopology({ project: PROJECT, stack: "validate", workerCount: v.localWorkerCount, kafkaHostPort: v.localKafkaHostPort, sshHostPort: v.localSshPort })
-      .nodes.flatMap((n) => n.ports);
-    const isKafka = (p: { purpose: string }) => p.purpose.startsWith("Kafka broker");
+    const ports = topologyFor({ ...(v as LocalValues), target: "local" }, PROJECT, "validate").nodes.flatMap((n) => n.ports);
+    const isKafka = (p: { purpose: string }) => p.purpose.startsWith(KAFKA_HOST_LISTENER);
     const kafkaPorts = ports.filter(isKafka).map((p) => p.host);
     const others = ports.filter((p) => !isKafka(p)).map((p) => p.host);
     const clash = kafkaPorts.filter((p) => others.includes(p));

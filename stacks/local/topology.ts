@@ -12,6 +12,8 @@ export const LOCAL_DEFAULTS = {
   bindAddress: "127.0.0.1",
   /** First broker's host port; broker i gets kafkaHostPort + i (9092, 9093, 9094 like the lab). */
   kafkaHostPort: 9092,
+  /** First worker's NodeManager UI on the host; the lab publishes 8040, 8041, ... */
+  nodeManagerHostPort: 8040,
   sshHostPort: 2222,
   imageName: "kafka-spark-lab-node",
 } as const;
@@ -165,9 +167,19 @@ const HEALTHCHECK: HealthcheckSpec = {
  * localhost:9092 (the lab's programs) reaches every broker at the addresses the metadata
  * advertises, exactly as a client on the host does. The host path does not go through it.
  */
-export function peerForwards(names: string[], kafkaHostPort: number, self: number): string {
-  return names.flatMap((n, j) => (j === self ? [] : [`${kafkaHostPort + j}=${n}:${kafkaHostPort + j}`])).join(",");
+export function peerForwards(brokers: { name: string; port: number }[], self: number): string {
+  return brokers.flatMap((b, j) => (j === self ? [] : [`${b.port}=${b.name}:${b.port}`])).join(",");
 }
+
+/** The one place host ports are numbered: node i publishes the i-th port from each base. */
+export function hostPortsOf(i: number, bases: { kafkaHostPort: number; nodeManagerHostPort: number }) {
+  return { kafka: bases.kafkaHostPort + i, nodeManagerUi: bases.nodeManagerHostPort + i - 1 };
+}
+
+/** The host port a node publishes for `purpose` (the first one whose purpose starts so). */
+export const hostPortFor = (node: NodeSpec, purpose: string) => node.ports.find((p) => p.purpose.startsWith(purpose))?.host;
+export const KAFKA_HOST_LISTENER = "Kafka broker";
+export const NODE_MANAGER_UI = "YARN NodeManager UI";
 
 export function describeTopology(options: TopologyOptions): Topology {
   const workerCount = options.workerCount ?? LOCAL_DEFAULTS.workerCount;
@@ -189,13 +201,15 @@ export function describeTopology(options: TopologyOptions): Topology {
   };
   for (const n of names) volumes[`${n}-data`] = { name: `${prefix}-${n}-data`, purpose: `HDFS, Kafka and YARN state of ${n}` };
 
+  const hostPorts = names.map((_, i) => hostPortsOf(i, { kafkaHostPort, nodeManagerHostPort: LOCAL_DEFAULTS.nodeManagerHostPort }));
+  const brokers = names.map((name, i) => ({ name, port: hostPorts[i].kafka }));
   const nodes: NodeSpec[] = names.map((name, i) => {
     const role: NodeRole = i === 0 ? "master" : "worker";
     const kafkaNodeId = i + 1;
-    const kafkaPort = kafkaHostPort + i;
+    const kafkaPort = hostPorts[i].kafka;
     // The host listener uses the same port inside the container as on the host, so the address
     // it advertises (localhost:<port>) also means this broker inside every node (see peerForwards).
-    const ports: PortSpec[] = [{ host: kafkaPort, container: kafkaPort, purpose: `Kafka broker ${kafkaNodeId} (host listener)` }];
+    const ports: PortSpec[] = [{ host: kafkaPort, container: kafkaPort, purpose: `${KAFKA_HOST_LISTENER} ${kafkaNodeId} (host listener)` }];
     if (role === "master") {
       ports.unshift(
         { host: CONTAINER_PORTS.nameNodeUi, container: CONTAINER_PORTS.nameNodeUi, purpose: "HDFS NameNode UI" },
@@ -204,8 +218,7 @@ export function describeTopology(options: TopologyOptions): Topology {
       );
       ports.push({ host: sshHostPort, container: CONTAINER_PORTS.ssh, purpose: "sshd: the SSH gateway into the network" });
     } else {
-      // The lab publishes the NodeManager UIs on 8040, 8041, ...
-      ports.unshift({ host: 8040 + i - 1, container: CONTAINER_PORTS.nodeManagerUi, purpose: `YARN NodeManager UI of ${name}` });
+      ports.unshift({ host: hostPorts[i].nodeManagerUi, container: CONTAINER_PORTS.nodeManagerUi, purpose: `${NODE_MANAGER_UI} of ${name}` });
     }
     return {
       name,
@@ -222,7 +235,7 @@ export function describeTopology(options: TopologyOptions): Topology {
         KAFKA_CONTROLLER_QUORUM_VOTERS: voters,
         KAFKA_EXTERNAL_PORT: String(kafkaPort),
         KAFKA_EXTERNAL_ADVERTISED: `${advertisedHost}:${kafkaPort}`,
-        KAFKA_PEER_FORWARDS: advertisedHost === "localhost" ? peerForwards(names, kafkaHostPort, i) : "",
+        KAFKA_PEER_FORWARDS: advertisedHost === "localhost" ? peerForwards(brokers, i) : "",
         KAFKA_BROKER_COUNT: String(names.length),
         ...NODE_MEMORY[role].env,
       },
@@ -248,12 +261,13 @@ export function describeTopology(options: TopologyOptions): Topology {
     volumes,
     nodes,
     endpoints: {
-      bootstrapServersHost: nodes.map((_, i) => `${advertisedHost}:${kafkaHostPort + i}`).join(","),
+      // Derived from what the nodes publish, not numbered again.
+      bootstrapServersHost: nodes.map((n) => `${advertisedHost}:${hostPortFor(n, KAFKA_HOST_LISTENER)}`).join(","),
       bootstrapServersInternal: names.map((n) => `${n}:${CONTAINER_PORTS.kafkaInternal}`).join(","),
       ssh: { host: advertisedHost, port: sshHostPort, user: "root" },
       nameNodeUi: url(CONTAINER_PORTS.nameNodeUi),
       yarnUi: url(CONTAINER_PORTS.yarnUi),
-      nodeManagerUis: workers.map((_, i) => url(8040 + i)),
+      nodeManagerUis: nodes.filter((n) => n.role === "worker").map((n) => url(hostPortFor(n, NODE_MANAGER_UI)!)),
       sparkUi: url(CONTAINER_PORTS.sparkUi),
       containerNames: names,
     },
