@@ -4,7 +4,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { main, parseTopicFlag, renderTable } from "../scripts/topics";
 import { EXIT } from "../scripts/cli";
-import { SshHostKeyError } from "../jobs/sshGateway";
+import type { AddressInfo } from "net";
+import { Server, utils } from "ssh2";
+import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
 
 interface Run { code: number; stdout: string; stderr: string; gatewayOpened: unknown[] }
@@ -65,7 +67,7 @@ describe("usage errors exit 2 and say what to do", () => {
 
 describe("azure stack (fake outputs, fake Ambari)", () => {
   let ambari: FakeAmbari;
-  const outputs = () => ({
+  const outputs = (extra: Record<string, string> = {}) => ({
     target: "azure",
     kafkaAmbariUrl: ambari.url,
     kafkaClusterName: "kafka-mylab42",
@@ -73,6 +75,7 @@ describe("azure stack (fake outputs, fake Ambari)", () => {
     clusterLoginPassword: DEFAULT_ACCOUNT.password,
     kafkaSshHost: "kafka-mylab42-ssh.azurehdinsight.net",
     sshUser: "sshuser",
+    ...extra,
   });
   beforeEach(async () => {
     ambari = await startFakeAmbari({ brokerHosts: [brokerHost(0), brokerHost(1), brokerHost(2)] });
@@ -87,17 +90,34 @@ describe("azure stack (fake outputs, fake Ambari)", () => {
     expect(r.stderr).not.toContain(DEFAULT_ACCOUNT.password);
   });
 
-  test("the brokers are reached through the cluster's SSH endpoint, host key checked against known_hosts", async () => {
-    const r = await run(["--stack", "azure", "--topic", "words:3:3"], {
-      readStackOutputs: async () => outputs(),
-      env: { SSH_PASSWORD: "Tunnel-Key77", SSH_KNOWN_HOSTS: "/tmp/known_hosts_for_test" },
-      openGateway: async () => { throw new SshHostKeyError("kafka-mylab42-ssh.azurehdinsight.net", "SHA256:presented", "SHA256:expected"); },
+  test("the SSH endpoint's host key is checked against known_hosts: a real SSH server presenting another key is refused, exit 11", async () => {
+    // A real SSH server (ssh2's) with its own host key; known_hosts pins a different key for it.
+    const presented = utils.generateKeyPairSync("ed25519");
+    const pinned = utils.generateKeyPairSync("ed25519");
+    const server = new Server({ hostKeys: [presented.private] }, (client) => {
+      client.on("authentication", (ctx) => ctx.accept());
+      client.on("error", () => undefined);
     });
-    expect(r.code).toBe(EXIT.SSH_GATEWAY);
-    expect(r.stderr).toContain("host key verification failed for kafka-mylab42-ssh.azurehdinsight.net");
-    expect(r.stderr).toContain(`asking Ambari at ${ambari.url}`);
-    expect(r.stderr).not.toContain("Tunnel-Key77");
-    expect(r.stderr).not.toContain(DEFAULT_ACCOUNT.password);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    const dir = mkdtempSync(join(tmpdir(), "known-hosts-"));
+    const knownHosts = join(dir, "known_hosts");
+    writeFileSync(knownHosts, `[127.0.0.1]:${port} ${pinned.public}\n`);
+    try {
+      const r = await run(["--stack", "azure", "--topic", "words:3:3"], {
+        readStackOutputs: async () => outputs({ kafkaSshHost: "127.0.0.1" }),
+        env: { SSH_PASSWORD: "Tunnel-Key77", SSH_KNOWN_HOSTS: knownHosts },
+        // The real gateway, with the test server's port (the stack's endpoint listens on 22).
+        openGateway: (options: SshGatewayOptions) => SshGateway.open({ ...options, port }),
+      });
+      expect(r.stderr).toContain(`host key verification failed for [127.0.0.1]:${port}: it presented ${fingerprintOf(publicKeyBlob(presented.public))}, expected ${fingerprintOf(publicKeyBlob(pinned.public))}`);
+      expect(r.code).toBe(EXIT.SSH_GATEWAY);
+      expect(r.stderr).toContain(`asking Ambari at ${ambari.url}`);
+      expect(r.stderr).not.toContain("Tunnel-Key77");
+      expect(r.stderr).not.toContain(DEFAULT_ACCOUNT.password);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   test("the gateway options name the SSH endpoint, the user and the known_hosts policy", async () => {
