@@ -13,7 +13,7 @@ import { renderCompose } from "../stacks/local/compose";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import type { Topology } from "../stacks/local/topology";
 import { waitFor } from "./poll";
-import { localOutputsFromStackFile, ReadStackOutputs, StackOutputs, StackOutputsError } from "./stackOutputs";
+import { localOutputsFromStackFile, parseOutputs, ReadStackOutputs, StackOutputs } from "./stackOutputs";
 
 export class DockerUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -32,15 +32,8 @@ export interface LocalStack {
 }
 
 function fromOutputs(stack: string, outputs: StackOutputs): LocalStack {
-  const text = (k: string) => {
-    const v = outputs[k];
-    if (typeof v !== "string" || !v) throw new StackOutputsError(`Stack "${stack}" has no output ${k}: is it a local stack brought up to the end?`);
-    return v;
-  };
-  if (outputs.target !== "local") throw new StackOutputsError(`Stack "${stack}" is not a local stack (target ${JSON.stringify(outputs.target)}); this command runs on the local stack`);
-  const containers = outputs.containerNames;
-  if (!Array.isArray(containers) || !containers.length) throw new StackOutputsError(`Stack "${stack}" has no output containerNames`);
-  return { stack, bootstrapServersHost: text("bootstrapServersHost"), bootstrapServersInternal: text("bootstrapServersInternal"), master: String(containers[0]), containers: containers.map(String) };
+  const o = parseOutputs(stack, outputs, "local", ["bootstrapServersHost", "bootstrapServersInternal", "containerNames"]);
+  return { stack, bootstrapServersHost: o.bootstrapServersHost, bootstrapServersInternal: o.bootstrapServersInternal, master: o.containerNames[0], containers: o.containerNames };
 }
 
 /**

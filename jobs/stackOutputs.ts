@@ -9,6 +9,8 @@ import { join } from "path";
 import { load } from "js-yaml";
 import { LocalConfig, PROJECT, validateConfig } from "../stacks/config";
 import { localStackOutputs, topologyFor } from "../stacks/local/topology";
+import { AZURE_OUTPUTS, AzureOutputs, LOCAL_OUTPUTS, LocalOutputs, SECRET_OUTPUTS } from "../stacks/outputs";
+import type { ZodObject } from "zod";
 
 /** Output name to plain value; secret outputs are readable but not enumerable (see `plainOutputs`). */
 export type StackOutputs = Record<string, unknown>;
@@ -114,4 +116,34 @@ export function localConfigFromStackFile(stackName: string, workDir: string): Lo
     throw new StackOutputsError(`${file}: ${issues.map((i) => `${i.key}: ${i.message} (fix: ${i.fix})`).join("; ")}`);
   }
   return config;
+}
+
+/**
+ * A stack's outputs checked against its target's schema. Only the outputs a command needs
+ * (`needs`) must be present: a stack deployed by an older version lacks newer ones, and a
+ * command that does not use them should still run.
+ */
+export function parseOutputs<T extends "local" | "azure", K extends keyof (T extends "local" ? LocalOutputs : AzureOutputs)>(
+  stack: string,
+  outputs: Record<string, unknown>,
+  target: T,
+  needs: readonly K[],
+): Pick<T extends "local" ? LocalOutputs : AzureOutputs, K> & { target: T } {
+  if (outputs.target !== target) {
+    throw new StackOutputsError(`Stack "${stack}" ${outputs.target === undefined ? "has no output target" : `is a ${String(outputs.target)} stack`}; this needs a ${target} stack (was it deployed by this project?)`);
+  }
+  const schema = (target === "local" ? LOCAL_OUTPUTS : AZURE_OUTPUTS) as unknown as ZodObject;
+  const picked = schema.pick(Object.fromEntries(needs.map((k) => [k, true])) as never);
+  const parsed = picked.safeParse(outputs);
+  if (!parsed.success) {
+    const key = String(parsed.error.issues[0].path[0]);
+    throw new StackOutputsError(outputs[key] === undefined
+      ? `Stack "${stack}" has no output ${key}: was \`pulumi up --stack ${stack}\` run to the end?`
+      : `Stack "${stack}" has an unexpected value for the output ${key} (${parsed.error.issues[0].message}): run \`pulumi up --stack ${stack}\` again`);
+  }
+  const result = { ...(parsed.data as object), target } as Record<string, unknown>;
+  for (const name of SECRET_OUTPUTS) {
+    if (name in result) Object.defineProperty(result, name, { value: result[name], enumerable: false });
+  }
+  return result as never;
 }

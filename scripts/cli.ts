@@ -14,7 +14,8 @@ import {
   AmbariUnexpectedResponseError,
 } from "../jobs/ambari";
 import { PasswordUnavailableError } from "../jobs/secrets";
-import { StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import { parseOutputs, StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import type { AzureOutputs } from "../stacks/outputs";
 import { SshGatewayError } from "../jobs/sshGateway";
 import { TopicSpecError } from "../jobs/topics";
 import { JarBuildError } from "../jobs/wordcountJar";
@@ -103,31 +104,13 @@ export function exitCodeFor(e: unknown): number {
   return EXIT.UNEXPECTED;
 }
 
-/** The outputs `index.ts` exports for each target (stacks/azure/index.ts, stacks/local/index.ts). */
+/** Where a deployed stack's Kafka is, from its typed outputs (stacks/outputs.ts). */
 export function targetFromOutputs(stackName: string, outputs: StackOutputs): AmbariTarget | LocalTarget {
-  const text = (name: string): string => {
-    const value = outputs[name];
-    if (typeof value !== "string" || value === "") {
-      throw new StackOutputsError(`Stack "${stackName}" has no output ${name}: was \`pulumi up --stack ${stackName}\` run to the end?`);
-    }
-    return value;
-  };
-  const target = outputs.target;
-  if (target === "local") return { kind: "local", bootstrapServers: text("bootstrapServersHost") };
-  if (target === "azure") {
-    return {
-      kind: "ambari",
-      baseUrl: text("kafkaAmbariUrl"),
-      cluster: text("kafkaClusterName"),
-      user: text("clusterLoginUser"),
-      password: text("clusterLoginPassword"),
-      sshHost: typeof outputs.kafkaSshHost === "string" ? outputs.kafkaSshHost : undefined,
-      sshUser: typeof outputs.sshUser === "string" ? outputs.sshUser : undefined,
-    };
-  }
-  throw new StackOutputsError(
-    `Stack "${stackName}" has ${target === undefined ? "no output target" : `target ${JSON.stringify(target)}`}: expected azure or local (was it deployed by this project?)`,
-  );
+  if (outputs.target === "local") return { kind: "local", bootstrapServers: parseOutputs(stackName, outputs, "local", ["bootstrapServersHost"]).bootstrapServersHost };
+  const o = parseOutputs(stackName, outputs, "azure", ["kafkaAmbariUrl", "kafkaClusterName", "clusterLoginUser", "clusterLoginPassword"]);
+  // The SSH endpoint is needed by the commands that reach the brokers, not by the broker lookup.
+  const ssh = outputs as Partial<AzureOutputs>;
+  return { kind: "ambari", baseUrl: o.kafkaAmbariUrl, cluster: o.kafkaClusterName, user: o.clusterLoginUser, password: o.clusterLoginPassword, sshHost: ssh.kafkaSshHost, sshUser: ssh.sshUser };
 }
 
 

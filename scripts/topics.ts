@@ -8,7 +8,7 @@ import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
 import { readLocalSshAccess } from "../jobs/localCluster";
 import { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
-import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
+import { parseOutputs, ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
 import { adminPerBroker, ensureTopics, TopicOutcome, TopicSpec, validateTopicSpecs } from "../jobs/topics";
 import { EXIT, exitCodeFor, redactingOutput, targetFromOutputs, UsageError, Writable } from "./cli";
 import { azureKafkaRoute } from "./kafkaRoute";
@@ -118,8 +118,8 @@ async function resolveRoute(values: Record<string, unknown>, deps: TopicsDeps, s
       if (insecure) throw new UsageError("--insecure-accept-any-host-key goes with --via-ssh");
       return { brokers: hostBrokers, brokerCount: hostBrokers.length, describe: `local stack "${stack}" (${target.bootstrapServers})` };
     }
-    const ssh = outputs.sshEndpoint as { host: string; port: number; user: string };
-    const internal = String(outputs.bootstrapServersInternal).split(",");
+    const { sshEndpoint: ssh, bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["sshEndpoint", "bootstrapServersInternal"]);
+    const internal = bootstrapServersInternal.split(",");
     const access = await deps.readLocalSshAccess();
     secrets.push(access.privateKey);
     return {

@@ -9,7 +9,7 @@ import { LivyClient } from "../jobs/livy";
 import { dockerShell } from "../jobs/localSubmit";
 import { sameCounts, totalOf, wordTable } from "../jobs/results";
 import { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
-import { ReadStackOutputs, readStackOutputs, StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import { parseOutputs, ReadStackOutputs, readStackOutputs, StackOutputs } from "../jobs/stackOutputs";
 import { JobRunner, KafkaRoute, runWordCount, topicsOf, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
 import { AmbariTarget, EXIT, intFlag, parseFlags, retryNote, runCli, targetFromOutputs, UsageError, Writable } from "./cli";
 import { loadBar, steps, table } from "./console";
@@ -62,20 +62,14 @@ export interface WordCountDeps {
 
 const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-function outputText(stack: string, outputs: StackOutputs, name: string): string {
-  const value = outputs[name];
-  if (typeof value !== "string" || !value) throw new StackOutputsError(`Stack "${stack}" has no output ${name}: run \`pulumi up --stack ${stack}\` again (an older deployment lacks it)`);
-  return value;
-}
-
 /** Where the job runs on this stack: the Spark cluster's Livy on Azure; spark-submit or --livy locally. */
 function runnerFor(stack: string, outputs: StackOutputs, target: ReturnType<typeof targetFromOutputs>, f: Record<string, unknown>, deps: WordCountDeps, note: (m: string) => void): JobRunner {
   const stopHint = (name: string) => `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --stop${name === "wordcount" ? "" : ` --name ${name}`}`;
   const shuffle = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
   if (target.kind === "ambari") {
     if (f.livy !== undefined) throw new UsageError("--livy is for local stacks: an Azure stack uses its Spark cluster's Livy (output sparkLivyUrl)");
-    const jarUrl = outputText(stack, outputs, "sparkJobJarUrl");
-    const livy = new LivyClient({ baseUrl: outputText(stack, outputs, "sparkLivyUrl"), user: target.user, password: target.password, fetch: deps.fetch, onRetry: retryNote(note) });
+    const { sparkJobJarUrl: jarUrl, sparkLivyUrl } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkLivyUrl"]);
+    const livy = new LivyClient({ baseUrl: sparkLivyUrl, user: target.user, password: target.password, fetch: deps.fetch, onRetry: retryNote(note) });
     return livyRunner({
       livy,
       ledger: deps.ledger(livy.baseUrl),
@@ -84,7 +78,7 @@ function runnerFor(stack: string, outputs: StackOutputs, target: ReturnType<type
       stopHint,
     });
   }
-  const master = String((outputs.containerNames as string[] | undefined)?.[0] ?? "hadoop-master");
+  const master = parseOutputs(stack, outputs, "local", ["containerNames"]).containerNames[0];
   const shell = dockerShell(master);
   if (f.livy === undefined) {
     const runner = sparkSubmitRunner({ master, shell, stopHint });
@@ -143,7 +137,7 @@ export async function main(argv: string[], overrides: Partial<WordCountDeps> = {
     const route = await s.run(target.kind === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway", async (n): Promise<KafkaRoute> => {
       const clientId = "kafka-spark-lab-wordcount";
       if (target.kind === "local") {
-        const jobBrokers = outputText(stack, outputs, "bootstrapServersInternal");
+        const jobBrokers = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]).bootstrapServersInternal;
         n(`local stack "${stack}": ${target.bootstrapServers} (the job: ${jobBrokers})`);
         return { config: { clientId, brokers: target.bootstrapServers.split(","), logLevel: logLevel.NOTHING }, jobBrokers, brokerCount: jobBrokers.split(",").length, describe: `local stack "${stack}"` };
       }

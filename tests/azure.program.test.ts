@@ -3,6 +3,7 @@
  */
 import { runProgram, ofType, isSecretValue, withoutSecrets, unwrapSecrets, ProgramRun, Registered } from "./support/pulumiProgram";
 import { AZURE_PROGRAM_CONFIG, AZURE_SECRET_KEYS, VALID_AZURE } from "./support/fixtures";
+import { AZURE_OUTPUTS } from "../stacks/outputs";
 
 const CLUSTER = "azure-native:hdinsight:Cluster";
 let run: ProgramRun;
@@ -241,6 +242,12 @@ describe("stack outputs", () => {
     expect(run.outputs.vnetId).toBe(ofType(run, "azure-native:network:VirtualNetwork")[0].id);
     expect(run.outputs.subnetId).toBe(ofType(run, "azure-native:network:Subnet")[0].id);
     expect(run.outputs.storageAccountName).toBe(ofType(run, "azure-native:storage:StorageAccount")[0].inputs.accountName);
+  });
+
+  test("match the Azure outputs schema the commands read them with (stacks/outputs.ts), every key, nothing else", () => {
+    const plain = unwrapSecrets(run.outputs) as Record<string, unknown>;
+    expect(AZURE_OUTPUTS.strict().safeParse(plain).error?.issues ?? []).toEqual([]);
+    expect(plain.clusterLoginPassword).toBe(VALID_AZURE.clusterLoginPassword);
   });
 
   test("the login password is exported as a secret output", () => {

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
-import { localOutputsFromStackFile, readStackOutputs } from "../jobs/stackOutputs";
+import { localOutputsFromStackFile, parseOutputs, readStackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import { LOCAL_OUTPUTS } from "../stacks/outputs";
 import { describeTopology, localStackOutputs } from "../stacks/local/topology";
 import { PROJECT } from "../stacks/config";
 import { ROOT } from "./support/docker";
@@ -72,3 +73,33 @@ describe("with no Pulumi CLI on PATH", () => {
   }, 60_000);
 });
 
+
+describe("typed outputs (stacks/outputs.ts): one schema per target, used by the producer and the commands", () => {
+  const local = localStackOutputs(describeTopology({ project: PROJECT, stack: "dev" }));
+
+  test("the local producer's outputs are exactly the local schema", () => {
+    expect(LOCAL_OUTPUTS.strict().safeParse(local).error?.issues ?? []).toEqual([]);
+  });
+
+  test("a command reads the outputs it needs, typed", () => {
+    const o = parseOutputs("dev", local, "local", ["sshEndpoint", "containerNames"]);
+    expect(o.sshEndpoint).toEqual({ host: "localhost", port: 2222, user: "root" });
+    expect(o.containerNames[0]).toBe("hadoop-master");
+  });
+
+  test("a missing, mistyped or other-target output is named, as a stack outputs error (exit 9)", () => {
+    const withoutInternal: Record<string, unknown> = { ...local };
+    delete withoutInternal.bootstrapServersInternal;
+    expect(() => parseOutputs("dev", withoutInternal, "local", ["bootstrapServersInternal"])).toThrow(new StackOutputsError('Stack "dev" has no output bootstrapServersInternal: was `pulumi up --stack dev` run to the end?'));
+    expect(() => parseOutputs("dev", { ...local, sshEndpoint: "localhost:2222" }, "local", ["sshEndpoint"])).toThrow(/has an unexpected value for the output sshEndpoint/);
+    expect(() => parseOutputs("dev", local, "azure", ["sparkLivyUrl"])).toThrow(/is a local stack; this needs a azure stack/);
+    // Only what the command needs must be there: an older stack without newer outputs still works.
+    expect(parseOutputs("dev", { target: "local", bootstrapServersHost: "localhost:9092" }, "local", ["bootstrapServersHost"]).bootstrapServersHost).toBe("localhost:9092");
+  });
+
+  test("a secret output stays readable by name but out of logs and JSON", () => {
+    const o = parseOutputs("azure", { target: "azure", clusterLoginUser: "admin", clusterLoginPassword: "Str0ng!Passw0rd" }, "azure", ["clusterLoginUser", "clusterLoginPassword"]);
+    expect(o.clusterLoginPassword).toBe("Str0ng!Passw0rd");
+    expect(JSON.stringify(o)).toBe('{"clusterLoginUser":"admin","target":"azure"}');
+  });
+});

@@ -9,6 +9,7 @@ import { AutoDelete } from "./autoDelete";
 import { ClusterStorage } from "./storage";
 import { HdinsightCluster } from "./hdinsightCluster";
 import { estimateCost } from "./cost";
+import type { AzureOutputs } from "../outputs";
 
 
 /**
@@ -27,7 +28,7 @@ export interface AzureEnvironmentArgs {
 export const SPARK_JOB_BLOB = "kafka-spark-lab/jobs/spark-job.jar";
 
 export class AzureEnvironment extends pulumi.ComponentResource {
-  readonly outputs: Record<string, pulumi.Input<unknown>>;
+  readonly outputs: { [K in keyof AzureOutputs]: pulumi.Input<AzureOutputs[K]> };
 
   constructor(name: string, { config, sparkJobJar }: AzureEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-spark-lab:azure:Environment", name, {}, opts);
@@ -126,7 +127,7 @@ export class AzureEnvironment extends pulumi.ComponentResource {
     }, child);
 
     this.outputs = {
-      target: "azure",
+      target: "azure" as const,
       resourceGroupName: group.name,
       // The teardown asks Azure about this id (subscription included) after pulumi destroy.
       resourceGroupId: group.id,
@@ -145,7 +146,7 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       clusterLoginUser: config.clusterLoginUser,
       clusterLoginPassword: config.clusterLoginPassword,
       storageAccountName: store.account.name,
-      storageContainers: [...store.containers.values()].map((c) => c.name),
+      storageContainers: pulumi.all([...store.containers.values()].map((c) => c.name)),
       estimatedCost: estimateCost(config),
       // From the group's tags: the first run's deadline stays there until `npm run extend`.
       autoDeleteAt: autoDelete ? group.tags.apply((t) => t?.["expires-at"] ?? autoDelete.deadline) : "off",

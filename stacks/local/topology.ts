@@ -5,6 +5,7 @@
  */
 import { createHash } from "crypto";
 import type { LocalConfig } from "./config";
+import type { LocalOutputs } from "../outputs";
 
 export const LOCAL_DEFAULTS = {
   workerCount: 2,
@@ -278,7 +279,7 @@ export function describeTopology(options: TopologyOptions): Topology {
  * The local stack's outputs as the topology determines them: what `pulumi up` exports, and what a
  * command can derive from the stack's config alone when no Pulumi state is at hand.
  */
-export function localStackOutputs(t: Topology) {
+export function localStackOutputs(t: Topology): LocalOutputs {
   const e = t.endpoints;
   return {
     target: "local" as const,

@@ -1,0 +1,54 @@
+/**
+ * The stack outputs, one schema per target: what `index.ts` exports (the producers are typed
+ * against these) and what the commands read back (`parseOutputs` in jobs/stackOutputs.ts), so a
+ * missing or mistyped output is named once instead of looked up by string in every command.
+ */
+import { z } from "zod";
+
+const text = z.string().min(1);
+
+export const LOCAL_OUTPUTS = z.object({
+  target: z.literal("local"),
+  bootstrapServersHost: text,
+  bootstrapServersInternal: text,
+  sshEndpoint: z.object({ host: text, port: z.number().int(), user: text }),
+  nameNodeUi: text,
+  yarnUi: text,
+  nodeManagerUis: z.array(text),
+  sparkUi: text,
+  containerNames: z.array(text).min(1),
+  networkName: text,
+  imageTag: text,
+});
+
+export const AZURE_OUTPUTS = z.object({
+  target: z.literal("azure"),
+  resourceGroupName: text,
+  resourceGroupId: text,
+  location: text,
+  vnetId: text,
+  subnetId: text,
+  kafkaClusterName: text,
+  sparkClusterName: text,
+  kafkaAmbariUrl: text,
+  sparkAmbariUrl: text,
+  sparkLivyUrl: text,
+  sparkJobJarUrl: text,
+  kafkaSshHost: text,
+  sparkSshHost: text,
+  sshUser: text,
+  clusterLoginUser: text,
+  clusterLoginPassword: text,
+  storageAccountName: text,
+  storageContainers: z.array(text),
+  estimatedCost: z.unknown(),
+  autoDeleteAt: text,
+  autoDeleteWorkflow: text,
+});
+
+export type LocalOutputs = z.infer<typeof LOCAL_OUTPUTS>;
+export type AzureOutputs = z.infer<typeof AZURE_OUTPUTS>;
+export type TypedOutputs = LocalOutputs | AzureOutputs;
+
+/** Outputs that are secrets: readable by name, kept out of enumeration once parsed. */
+export const SECRET_OUTPUTS = ["clusterLoginPassword"] as const;
