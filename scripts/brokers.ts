@@ -2,11 +2,10 @@
 // from a deployed stack's outputs or from explicit flags. stdout carries only the answer, so the
 // command pipes; progress and errors go to stderr. `main` is exported for tests.
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { AmbariClient } from "../jobs/ambari";
 import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword, TerminalInput, TextOutput } from "../jobs/secrets";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
-import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, redactingOutput, retryNote, targetFromOutputs, UsageError } from "./cli";
+import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, parseFlags, retryNote, runCli, runCommand, targetFromOutputs, UsageError } from "./cli";
 
 export { EXIT, exitCodeFor, targetFromOutputs, UsageError };
 
@@ -72,9 +71,7 @@ export async function main(argv: string[], overrides: Partial<BrokersDeps> = {})
     workDir: join(__dirname, ".."),
     ...overrides,
   };
-  const { secrets, out, note } = redactingOutput(deps.stdout, deps.stderr, () => "brokers: ");
-
-  try {
+  return runCommand("brokers", deps, async ({ secrets, out, note }) => {
     const args = parseCommandLine(argv);
     if (args.help) {
       out(USAGE);
@@ -115,17 +112,7 @@ export async function main(argv: string[], overrides: Partial<BrokersDeps> = {})
       out(`${hosts.join(",")}\n`);
     }
     return EXIT.OK;
-  } catch (e) {
-    const code = exitCodeFor(e);
-    if (code === EXIT.UNEXPECTED) {
-      // A bug, not a user mistake: the stack trace is what the maintainer needs.
-      note(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    } else {
-      const message = (e as Error).message.replace(/\s*\n\s*/g, " ");
-      note(`error: ${message}${code === EXIT.USAGE && e instanceof UsageError ? " (see --help)" : ""}`);
-    }
-    return code;
-  }
+  });
 }
 
 interface CommandLine {
@@ -149,15 +136,7 @@ function parseCommandLine(argv: string[]): CommandLine {
       );
     }
   }
-  let values: { [K in keyof typeof OPTIONS]?: string | boolean };
-  try {
-    values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    // Node's message quotes a stray positional argument, which could be a mistyped password.
-    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError("this command takes no positional arguments (not shown here)");
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, OPTIONS);
   const args: CommandLine = {
     stack: values.stack as string | undefined,
     cluster: values.cluster as string | undefined,
@@ -232,8 +211,4 @@ function hideSecretProperties(properties: Record<string, string>): Record<string
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runCli("brokers", () => main(process.argv.slice(2)));

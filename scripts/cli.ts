@@ -162,29 +162,44 @@ export function intFlag(name: string, value: unknown, fallback: number, min = 1,
   return n;
 }
 
+export interface CommandIo {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export type CommandContext = ReturnType<typeof redactingOutput>;
+
 /**
- * Runs a command's main: the exit code it returns, or the code of the error it throws, with a
- * one-line message on stderr (a usage error adds a pointer to --help; a bug keeps its stack).
+ * The one way a command runs: its output through `redactingOutput` (secrets registered in
+ * `secrets` never printed), and whatever it throws turned into its exit code and one message,
+ * `<command>: error: ...` (a usage error adds where the help is; a bug keeps its stack).
  */
-export function runCli(command: string, main: () => Promise<number>): void {
-  const finished = () => {
+export async function runCommand(command: string, io: CommandIo, body: (c: CommandContext) => Promise<number>, prefix: () => string = () => `${command}: `): Promise<number> {
+  const c = redactingOutput(io.stdout, io.stderr, prefix);
+  try {
+    return await body(c);
+  } catch (e) {
+    const code = exitCodeFor(e);
+    if (code === EXIT.UNEXPECTED) {
+      c.note(`unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return code;
+    }
+    const cause = e instanceof Error && e.cause instanceof Error && !e.message.includes(e.cause.message) ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
+    c.note(`error: ${(e as Error).message}${cause}`);
+    if (code === EXIT.USAGE) io.stderr.write(`See: npm run ${command} -- --help\n`);
+    return code;
+  }
+}
+
+/** Runs a command from the shell: `runCommand` on the process's streams, then its exit code. */
+export function runCli(command: string, main: (io: CommandIo) => Promise<number>): void {
+  void runCommand(command, { stdout: process.stdout, stderr: process.stderr }, () => main({ stdout: process.stdout, stderr: process.stderr })).then((code) => {
+    process.exitCode = code;
     // A command that has finished must not hang on a handle a library left open (a client's
     // timer, a socket): say what held it, then exit with the code already set.
     setTimeout(() => {
       process.stderr.write(`${command}: finished, but ${process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap").join(", ") || "something"} kept the process alive; exiting\n`);
       process.exit();
     }, 10_000).unref();
-  };
-  main().then(
-    (code) => { process.exitCode = code; finished(); },
-    (e: unknown) => {
-      const code = exitCodeFor(e);
-      const message = e instanceof Error ? e.message : String(e);
-      const cause = e instanceof Error && e.cause instanceof Error ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
-      process.stderr.write(`${command}: ${message}${cause}${code === EXIT.USAGE ? `\nSee: npm run ${command} -- --help` : ""}\n`);
-      if (code === EXIT.UNEXPECTED && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-      process.exitCode = code;
-      finished();
-    },
-  );
+  });
 }

@@ -3,14 +3,13 @@
 // they live inside the VNet. Prints a table of what it did; `main` is exported for tests.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
 import { z } from "zod";
 import { readLocalSshAccess } from "../jobs/localCluster";
 import { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { parseOutputs, ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
 import { adminPerBroker, ensureTopics, TopicOutcome, TopicSpec, validateTopicSpecs } from "../jobs/topics";
-import { EXIT, exitCodeFor, redactingOutput, targetFromOutputs, UsageError, Writable } from "./cli";
+import { EXIT, parseFlags, runCli, runCommand, targetFromOutputs, UsageError, Writable } from "./cli";
 import { azureKafkaRoute } from "./kafkaRoute";
 
 export const USAGE = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
@@ -162,58 +161,47 @@ export async function main(argv: string[], overrides: Partial<TopicsDeps> = {}):
     ...overrides,
   };
   const started = Date.now();
-  const { secrets, out, note } = redactingOutput(deps.stdout, deps.stderr, () => `topics: [${((Date.now() - started) / 1000).toFixed(1)} s] `);
   let gateway: SshGateway | undefined;
   let disconnect: (() => Promise<void>) | undefined;
   try {
-    let values: Record<string, unknown>;
-    try {
-      values = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values;
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    if (values.help) {
-      out(USAGE);
-      return EXIT.OK;
-    }
-    if ((values.stack === undefined) === (values.bootstrap === undefined)) throw new UsageError("say where Kafka is: --stack <name> or --bootstrap <host:port,...> (one of them)");
-    const specs = [...((values.topic as string[] | undefined) ?? []).map(parseTopicFlag), ...(values.file ? readTopicFile(String(values.file)) : [])];
-    if (!specs.length) throw new UsageError("no topic given: --topic name[:partitions[:replication]] or --file topics.json");
+    return await runCommand("topics", deps, async ({ secrets, out, note }) => {
+      const values = parseFlags(argv, OPTIONS);
+      if (values.help) {
+        out(USAGE);
+        return EXIT.OK;
+      }
+      if ((values.stack === undefined) === (values.bootstrap === undefined)) throw new UsageError("say where Kafka is: --stack <name> or --bootstrap <host:port,...> (one of them)");
+      const specs = [...((values.topic as string[] | undefined) ?? []).map(parseTopicFlag), ...(values.file ? readTopicFile(String(values.file)) : [])];
+      if (!specs.length) throw new UsageError("no topic given: --topic name[:partitions[:replication]] or --file topics.json");
 
-    validateTopicSpecs(specs);
-    const route = await resolveRoute(values, deps, secrets, note);
-    // Refuse impossible specs before opening a tunnel or contacting a broker.
-    if (route.brokerCount !== undefined) validateTopicSpecs(specs, route.brokerCount);
-    if (route.gateway) {
-      note(`opening the SSH gateway ${route.gateway.username}@${route.gateway.host}:${route.gateway.port ?? 22}`);
-      gateway = await deps.openGateway(route.gateway);
-    }
-    note(`connecting to ${route.describe}`);
-    const kafkaConfig = { clientId: "kafka-spark-lab-topics", brokers: route.brokers, socketFactory: gateway?.socketFactory, logLevel: logLevel.NOTHING };
-    const kafka = new Kafka(kafkaConfig);
-    const admin = kafka.admin();
-    disconnect = () => admin.disconnect();
-    await admin.connect();
-    note(`ensuring ${specs.length} topic${specs.length === 1 ? "" : "s"}: ${specs.map((s) => s.topic).join(", ")}`);
-    const outcomes = await ensureTopics(admin, specs, {
-      growPartitions: values["no-grow"] !== true,
-      brokerCount: route.brokerCount,
-      brokerAdmin: adminPerBroker(kafkaConfig),
-    });
-    out(values.json ? `${JSON.stringify(outcomes, null, 2)}\n` : renderTable(outcomes));
-    note("done");
-    return EXIT.OK;
-  } catch (e) {
-    const code = exitCodeFor(e);
-    const message = code === EXIT.UNEXPECTED && e instanceof Error ? (e.stack ?? e.message) : (e as Error).message;
-    note(`error: ${message}${e instanceof UsageError ? " (see --help)" : ""}`);
-    return code;
+      validateTopicSpecs(specs);
+      const route = await resolveRoute(values, deps, secrets, note);
+      // Refuse impossible specs before opening a tunnel or contacting a broker.
+      if (route.brokerCount !== undefined) validateTopicSpecs(specs, route.brokerCount);
+      if (route.gateway) {
+        note(`opening the SSH gateway ${route.gateway.username}@${route.gateway.host}:${route.gateway.port ?? 22}`);
+        gateway = await deps.openGateway(route.gateway);
+      }
+      note(`connecting to ${route.describe}`);
+      const kafkaConfig = { clientId: "kafka-spark-lab-topics", brokers: route.brokers, socketFactory: gateway?.socketFactory, logLevel: logLevel.NOTHING };
+      const kafka = new Kafka(kafkaConfig);
+      const admin = kafka.admin();
+      disconnect = () => admin.disconnect();
+      await admin.connect();
+      note(`ensuring ${specs.length} topic${specs.length === 1 ? "" : "s"}: ${specs.map((s) => s.topic).join(", ")}`);
+      const outcomes = await ensureTopics(admin, specs, {
+        growPartitions: values["no-grow"] !== true,
+        brokerCount: route.brokerCount,
+        brokerAdmin: adminPerBroker(kafkaConfig),
+      });
+      out(values.json ? `${JSON.stringify(outcomes, null, 2)}\n` : renderTable(outcomes));
+      note("done");
+      return EXIT.OK;
+    }, () => `topics: [${((Date.now() - started) / 1000).toFixed(1)} s] `);
   } finally {
     await disconnect?.().catch(() => undefined);
     await gateway?.close();
   }
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
-}
+if (require.main === module) runCli("topics", () => main(process.argv.slice(2)));

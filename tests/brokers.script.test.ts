@@ -335,7 +335,8 @@ describe("main() with injected dependencies", () => {
     await expect(main(argv, deps)).resolves.toBe(EXIT.USAGE);
     expect(stdout.text).toBe("");
     expect(stderr.text).toContain(says);
-    expect(stderr.text.trimEnd().split("\n")).toHaveLength(1);
+    // One error line, then where the help is (the same for every command: scripts/cli.ts runCommand).
+    expect(stderr.text.trimEnd().split("\n")).toEqual([expect.stringMatching(/^brokers: error: /), "See: npm run brokers -- --help"]);
     expect(stderr.text).not.toContain("Typed-Secret-1");
   });
 

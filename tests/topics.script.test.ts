@@ -46,7 +46,7 @@ describe("usage errors exit 2 and say what to do", () => {
     const r = await run(argv);
     expect(r.code).toBe(EXIT.USAGE);
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toContain("(see --help)");
+    expect(r.stderr).toContain("See: npm run topics -- --help");
   });
 
   test("--file is checked field by field", async () => {

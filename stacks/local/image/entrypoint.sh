@@ -146,38 +146,27 @@ fi
 mkdir -p /etc/lab /data/hdfs /data/kafka /data/yarn/local /data/yarn/logs /data/ssh /data/tmp \
          /data/logs/hadoop /data/logs/kafka /data/logs/supervisor
 # All daemons run as root (course lab behaviour, see header).
-cat > /etc/lab/node.env <<EOF
-# Written by entrypoint.sh at container start: the resolved node configuration.
-NODE_ROLE=$NODE_ROLE
-MASTER_HOST=$MASTER_HOST
-WORKER_HOSTS=$WORKER_HOSTS
-HDFS_REPLICATION=$HDFS_REPLICATION
-KAFKA_NODE_ID=$KAFKA_NODE_ID
-KAFKA_CLUSTER_ID=$KAFKA_CLUSTER_ID
-KAFKA_CONTROLLER_QUORUM_VOTERS=$KAFKA_CONTROLLER_QUORUM_VOTERS
-KAFKA_EXTERNAL_ADVERTISED=$KAFKA_EXTERNAL_ADVERTISED
-KAFKA_BROKER_COUNT=$KAFKA_BROKER_COUNT
-KAFKA_HEAP_MB=$KAFKA_HEAP_MB
-NAMENODE_HEAP_MB=$NAMENODE_HEAP_MB
-RESOURCEMANAGER_HEAP_MB=$RESOURCEMANAGER_HEAP_MB
-DATANODE_HEAP_MB=$DATANODE_HEAP_MB
-NODEMANAGER_HEAP_MB=$NODEMANAGER_HEAP_MB
-YARN_NODEMANAGER_MEMORY_MB=$YARN_NODEMANAGER_MEMORY_MB
-YARN_NODEMANAGER_VCORES=$YARN_NODEMANAGER_VCORES
-LAB_SSH_KEY_WAIT_SECONDS=$LAB_SSH_KEY_WAIT_SECONDS
-HDFS_NAMENODE_USER=root
-HDFS_DATANODE_USER=root
-HDFS_SECONDARYNAMENODE_USER=root
-YARN_RESOURCEMANAGER_USER=root
-YARN_NODEMANAGER_USER=root
-EOF
+# Each value written with %q, so a value with spaces or shell characters is read back as it was.
+{
+  echo "# Written by entrypoint.sh at container start: the resolved node configuration."
+  for n in NODE_ROLE MASTER_HOST WORKER_HOSTS HDFS_REPLICATION KAFKA_NODE_ID KAFKA_CLUSTER_ID \
+           KAFKA_CONTROLLER_QUORUM_VOTERS KAFKA_EXTERNAL_ADVERTISED KAFKA_BROKER_COUNT KAFKA_HEAP_MB \
+           NAMENODE_HEAP_MB RESOURCEMANAGER_HEAP_MB DATANODE_HEAP_MB NODEMANAGER_HEAP_MB \
+           YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES LAB_SSH_KEY_WAIT_SECONDS; do
+    printf '%s=%q\n' "$n" "${!n}"
+  done
+  for n in HDFS_NAMENODE_USER HDFS_DATANODE_USER HDFS_SECONDARYNAMENODE_USER YARN_RESOURCEMANAGER_USER YARN_NODEMANAGER_USER; do
+    printf '%s=root\n' "$n"
+  done
+} > /etc/lab/node.env
 set -a; . /etc/lab/node.env; set +a
 
 # ------------------------------------------------------------------ Hadoop configuration
 . /usr/local/hadoop/libexec/lab-hadoop-env.sh   # JAVA_HOME, HADOOP_CONF_DIR, LAB_JAVA17_OPTS
 CONF="${HADOOP_CONF_DIR:-/usr/local/hadoop/etc/hadoop}"
 mkdir -p "$CONF"
-prop() { printf '  <property><name>%s</name><value>%s</value></property>\n' "$1" "$2"; }
+xml_escape() { printf '%s' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g' -e "s/'/\&apos;/g"; }
+prop() { printf '  <property><name>%s</name><value>%s</value></property>\n' "$(xml_escape "$1")" "$(xml_escape "$2")"; }
 xml() { # xml FILE < "name value" lines
   local file="$1" name value
   { echo '<?xml version="1.0"?>'

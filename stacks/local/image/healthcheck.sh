@@ -8,6 +8,7 @@
 #           does not finish a key exchange is logged by sshd, even at LogLevel ERROR, which
 #           would flood `docker logs` every 5 s).
 # Prints one line (Docker keeps it in `docker inspect` .State.Health.Log).
+set -u
 [ -r /etc/lab/node.env ] && . /etc/lab/node.env
 down=()
 http() { curl -fsS -m 3 -o /dev/null "$2" 2>/dev/null || down+=("$1"); }
