@@ -3,11 +3,10 @@
  * (jobs/wordcountPipeline.ts) with spark-submit in the master. Re-running is safe: the demo owns
  * its topics, its job name and its HDFS directory, and starts them afresh each time.
  */
-import { logLevel } from "kafkajs";
 import { PROJECT } from "../stacks/config";
 import { topologyFor } from "../stacks/local/topology";
 import { sparkSubmitRunner } from "./jobRunners";
-import { chooseUpVia, requireDocker, resolveLocalStack, upLocalStack, UpVia, waitHealthy } from "./localStack";
+import { chooseUpVia, localKafkaRoute, requireDocker, resolveLocalStack, upLocalStack, UpVia, waitHealthy } from "./localStack";
 import { localConfigFromStackFile, readStackOutputs, StackOutputsError } from "./stackOutputs";
 import { runWordCount, StepReporter, WORD_COUNT_STEPS, WordCountRunResult } from "./wordcountPipeline";
 
@@ -39,12 +38,7 @@ export async function runDemo(o: DemoOptions, report: StepReporter): Promise<Wor
     await upLocalStack({ stack: o.stack, workDir: o.workDir, via, topology, onProgress: note });
   });
   const stack = await resolveLocalStack(o.stack, o.workDir, readStackOutputs);
-  const route = {
-    config: { clientId: "kafka-spark-lab-demo", brokers: stack.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING },
-    jobBrokers: stack.bootstrapServersInternal,
-    brokerCount: stack.containers.length,
-    describe: `local stack "${o.stack}"`,
-  };
-  const runner = sparkSubmitRunner({ master: stack.master, stopHint: (name) => `npm run submit -- --stop --name ${name}` });
+  const route = localKafkaRoute(stack, "kafka-spark-lab-demo");
+  const runner = sparkSubmitRunner({ master: stack.master, commandHint: (action, name) => `npm run submit -- --${action} --name ${name}` });
   return runWordCount(route, runner, { name: DEMO_NAME, lines: o.lines, seed: o.seed, keepRunning: o.keepRunning }, report);
 }

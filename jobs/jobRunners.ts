@@ -28,7 +28,7 @@ export const clearJobDir = (shell: NodeShell) => async (name: string) => {
 };
 
 /** spark-submit in the local master, local[*], as the lab runs it. */
-export function sparkSubmitRunner(o: { master: string; shell?: NodeShell; stopHint: (name: string) => string }): JobRunner {
+export function sparkSubmitRunner(o: { master: string; shell?: NodeShell; commandHint: JobRunner["commandHint"] }): JobRunner {
   const shell = o.shell ?? dockerShell(o.master);
   let jar = "";
   return {
@@ -46,7 +46,7 @@ export function sparkSubmitRunner(o: { master: string; shell?: NodeShell; stopHi
       return s.running ? [`driver pid ${s.pid} in ${o.master}`] : [];
     },
     shufflePartitions: () => shufflePartitionsFor(shell, "local", 0),
-    stopHint: o.stopHint,
+    commandHint: o.commandHint,
   };
 }
 
@@ -93,7 +93,7 @@ export interface LivyRunnerOptions {
   /** How long the batch may take to reach `running` (YARN may queue it). */
   startTimeoutMs?: number;
   clear?: (name: string) => Promise<void>;
-  stopHint: (name: string) => string;
+  commandHint: JobRunner["commandHint"];
 }
 
 export function livyRunner(o: LivyRunnerOptions): JobRunner {
@@ -133,6 +133,6 @@ export function livyRunner(o: LivyRunnerOptions): JobRunner {
       return (await named(name)).filter((b) => !FINISHED.includes(b.state)).map((b) => `Livy batch ${b.id} ${b.state}${b.appId ? ` (${b.appId})` : ""}`);
     },
     shufflePartitions: async () => o.shufflePartitions,
-    stopHint: o.stopHint,
+    commandHint: o.commandHint,
   };
 }

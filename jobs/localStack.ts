@@ -8,12 +8,14 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
+import { logLevel } from "kafkajs";
 import { PROJECT } from "../stacks/config";
 import { renderCompose } from "../stacks/local/compose";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import type { Topology } from "../stacks/local/topology";
 import { waitFor } from "./poll";
 import { localOutputsFromStackFile, parseOutputs, ReadStackOutputs, StackOutputs } from "./stackOutputs";
+import type { KafkaRoute } from "./wordcountPipeline";
 
 export class DockerUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -31,7 +33,7 @@ export interface LocalStack {
   containers: string[];
 }
 
-function fromOutputs(stack: string, outputs: StackOutputs): LocalStack {
+export function localStackFromOutputs(stack: string, outputs: StackOutputs): LocalStack {
   const o = parseOutputs(stack, outputs, "local", ["bootstrapServersHost", "bootstrapServersInternal", "containerNames"]);
   return { stack, bootstrapServersHost: o.bootstrapServersHost, bootstrapServersInternal: o.bootstrapServersInternal, master: o.containerNames[0], containers: o.containerNames };
 }
@@ -42,12 +44,22 @@ function fromOutputs(stack: string, outputs: StackOutputs): LocalStack {
  */
 export async function resolveLocalStack(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<LocalStack> {
   try {
-    return fromOutputs(stack, await readOutputs(stack, { workDir }));
+    return localStackFromOutputs(stack, await readOutputs(stack, { workDir }));
   } catch (e) {
     const derived = localOutputsFromStackFile(stack, workDir);
-    if (derived) return fromOutputs(stack, derived);
+    if (derived) return localStackFromOutputs(stack, derived);
     throw e;
   }
+}
+
+/** How this machine and the job reach a local stack's Kafka: published ports here, internal names in the nodes. */
+export function localKafkaRoute(stack: LocalStack, clientId: string): KafkaRoute {
+  return {
+    config: { clientId, brokers: stack.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING },
+    jobBrokers: stack.bootstrapServersInternal,
+    brokerCount: stack.containers.length,
+    describe: `local stack "${stack.stack}"`,
+  };
 }
 
 export async function requireDocker(): Promise<string> {

@@ -41,8 +41,8 @@ export interface JobRunner {
   status(name: string): Promise<string[]>;
   /** The shuffle partitions for the job where it runs. */
   shufflePartitions(): Promise<number>;
-  /** The command that stops the job later. */
-  stopHint(name: string): string;
+  /** The command that stops the job later, or shows whether it runs. */
+  commandHint(action: "stop" | "status", name: string): string;
 }
 
 /** What the caller shows: one titled step at a time, notes inside a step, a load's progress. */
@@ -145,14 +145,14 @@ export async function runWordCount(route: KafkaRoute, runner: JobRunner, o: Word
       } catch (e) {
         const running = await runner.status(o.name).catch(() => []);
         throw new ResultsError(`after ${timeoutMs / 1000} s the counts in ${countsTopic} cover ${totalOf(reader.counts).toLocaleString("en-US")} of ${expectedTotal.toLocaleString("en-US")} words; ` +
-          `the job ${running.length ? `still runs (${running.join(", ")})` : "no longer runs"}. Its log: ${runner.stopHint(o.name).replace("--stop", "--status")}`, { cause: e });
+          `the job ${running.length ? `still runs (${running.join(", ")})` : "no longer runs"}. Its log: ${runner.commandHint("status", o.name)}`, { cause: e });
       }
     });
     const catchUpSeconds = (Date.now() - start) / 1000;
     const counts = new Map(reader.counts);
     await report.step(o.keepRunning ? "leave the job running (--keep-running)" : "stop the job", async (note) => {
       if (!o.keepRunning) await runner.stop(o.name, note);
-      note(o.keepRunning ? `stop it with: ${runner.stopHint(o.name)}` : "stopped");
+      note(o.keepRunning ? `stop it with: ${runner.commandHint("stop", o.name)}` : "stopped");
     });
     return { job, counts, expected, load, catchUpSeconds };
   } finally {

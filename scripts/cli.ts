@@ -192,8 +192,8 @@ export async function runCommand(command: string, io: CommandIo, body: (c: Comma
 }
 
 /** Runs a command from the shell: `runCommand` on the process's streams, then its exit code. */
-export function runCli(command: string, main: (io: CommandIo) => Promise<number>): void {
-  void runCommand(command, { stdout: process.stdout, stderr: process.stderr }, () => main({ stdout: process.stdout, stderr: process.stderr })).then((code) => {
+export function runCli(command: string, main: () => Promise<number>): void {
+  void runCommand(command, { stdout: process.stdout, stderr: process.stderr }, main).then((code) => {
     process.exitCode = code;
     // A command that has finished must not hang on a handle a library left open (a client's
     // timer, a socket): say what held it, then exit with the code already set.

@@ -3,10 +3,11 @@
 import { join } from "node:path";
 import { logLevel } from "kafkajs";
 import type { AmbariClientOptions, AmbariClient } from "../jobs/ambari";
-import { homedir } from "node:os";
 import { BatchLedger, clearJobDir, fileBatchLedger, jarOnMaster, livyRunner, sparkSubmitRunner } from "../jobs/jobRunners";
+import { cachePath } from "../jobs/cache";
 import { LivyClient } from "../jobs/livy";
 import { dockerShell } from "../jobs/localSubmit";
+import { localKafkaRoute, localStackFromOutputs } from "../jobs/localStack";
 import { sameCounts, totalOf, wordTable } from "../jobs/results";
 import { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { parseOutputs, ReadStackOutputs, readStackOutputs, StackOutputs } from "../jobs/stackOutputs";
@@ -64,7 +65,7 @@ const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Where the job runs on this stack: the Spark cluster's Livy on Azure; spark-submit or --livy locally. */
 function runnerFor(stack: string, outputs: StackOutputs, target: ReturnType<typeof targetFromOutputs>, f: Record<string, unknown>, deps: WordCountDeps, note: (m: string) => void): JobRunner {
-  const stopHint = (name: string) => `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --stop${name === "wordcount" ? "" : ` --name ${name}`}`;
+  const commandHint: JobRunner["commandHint"] = (action, name) => `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --${action}${name === "wordcount" ? "" : ` --name ${name}`}`;
   const shuffle = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
   if (target.kind === "ambari") {
     if (f.livy !== undefined) throw new UsageError("--livy is for local stacks: an Azure stack uses its Spark cluster's Livy (output sparkLivyUrl)");
@@ -75,13 +76,13 @@ function runnerFor(stack: string, outputs: StackOutputs, target: ReturnType<type
       ledger: deps.ledger(livy.baseUrl),
       jar: async (n) => { n(`the jar pulumi up put in the Spark cluster's storage: ${jarUrl}`); return jarUrl; },
       shufflePartitions: shuffle ?? 4,
-      stopHint,
+      commandHint,
     });
   }
   const master = parseOutputs(stack, outputs, "local", ["containerNames"]).containerNames[0];
   const shell = dockerShell(master);
   if (f.livy === undefined) {
-    const runner = sparkSubmitRunner({ master, shell, stopHint });
+    const runner = sparkSubmitRunner({ master, shell, commandHint });
     return shuffle === undefined ? runner : { ...runner, shufflePartitions: async () => shuffle };
   }
   const livy = new LivyClient({ baseUrl: String(f.livy), user: deps.env.LIVY_USER, password: deps.env.LIVY_PASSWORD, fetch: deps.fetch, onRetry: retryNote(note) });
@@ -93,7 +94,7 @@ function runnerFor(stack: string, outputs: StackOutputs, target: ReturnType<type
     sizing: { driverMemory: "768m" },
     shufflePartitions: shuffle ?? 4,
     clear: clearJobDir(shell),
-    stopHint,
+    commandHint,
   });
 }
 
@@ -101,7 +102,7 @@ export async function main(argv: string[], overrides: Partial<WordCountDeps> = {
   const deps: WordCountDeps = {
     stdout: process.stdout, stderr: process.stderr, env: process.env, workDir: join(__dirname, ".."), readStackOutputs,
     openGateway: (options) => SshGateway.open(options), fetch: globalThis.fetch,
-    ledger: (url) => fileBatchLedger(join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kafka-spark-lab", "livy-batches.json"), url),
+    ledger: (url) => fileBatchLedger(cachePath("livy-batches.json"), url),
     ...overrides,
   };
   const f = parseFlags(argv, OPTIONS);
@@ -137,9 +138,9 @@ export async function main(argv: string[], overrides: Partial<WordCountDeps> = {
     const route = await s.run(target.kind === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway", async (n): Promise<KafkaRoute> => {
       const clientId = "kafka-spark-lab-wordcount";
       if (target.kind === "local") {
-        const jobBrokers = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]).bootstrapServersInternal;
-        n(`local stack "${stack}": ${target.bootstrapServers} (the job: ${jobBrokers})`);
-        return { config: { clientId, brokers: target.bootstrapServers.split(","), logLevel: logLevel.NOTHING }, jobBrokers, brokerCount: jobBrokers.split(",").length, describe: `local stack "${stack}"` };
+        const local = localStackFromOutputs(stack, outputs);
+        n(`local stack "${stack}": ${local.bootstrapServersHost} (the job: ${local.bootstrapServersInternal})`);
+        return localKafkaRoute(local, clientId);
       }
       const azure = await azureKafkaRoute(stack, target as AmbariTarget, { env: deps.env, fetch: deps.fetch, secrets: [], note: n, ambari: deps.ambari });
       n(`${azure.brokers.length} brokers: ${azure.brokers.join(", ")}`);

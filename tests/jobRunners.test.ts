@@ -29,7 +29,7 @@ function livyHolding(batches: Batch[]) {
   return { livy: livy as unknown as LivyClient, killed, batches };
 }
 
-const runner = (livy: LivyClient, path: string) => livyRunner({ livy, ledger: fileBatchLedger(path, livy.baseUrl), jar: async () => "wasbs:///job.jar", shufflePartitions: 4, stopHint: () => "" });
+const runner = (livy: LivyClient, path: string) => livyRunner({ livy, ledger: fileBatchLedger(path, livy.baseUrl), jar: async () => "wasbs:///job.jar", shufflePartitions: 4, commandHint: () => "" });
 
 test("Livy 0.5 (no names): a submitted batch is found again by its recorded id, and only that one is stopped", async () => {
   const path = join(dir, "ledger.json");

@@ -7,9 +7,10 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
+import { cachePath } from "../../jobs/cache";
 import { docker, progress, waitFor } from "./docker";
 
 export const LIVY_VERSION = "0.7.1-incubating";
@@ -18,7 +19,7 @@ const LIVY_HOME = "/opt/livy";
 
 /** Livy's jars (114, ~73 MB), fetched once with Maven into a cache outside the repository. */
 export async function livyJars(): Promise<string> {
-  const dir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "kafka-spark-lab", `livy-${LIVY_VERSION}`, "jars");
+  const dir = cachePath(`livy-${LIVY_VERSION}`, "jars");
   if (existsSync(dir) && readdirSync(dir).some((f) => f.startsWith("livy-server"))) return dir;
   progress(`fetching Apache Livy ${LIVY_VERSION} from Maven Central into ${dir}`);
   const pom = mkdtempSync(join(tmpdir(), "livy-pom-"));
