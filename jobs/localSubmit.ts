@@ -10,11 +10,8 @@ import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import { basename } from "path";
 import execa from "execa";
-import { NODE_MEMORY } from "../stacks/local/topology";
+import { YARN_NODE_RESOURCES } from "../stacks/local/topology";
 import { waitFor } from "./poll";
-
-/** The vcores each NodeManager offers YARN (the topology's sizing). */
-const YARN_VCORES = Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_VCORES);
 
 export const JOBS_DIR = "/var/lib/kafka-spark-lab/jobs";
 
@@ -39,14 +36,17 @@ export class SubmitError extends Error {
 
 export function dockerShell(container: string): NodeShell {
   const envArgs = (env: Record<string, string> = {}) => Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+  // set -u after the login profile (which is not written for it): a script that reads a variable
+  // nobody set fails with its name instead of running with an empty string.
+  const bash = (script: string, args: string[]) => ["bash", "-lc", `set -u\n${script}`, "bash", ...args];
   return {
     async run(script, args = [], env = {}) {
-      const r = await execa("docker", ["exec", ...envArgs(env), container, "bash", "-lc", script, "bash", ...args], { reject: false });
+      const r = await execa("docker", ["exec", ...envArgs(env), container, ...bash(script, args)], { reject: false });
       if (r.exitCode !== 0) throw new SubmitError(`in ${container}: ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" / ") || `exit ${r.exitCode}`}`);
       return r.stdout;
     },
     async stream(script, args, env, onLine) {
-      const child = execa("docker", ["exec", ...envArgs(env), container, "bash", "-lc", script, "bash", ...args], { reject: false });
+      const child = execa("docker", ["exec", ...envArgs(env), container, ...bash(script, args)], { reject: false });
       let rest = "";
       child.stdout?.on("data", (chunk: Buffer) => {
         const lines = (rest + chunk.toString()).split("\n");
@@ -111,7 +111,7 @@ export async function jobStatus(shell: NodeShell, name: string): Promise<JobStat
  * the application master (client mode) takes one slot on some worker. One executor per worker,
  * `vcoresPerWorker` cores each, minus what the master's slot leaves.
  */
-export function yarnSizing(workers: number, nodeManagerMb = Number(NODE_MEMORY.worker.env.YARN_NODEMANAGER_MEMORY_MB), vcoresPerWorker = YARN_VCORES): string[] {
+export function yarnSizing(workers: number, nodeManagerMb: number = YARN_NODE_RESOURCES.memoryMb, vcoresPerWorker: number = YARN_NODE_RESOURCES.vcores): string[] {
   const slotsPerWorker = Math.floor(nodeManagerMb / 1024);
   const executors = Math.max(1, Math.min(workers, workers * slotsPerWorker - 1));
   return ["--num-executors", String(executors), "--executor-memory", "512m", "--executor-cores", String(Math.max(1, Math.min(vcoresPerWorker, 2))),
@@ -206,6 +206,6 @@ export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000):
  * partitions give p50 1.58 s from send to count, 2 give 1.26 s, 1 gives 1.04 s (bench/).
  */
 export async function shufflePartitionsFor(shell: NodeShell, mode: SparkMode, workers: number): Promise<number> {
-  if (mode === "yarn") return Math.max(1, workers * YARN_VCORES);
+  if (mode === "yarn") return Math.max(1, workers * YARN_NODE_RESOURCES.vcores);
   return Math.max(1, Number((await shell.run("nproc")).trim()) || 1);
 }

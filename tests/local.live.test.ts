@@ -89,6 +89,36 @@ test("Kafka: 3 brokers in the cluster metadata, each reachable at its localhost 
   expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...HOST_BROKERS].sort());
 }, 150_000);
 
+test("every daemon runs with the heap the topology gives its node, and YARN offers the topology's resources", async () => {
+  // The image has no sizing defaults: what the JVMs run with must come from the topology's env.
+  const heapOf = (args: string, marker: string) => new RegExp(`${marker}.*?-Xmx(\\d+)[mM]|-Xmx(\\d+)[mM].*?${marker}`).exec(args);
+  const daemons: Record<string, [string, string][]> = {
+    master: [["-Dproc_namenode", "NAMENODE_HEAP_MB"], ["-Dproc_resourcemanager", "RESOURCEMANAGER_HEAP_MB"], ["kafka.Kafka ", "KAFKA_HEAP_MB"]],
+    worker: [["-Dproc_datanode", "DATANODE_HEAP_MB"], ["-Dproc_nodemanager", "NODEMANAGER_HEAP_MB"], ["kafka.Kafka ", "KAFKA_HEAP_MB"]],
+  };
+  for (const node of topology.nodes) {
+    const processes = (await inNode(node.name, "ps -eo args --no-headers | grep '^/usr/lib/jvm/.*/bin/java '")).split("\n");
+    const seen = daemons[node.role].map(([marker, variable]) => {
+      const line = processes.find((p) => p.includes(marker)) ?? "";
+      const m = heapOf(line, marker.trim());
+      return [node.name, variable, m ? m[1] ?? m[2] : "not running"];
+    });
+    expect(seen).toEqual(daemons[node.role].map(([, variable]) => [node.name, variable, node.env[variable]]));
+  }
+  const nodes = (await fetchJson(`${topology.endpoints.yarnUi}/ws/v1/cluster/nodes`)).nodes.node as { nodeHostName: string; availMemoryMB: number; usedMemoryMB: number; availableVirtualCores: number; usedVirtualCores: number }[];
+  const worker = topology.nodes[1];
+  for (const n of nodes) {
+    expect([n.nodeHostName, n.availMemoryMB + n.usedMemoryMB, n.availableVirtualCores + n.usedVirtualCores])
+      .toEqual([n.nodeHostName, Number(worker.env.YARN_NODEMANAGER_MEMORY_MB), Number(worker.env.YARN_NODEMANAGER_VCORES)]);
+  }
+  // The master's ResourceManager grants at most what one NodeManager offers: its loaded configuration.
+  const conf = await (await fetch(`${topology.endpoints.yarnUi}/conf`, { signal: AbortSignal.timeout(5000) })).text();
+  const loaded = (name: string) => new RegExp(`<name>${name.replace(/\./g, "\\.")}</name><value>([^<]*)</value>`).exec(conf)?.[1];
+  expect([loaded("yarn.scheduler.maximum-allocation-mb"), loaded("yarn.scheduler.maximum-allocation-vcores")])
+    .toEqual([topology.nodes[0].env.YARN_NODEMANAGER_MEMORY_MB, topology.nodes[0].env.YARN_NODEMANAGER_VCORES]);
+  report.push(["daemon heaps, YARN resources", "as the topology gives them"]);
+}, 60_000);
+
 test("HDFS: a file written and read back, with replication 2", async () => {
   const text = `hello from the live test ${Date.now()}`;
   await inNode("hadoop-master", "hdfs dfsadmin -safemode wait >/dev/null && hdfs dfs -mkdir -p /live && hdfs dfs -put -f - /live/hello.txt", text);

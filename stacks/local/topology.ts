@@ -21,15 +21,19 @@ export const LOCAL_DEFAULTS = {
 
 /**
  * Memory per container and the JVM heaps inside, sized so three nodes plus a Spark job fit a
- * 24 GiB / 2-core machine with room to spare (about 11 GiB in all).
+ * 24 GiB / 2-core machine with room to spare (about 11 GiB in all). The image has no defaults for
+ * any of these: what is not here is refused at container start.
  */
 export const NODE_MEMORY = {
-  master: { limitMb: 3584, env: { NAMENODE_HEAP_MB: "512", RESOURCEMANAGER_HEAP_MB: "512", KAFKA_HEAP_MB: "512" } },
-  worker: {
-    limitMb: 3584,
-    env: { DATANODE_HEAP_MB: "384", NODEMANAGER_HEAP_MB: "384", KAFKA_HEAP_MB: "512", YARN_NODEMANAGER_MEMORY_MB: "2048", YARN_NODEMANAGER_VCORES: "2" },
-  },
+  master: { limitMb: 3584, heapsMb: { NAMENODE_HEAP_MB: 512, RESOURCEMANAGER_HEAP_MB: 512, KAFKA_HEAP_MB: 512 } },
+  worker: { limitMb: 3584, heapsMb: { DATANODE_HEAP_MB: 384, NODEMANAGER_HEAP_MB: 384, KAFKA_HEAP_MB: 512 } },
 } as const;
+
+/**
+ * What each NodeManager offers YARN containers. Every node gets it: the workers' NodeManagers
+ * offer it, and the master's ResourceManager uses it as the largest container it grants.
+ */
+export const YARN_NODE_RESOURCES = { memoryMb: 2048, vcores: 2 } as const;
 
 /** Ports inside every container (the image's contract, see stacks/local/image/entrypoint.sh). */
 export const CONTAINER_PORTS = {
@@ -238,7 +242,9 @@ export function describeTopology(options: TopologyOptions): Topology {
         KAFKA_EXTERNAL_ADVERTISED: `${advertisedHost}:${kafkaPort}`,
         KAFKA_PEER_FORWARDS: advertisedHost === "localhost" ? peerForwards(brokers, i) : "",
         KAFKA_BROKER_COUNT: String(names.length),
-        ...NODE_MEMORY[role].env,
+        ...Object.fromEntries(Object.entries(NODE_MEMORY[role].heapsMb).map(([k, mb]) => [k, String(mb)])),
+        YARN_NODEMANAGER_MEMORY_MB: String(YARN_NODE_RESOURCES.memoryMb),
+        YARN_NODEMANAGER_VCORES: String(YARN_NODE_RESOURCES.vcores),
       },
       mounts: [
         { volume: `${name}-data`, path: "/data" },

@@ -66,6 +66,18 @@ export async function requirePulumiCli(): Promise<string> {
   return stdout.trim();
 }
 
+/** Builds the node image (cached layers reused), showing each step; returns the seconds it took. */
+export async function buildImage(image: string, imageContext: string): Promise<number> {
+  progress(`building ${image} from ${imageContext} (cached layers are reused)`);
+  const start = Date.now();
+  const build = execa("docker", ["build", "-t", image, imageContext]);
+  build.stdout?.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
+  });
+  await build;
+  return (Date.now() - start) / 1000;
+}
+
 /**
  * Builds the node image (cached layers reused), removes leftovers of an earlier run, starts the
  * cluster from the generated compose file and waits on the healthchecks. Returns the seconds
@@ -76,17 +88,10 @@ export async function bringUpCluster(image: string, imageContext: string, nodes:
   progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
   await compose(["down", "-v", "--remove-orphans"]);
 
-  progress(`building ${image} from ${imageContext} (cached layers are reused)`);
-  let start = Date.now();
-  const build = execa("docker", ["build", "-t", image, imageContext]);
-  build.stdout?.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
-  });
-  await build;
-  const buildSeconds = (Date.now() - start) / 1000;
+  const buildSeconds = await buildImage(image, imageContext);
 
   progress("docker-compose up -d, then waiting on the healthchecks");
-  start = Date.now();
+  const start = Date.now();
   await compose(["up", "-d"]);
   await waitHealthy(nodes, 300_000);
   const upSeconds = (Date.now() - start) / 1000;

@@ -3,56 +3,51 @@
 # Spark 3.5.0). One image for every node; the node is configured ONLY by the environment
 # variables below (contract with the Pulumi/TypeScript topology: keep the names).
 #
+# Every variable the topology sets is REQUIRED: the image has no defaults for the cluster's shape,
+# sizes or ports, so the topology (stacks/local/topology.ts) is the one description of the
+# cluster. A missing or malformed one stops the container at start (exit 2) with a message that
+# names each of them.
 # ---------------------------------------------------------------------------------------------
-# Variable                        Default                      Meaning
+# Required on every node          Meaning
 # ---------------------------------------------------------------------------------------------
-# NODE_ROLE                       (required)                   master | worker.
-#                                                              master: NameNode, ResourceManager,
-#                                                              Kafka broker+controller, sshd.
-#                                                              worker: DataNode, NodeManager,
-#                                                              Kafka broker+controller, sshd.
-# MASTER_HOST                     hadoop-master                fs.defaultFS=hdfs://$MASTER_HOST:9000/,
-#                                                              yarn.resourcemanager.hostname.
-# WORKER_HOSTS                    hadoop-worker1,hadoop-worker2  comma list -> $HADOOP_CONF_DIR/workers.
-# HDFS_REPLICATION                2                            dfs.replication.
-# KAFKA_NODE_ID                   position of $(hostname) in   node.id (1..N), unique per node.
-#                                 KAFKA_CONTROLLER_QUORUM_VOTERS
-# KAFKA_CLUSTER_ID                derived from the voters      22-char base64 UUID, identical on all
-#                                 (warning; set it!)           nodes of one deployment
-#                                                              (`kafka-storage.sh random-uuid`).
-# KAFKA_CONTROLLER_QUORUM_VOTERS  1@MASTER:19093,2@W1:19093,.. controller.quorum.voters (KRaft,
-#                                                              combined broker+controller on every node).
-# KAFKA_EXTERNAL_PORT             9092                         container port of the EXTERNAL listener:
-#                                                              the same number as its host port.
-# KAFKA_EXTERNAL_ADVERTISED       localhost:$KAFKA_EXTERNAL_PORT  host:port advertised for the EXTERNAL
-#                                                              listener, i.e. the port published on
-#                                                              the Docker host.
-# KAFKA_PEER_FORWARDS             (empty)                      "9093=hadoop-worker1:9093,...": the other
-#                                                              brokers' EXTERNAL ports forwarded on this
-#                                                              node's loopback (socat), so localhost:909x
-#                                                              means the same broker inside every node
-#                                                              as on the host.
-# KAFKA_BROKER_COUNT              number of voters             offsets/transaction topics RF and
-#                                                              default.replication.factor = min(3, N),
-#                                                              transaction.state.log.min.isr = min(2, N).
-# KAFKA_HEAP_MB                   384                          broker JVM heap (-Xms = -Xmx).
-# NAMENODE_HEAP_MB                512                          NameNode heap (master).
-# RESOURCEMANAGER_HEAP_MB         512                          ResourceManager heap (master).
-# DATANODE_HEAP_MB                256                          DataNode heap (worker).
-# NODEMANAGER_HEAP_MB             384                          NodeManager heap (worker).
-# YARN_NODEMANAGER_MEMORY_MB      2048                         memory a NodeManager offers to YARN
-#                                                              containers (also the max allocation).
-# YARN_NODEMANAGER_VCORES         2                            vcores a NodeManager offers.
-# SSH_AUTHORIZED_KEYS             (empty)                      extra public keys (newline-separated)
-#                                                              for root, e.g. the host's key to use
-#                                                              the master's sshd as a gateway.
-# Optional, rarely needed:
+# NODE_ROLE                       master | worker.
+#                                 master: NameNode, ResourceManager, Kafka broker+controller, sshd.
+#                                 worker: DataNode, NodeManager, Kafka broker+controller, sshd.
+# MASTER_HOST                     fs.defaultFS=hdfs://$MASTER_HOST:9000/, yarn.resourcemanager.hostname.
+# WORKER_HOSTS                    comma list -> $HADOOP_CONF_DIR/workers.
+# HDFS_REPLICATION                dfs.replication.
+# KAFKA_NODE_ID                   node.id (1..N); KAFKA_CONTROLLER_QUORUM_VOTERS must list
+#                                 $KAFKA_NODE_ID@$(hostname):19093.
+# KAFKA_CLUSTER_ID                22-char base64url UUID, identical on all nodes of one deployment
+#                                 (`kafka-storage.sh random-uuid`).
+# KAFKA_CONTROLLER_QUORUM_VOTERS  controller.quorum.voters, "1@hadoop-master:19093,2@...": KRaft,
+#                                 combined broker+controller on every node.
+# KAFKA_EXTERNAL_PORT             container port of the EXTERNAL listener: the same number as its
+#                                 host port.
+# KAFKA_EXTERNAL_ADVERTISED       host:port advertised for the EXTERNAL listener (the port published
+#                                 on the Docker host, so the same port as KAFKA_EXTERNAL_PORT).
+# KAFKA_PEER_FORWARDS             may be empty. "9093=hadoop-worker1:9093,...": the other brokers'
+#                                 EXTERNAL ports forwarded on this node's loopback (socat), so
+#                                 localhost:909x means the same broker inside every node as on the host.
+# KAFKA_BROKER_COUNT              offsets/transaction topics RF and default.replication.factor =
+#                                 min(3, N), transaction.state.log.min.isr = min(2, N).
+# KAFKA_HEAP_MB                   broker JVM heap (-Xms = -Xmx).
+# YARN_NODEMANAGER_MEMORY_MB      memory a NodeManager offers to YARN containers; on the master the
+#                                 ResourceManager's largest allocation.
+# YARN_NODEMANAGER_VCORES         vcores a NodeManager offers; on the master the largest allocation.
+# Required on a master            NAMENODE_HEAP_MB, RESOURCEMANAGER_HEAP_MB (JVM heaps).
+# Required on a worker            DATANODE_HEAP_MB, NODEMANAGER_HEAP_MB (JVM heaps).
+# ---------------------------------------------------------------------------------------------
+# Optional (image settings, not the topology's)  Default
+# ---------------------------------------------------------------------------------------------
+# SSH_AUTHORIZED_KEYS             (none)   extra public keys (newline-separated) for root, e.g. the
+#                                          host's key to use the master's sshd as a gateway.
 # KAFKA_DEFAULT_REPLICATION_FACTOR  min(3, KAFKA_BROKER_COUNT)  default.replication.factor.
-# KAFKA_MIN_INSYNC_REPLICAS       1                            min.insync.replicas (1 keeps the lab's
-#                                                              RF=1 topics writable with acks=all).
-# KAFKA_NUM_PARTITIONS            1                            num.partitions.
-# LAB_SSH_KEY_WAIT_SECONDS        120                          how long a worker's sshd waits for the
-#                                                              cluster key in /etc/lab-ssh.
+# KAFKA_MIN_INSYNC_REPLICAS       1        min.insync.replicas (1 keeps the lab's RF=1 topics
+#                                          writable with acks=all).
+# KAFKA_NUM_PARTITIONS            1        num.partitions.
+# LAB_SSH_KEY_WAIT_SECONDS        120      how long a worker's sshd waits for the cluster key in
+#                                          /etc/lab-ssh.
 # ---------------------------------------------------------------------------------------------
 # Requirements on the container: --hostname equal to the container name (Kafka advertises
 # $(hostname):19092, YARN registers NodeManagers by hostname), a user-defined network whose DNS
@@ -81,63 +76,51 @@ if [ "${1:-supervisord}" != supervisord ]; then
   exec "$@"
 fi
 
-# ------------------------------------------------------------------ inputs and defaults
+# ------------------------------------------------------------------ inputs
 NODE_ROLE="${NODE_ROLE:-}"
 case "$NODE_ROLE" in
-  master|worker) ;;
-  *) die "NODE_ROLE must be 'master' or 'worker' (got '${NODE_ROLE}')" ;;
+  master) role_required=(NAMENODE_HEAP_MB RESOURCEMANAGER_HEAP_MB) ;;
+  worker) role_required=(DATANODE_HEAP_MB NODEMANAGER_HEAP_MB) ;;
+  *) die "NODE_ROLE must be 'master' or 'worker' (got '${NODE_ROLE}'). Every variable this image needs is listed at the top of /usr/local/bin/entrypoint.sh; the project's topology (stacks/local/topology.ts) sets them all" ;;
 esac
+# KAFKA_PEER_FORWARDS may be empty, but must be set: an absent one is a topology that forgot it.
+missing=()
+for n in MASTER_HOST WORKER_HOSTS HDFS_REPLICATION KAFKA_NODE_ID KAFKA_CLUSTER_ID KAFKA_CONTROLLER_QUORUM_VOTERS \
+         KAFKA_EXTERNAL_PORT KAFKA_EXTERNAL_ADVERTISED KAFKA_BROKER_COUNT KAFKA_HEAP_MB \
+         YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES "${role_required[@]}"; do
+  [ -n "${!n:-}" ] || missing+=("$n")
+done
+[ -n "${KAFKA_PEER_FORWARDS+set}" ] || missing+=("KAFKA_PEER_FORWARDS")
+if [ ${#missing[@]} -gt 0 ]; then
+  die "missing required variable(s) for a $NODE_ROLE node: ${missing[*]}. The image has no defaults for the cluster's shape, sizes or ports: set each of them (meanings at the top of /usr/local/bin/entrypoint.sh), or start the nodes from the project's topology (pulumi up, or stacks/local/docker-compose.yml), which sets them all"
+fi
 HOSTNAME_NOW="$(hostname)"
-MASTER_HOST="${MASTER_HOST:-hadoop-master}"
-WORKER_HOSTS="${WORKER_HOSTS:-hadoop-worker1,hadoop-worker2}"
-HDFS_REPLICATION="${HDFS_REPLICATION:-2}"
-NAMENODE_HEAP_MB="${NAMENODE_HEAP_MB:-512}"
-RESOURCEMANAGER_HEAP_MB="${RESOURCEMANAGER_HEAP_MB:-512}"
-DATANODE_HEAP_MB="${DATANODE_HEAP_MB:-256}"
-NODEMANAGER_HEAP_MB="${NODEMANAGER_HEAP_MB:-384}"
-KAFKA_HEAP_MB="${KAFKA_HEAP_MB:-384}"
-YARN_NODEMANAGER_MEMORY_MB="${YARN_NODEMANAGER_MEMORY_MB:-2048}"
-YARN_NODEMANAGER_VCORES="${YARN_NODEMANAGER_VCORES:-2}"
-KAFKA_EXTERNAL_PORT="${KAFKA_EXTERNAL_PORT:-9092}"
-KAFKA_EXTERNAL_ADVERTISED="${KAFKA_EXTERNAL_ADVERTISED:-localhost:$KAFKA_EXTERNAL_PORT}"
-KAFKA_PEER_FORWARDS="${KAFKA_PEER_FORWARDS:-}"
-LAB_SSH_KEY_WAIT_SECONDS="${LAB_SSH_KEY_WAIT_SECONDS:-120}"
 
 IFS=',' read -r -a WORKERS <<< "$WORKER_HOSTS"
-if [ -z "${KAFKA_CONTROLLER_QUORUM_VOTERS:-}" ]; then
-  i=1; v="$i@$MASTER_HOST:19093"
-  for w in "${WORKERS[@]}"; do i=$((i + 1)); v="$v,$i@$w:19093"; done
-  KAFKA_CONTROLLER_QUORUM_VOTERS="$v"
-fi
 IFS=',' read -r -a VOTERS <<< "$KAFKA_CONTROLLER_QUORUM_VOTERS"
-if [ -z "${KAFKA_NODE_ID:-}" ]; then
-  for v in "${VOTERS[@]}"; do
-    h="${v#*@}"; h="${h%:*}"
-    if [ "$h" = "$HOSTNAME_NOW" ]; then KAFKA_NODE_ID="${v%%@*}"; fi
-  done
-  [ -n "${KAFKA_NODE_ID:-}" ] || die "KAFKA_NODE_ID not set and hostname '$HOSTNAME_NOW' is not in KAFKA_CONTROLLER_QUORUM_VOTERS=$KAFKA_CONTROLLER_QUORUM_VOTERS (run with --hostname = container name)"
-fi
-KAFKA_BROKER_COUNT="${KAFKA_BROKER_COUNT:-${#VOTERS[@]}}"
-if [ -z "${KAFKA_CLUSTER_ID:-}" ]; then
-  # Deterministic, so every node of the deployment derives the same id. Prefer setting it.
-  KAFKA_CLUSTER_ID="$(python3 -c 'import base64,hashlib,sys; print(base64.urlsafe_b64encode(hashlib.md5(sys.argv[1].encode()).digest()).decode().rstrip("="))' "$KAFKA_CONTROLLER_QUORUM_VOTERS")"
-  log "WARNING: KAFKA_CLUSTER_ID not set; derived $KAFKA_CLUSTER_ID from the voters list"
-fi
-
+for n in HDFS_REPLICATION KAFKA_HEAP_MB YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES KAFKA_NODE_ID \
+         KAFKA_BROKER_COUNT KAFKA_EXTERNAL_PORT "${role_required[@]}"; do
+  [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a non-negative integer (got '${!n}')"
+done
 min() { if [ "$1" -lt "$2" ]; then echo "$1"; else echo "$2"; fi; }
 RF_DEFAULT="$(min 3 "$KAFKA_BROKER_COUNT")"
+TXN_MIN_ISR="$(min 2 "$KAFKA_BROKER_COUNT")"
 KAFKA_DEFAULT_REPLICATION_FACTOR="${KAFKA_DEFAULT_REPLICATION_FACTOR:-$RF_DEFAULT}"
 KAFKA_MIN_INSYNC_REPLICAS="${KAFKA_MIN_INSYNC_REPLICAS:-1}"
 KAFKA_NUM_PARTITIONS="${KAFKA_NUM_PARTITIONS:-1}"
-TXN_MIN_ISR="$(min 2 "$KAFKA_BROKER_COUNT")"
-
-for n in HDFS_REPLICATION NAMENODE_HEAP_MB RESOURCEMANAGER_HEAP_MB DATANODE_HEAP_MB NODEMANAGER_HEAP_MB \
-         KAFKA_HEAP_MB YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES KAFKA_NODE_ID KAFKA_BROKER_COUNT \
-         KAFKA_DEFAULT_REPLICATION_FACTOR KAFKA_MIN_INSYNC_REPLICAS KAFKA_NUM_PARTITIONS LAB_SSH_KEY_WAIT_SECONDS; do
+LAB_SSH_KEY_WAIT_SECONDS="${LAB_SSH_KEY_WAIT_SECONDS:-120}"
+for n in KAFKA_DEFAULT_REPLICATION_FACTOR KAFKA_MIN_INSYNC_REPLICAS KAFKA_NUM_PARTITIONS LAB_SSH_KEY_WAIT_SECONDS; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a non-negative integer (got '${!n}')"
 done
 [[ "$KAFKA_CLUSTER_ID" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "KAFKA_CLUSTER_ID must be a 22-character base64url UUID (kafka-storage.sh random-uuid), got '$KAFKA_CLUSTER_ID'"
 [[ "$KAFKA_EXTERNAL_ADVERTISED" =~ ^[^:]+:[0-9]+$ ]] || die "KAFKA_EXTERNAL_ADVERTISED must be host:port (got '$KAFKA_EXTERNAL_ADVERTISED')"
+[ "${KAFKA_EXTERNAL_ADVERTISED##*:}" = "$KAFKA_EXTERNAL_PORT" ] || die "KAFKA_EXTERNAL_ADVERTISED ($KAFKA_EXTERNAL_ADVERTISED) must use KAFKA_EXTERNAL_PORT ($KAFKA_EXTERNAL_PORT): the host listener has the same port inside the container as on the host"
+me_in_voters=""
+for v in "${VOTERS[@]}"; do
+  if [ "$v" = "$KAFKA_NODE_ID@$HOSTNAME_NOW:19093" ]; then me_in_voters=yes; fi
+done
+[ -n "$me_in_voters" ] || die "KAFKA_CONTROLLER_QUORUM_VOTERS ($KAFKA_CONTROLLER_QUORUM_VOTERS) must list this node as $KAFKA_NODE_ID@$HOSTNAME_NOW:19093 (KAFKA_NODE_ID@hostname; run the container with --hostname equal to its name)"
+[ "$KAFKA_BROKER_COUNT" = "${#VOTERS[@]}" ] || die "KAFKA_BROKER_COUNT ($KAFKA_BROKER_COUNT) must be the number of voters in KAFKA_CONTROLLER_QUORUM_VOTERS (${#VOTERS[@]}): every node is a broker and a controller"
 if [ "$NODE_ROLE" = master ] && [ "$HOSTNAME_NOW" != "$MASTER_HOST" ]; then
   log "WARNING: NODE_ROLE=master but hostname '$HOSTNAME_NOW' != MASTER_HOST '$MASTER_HOST'"
 fi
@@ -151,8 +134,7 @@ mkdir -p /etc/lab /data/hdfs /data/kafka /data/yarn/local /data/yarn/logs /data/
   echo "# Written by entrypoint.sh at container start: the resolved node configuration."
   for n in NODE_ROLE MASTER_HOST WORKER_HOSTS HDFS_REPLICATION KAFKA_NODE_ID KAFKA_CLUSTER_ID \
            KAFKA_CONTROLLER_QUORUM_VOTERS KAFKA_EXTERNAL_ADVERTISED KAFKA_BROKER_COUNT KAFKA_HEAP_MB \
-           NAMENODE_HEAP_MB RESOURCEMANAGER_HEAP_MB DATANODE_HEAP_MB NODEMANAGER_HEAP_MB \
-           YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES LAB_SSH_KEY_WAIT_SECONDS; do
+           YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES LAB_SSH_KEY_WAIT_SECONDS "${role_required[@]}"; do
     printf '%s=%q\n' "$n" "${!n}"
   done
   for n in HDFS_NAMENODE_USER HDFS_DATANODE_USER HDFS_SECONDARYNAMENODE_USER YARN_RESOURCEMANAGER_USER YARN_NODEMANAGER_USER; do
@@ -226,6 +208,7 @@ yarn.nodemanager.recovery.enabled true
 yarn.nodemanager.recovery.supervised true
 yarn.nodemanager.recovery.dir /data/yarn/recovery
 EOF
+# One line (the options are joined with spaces in lab-hadoop-env.sh): the xml helper reads "name value" lines.
 J17="$LAB_JAVA17_OPTS"
 xml mapred-site.xml <<EOF
 mapreduce.framework.name yarn
@@ -234,11 +217,11 @@ yarn.app.mapreduce.am.env HADOOP_MAPRED_HOME=/usr/local/hadoop
 mapreduce.map.env HADOOP_MAPRED_HOME=/usr/local/hadoop
 mapreduce.reduce.env HADOOP_MAPRED_HOME=/usr/local/hadoop
 yarn.app.mapreduce.am.resource.mb 768
-yarn.app.mapreduce.am.command-opts -Xmx512m $(echo $J17)
+yarn.app.mapreduce.am.command-opts -Xmx512m $J17
 mapreduce.map.memory.mb 512
 mapreduce.reduce.memory.mb 512
-mapreduce.map.java.opts -Xmx400m $(echo $J17)
-mapreduce.reduce.java.opts -Xmx400m $(echo $J17)
+mapreduce.map.java.opts -Xmx400m $J17
+mapreduce.reduce.java.opts -Xmx400m $J17
 mapreduce.jobhistory.address $MASTER_HOST:10020
 mapreduce.jobhistory.webapp.address $MASTER_HOST:19888
 EOF
@@ -318,8 +301,8 @@ chmod 600 /root/.ssh/authorized_keys
 # ------------------------------------------------------------------ supervisor programs
 mkdir -p /etc/supervisor/conf.d
 rm -f /etc/supervisor/conf.d/*.conf
-if [ "$NODE_ROLE" = master ]; then progs="sshd namenode resourcemanager kafka"; else progs="sshd datanode nodemanager kafka"; fi
-for p in $progs; do ln -s "/etc/supervisor/available/$p.conf" "/etc/supervisor/conf.d/$p.conf"; done
+if [ "$NODE_ROLE" = master ]; then progs=(sshd namenode resourcemanager kafka); else progs=(sshd datanode nodemanager kafka); fi
+for p in "${progs[@]}"; do ln -s "/etc/supervisor/available/$p.conf" "/etc/supervisor/conf.d/$p.conf"; done
 # The other brokers' host-listener ports on this node's loopback (see KAFKA_PEER_FORWARDS).
 IFS=',' read -r -a forwards <<< "$KAFKA_PEER_FORWARDS"
 for f in "${forwards[@]}"; do
@@ -336,10 +319,10 @@ redirect_stderr=true
 stdout_logfile=/dev/stdout
 stdout_logfile_maxbytes=0
 EOF
-  progs="$progs kafka-forward-$port"
+  progs+=("kafka-forward-$port")
 done
 
-log "node $HOSTNAME_NOW: role=$NODE_ROLE programs=[$progs] kafka.node.id=$KAFKA_NODE_ID voters=$KAFKA_CONTROLLER_QUORUM_VOTERS external=$KAFKA_EXTERNAL_ADVERTISED"
+log "node $HOSTNAME_NOW: role=$NODE_ROLE programs=[${progs[*]}] kafka.node.id=$KAFKA_NODE_ID voters=$KAFKA_CONTROLLER_QUORUM_VOTERS external=$KAFKA_EXTERNAL_ADVERTISED"
 # Docker's stop signal reaches PID 1 only, and supervisord on SIGTERM stops its programs one
 # after another (Kafka, then YARN, then HDFS: 10 s and more per node). This shell stays PID 1
 # and turns the signal into `supervisorctl stop all`, which signals every daemon at once and

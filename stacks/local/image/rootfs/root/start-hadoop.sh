@@ -2,6 +2,7 @@
 # Kept for the course lab's muscle memory (`./start-hadoop.sh`). In this image HDFS and YARN are
 # started and supervised by supervisord (PID 1) when the containers start, so this script
 # starts nothing: it reports what is running on each node.
+set -u
 . /etc/profile.d/lab-env.sh
 echo "HDFS, YARN, Kafka and sshd are already started and supervised by supervisord on every node;"
 echo "nothing to start. Status:"

@@ -2,6 +2,7 @@
 # Kept for the course lab's muscle memory (`./start-kafka-zookeeper.sh`). This image runs Kafka
 # 3.6.1 in KRaft mode (no ZooKeeper): one broker+controller per node, started and supervised by
 # supervisord at container start. This script starts nothing: it reports the brokers' status.
+set -u
 . /etc/profile.d/lab-env.sh
 echo "Kafka (KRaft, no ZooKeeper) is already started and supervised by supervisord on every node;"
 echo "nothing to start. Status:"

@@ -2,6 +2,7 @@
 # is not on any package registry; the jars come from Maven Central, see maven/pom.xml).
 # Builds the classpath and JVM options, then `lab_hadoop_exec CLASS ARGS...` runs the class.
 #
+# Sourced by scripts running with `set -u`: every optional variable is read as ${VAR:-}.
 # Overridable env (same spirit as the real scripts): HADOOP_HEAPSIZE_MAX (e.g. 512m),
 # HADOOP_OPTS (extra JVM options), HADOOP_CLIENT_OPTS (extra options for client commands),
 # HADOOP_ROOT_LOGGER (default WARN,console for clients; daemons use INFO,console,RFA).
@@ -46,10 +47,25 @@ LAB_JAVA17_OPTS="-XX:+IgnoreUnrecognizedVMOptions \
 --add-exports=java.base/sun.net.util=ALL-UNNAMED"
 export LAB_JAVA17_OPTS
 
+. /usr/local/lib/lab/node-var.sh   # lab_node_var
+
 # Client JVMs (hdfs dfs, yarn node -list...) start faster with C1 only and the serial GC.
 : "${LAB_CLI_JVM_OPTS:=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto}"
 
 lab_hadoop_classpath() { echo "$LAB_HADOOP_CLASSPATH"; }
+
+# An options string (HADOOP_OPTS...) split on blanks into LAB_SPLIT, explicitly and without
+# glob expansion, as the real scripts' unquoted $HADOOP_OPTS does.
+lab_split_opts() { read -r -a LAB_SPLIT <<< "$1"; }
+
+# lab_daemon_heap VAR: the -Xmx of a daemon: HADOOP_HEAPSIZE_MAX when set (Hadoop's own
+# override), else VAR megabytes from the node's configuration. No default: the entrypoint
+# writes VAR to /etc/lab/node.env from the topology (stacks/local/topology.ts).
+lab_daemon_heap() {
+  if [ -n "${HADOOP_HEAPSIZE_MAX:-}" ]; then echo "$HADOOP_HEAPSIZE_MAX"; return 0; fi
+  local mb; mb="$(lab_node_var "$1")" || return 2
+  echo "${mb}m"
+}
 
 # lab_hadoop_exec MODE NAME CLASS ARGS...
 #   MODE=daemon: INFO to console (-> supervisor -> container stdout) and to
@@ -68,12 +84,10 @@ lab_hadoop_exec() {
            -Dhadoop.security.logger=INFO,NullAppender)
   else
     opts+=(-Dhadoop.log.file=hadoop-client.log -Dhadoop.root.logger="${HADOOP_ROOT_LOGGER:-WARN,console}")
-    # shellcheck disable=SC2206
-    opts+=($LAB_CLI_JVM_OPTS ${HADOOP_CLIENT_OPTS:-})
+    lab_split_opts "$LAB_CLI_JVM_OPTS ${HADOOP_CLIENT_OPTS:-}"; opts+=("${LAB_SPLIT[@]}")
   fi
-  [ -n "${HADOOP_HEAPSIZE_MAX:-}" ] && opts+=("-Xmx${HADOOP_HEAPSIZE_MAX}")
-  # shellcheck disable=SC2206
-  opts+=($LAB_JAVA17_OPTS ${HADOOP_OPTS:-})
+  if [ -n "${HADOOP_HEAPSIZE_MAX:-}" ]; then opts+=("-Xmx${HADOOP_HEAPSIZE_MAX}"); fi
+  lab_split_opts "$LAB_JAVA17_OPTS ${HADOOP_OPTS:-}"; opts+=("${LAB_SPLIT[@]}")
   exec "$JAVA_HOME/bin/java" "${opts[@]}" -cp "$LAB_HADOOP_CLASSPATH${HADOOP_CLASSPATH:+:$HADOOP_CLASSPATH}" "$class" "$@"
 }
 

@@ -1,3 +1,4 @@
 #!/usr/bin/env bash
 # Thin replacement for Apache Kafka 3.6.1's kafka-metadata-quorum.sh (same main class).
+set -u
 exec "$(dirname "$0")/kafka-run-class.sh" org.apache.kafka.tools.MetadataQuorumCommand "$@"

@@ -6,7 +6,7 @@
 # KAFKA_LOG4J_OPTS, KAFKA_OPTS, LOG_DIR and CLASSPATH like the original.
 # `localhost:9092` works as in the lab inside every node: each broker's host listener has the
 # same port inside as on the host, and the other brokers' ports are forwarded on loopback.
-set -e
+set -eu
 : "${JAVA_HOME:=/usr/lib/jvm/java-17-openjdk}"
 : "${KAFKA_HOME:=/usr/local/kafka}"
 : "${LOG_DIR:=/data/logs/kafka}"
@@ -20,7 +20,7 @@ DAEMON_MODE=false
 DAEMON_NAME=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    -name)   DAEMON_NAME="$2"; shift 2 ;;
+    -name)   [ $# -ge 2 ] || { echo "$0: -name needs a value" >&2; exit 1; }; DAEMON_NAME="$2"; shift 2 ;;
     -loggc)  shift ;;
     -daemon) DAEMON_MODE=true; shift ;;
     *)       break ;;
@@ -36,11 +36,13 @@ mkdir -p "$LOG_DIR" 2>/dev/null || true
 : "${KAFKA_LOG4J_OPTS:=-Dlog4j.configuration=file:$KAFKA_HOME/config/tools-log4j.properties}"
 KAFKA_LOG4J_OPTS="-Dkafka.logs.dir=$LOG_DIR $KAFKA_LOG4J_OPTS"
 
-# shellcheck disable=SC2086
+# The *_OPTS strings split on blanks, explicitly and without glob expansion (the original relies
+# on unquoted expansion for the same split).
+read -r -a JVM_OPTS <<< "$KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS"
+read -r -a EXTRA_OPTS <<< "${KAFKA_OPTS:-}"
+COMMAND=("$JAVA_HOME/bin/java" "${JVM_OPTS[@]}" -cp "$CLASSPATH" "${EXTRA_OPTS[@]}" "$CLASS" "$@")
 if [ "$DAEMON_MODE" = true ]; then
-  nohup "$JAVA_HOME/bin/java" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS \
-    -cp "$CLASSPATH" ${KAFKA_OPTS:-} "$CLASS" "$@" > "$LOG_DIR/${DAEMON_NAME:-kafka}.out" 2>&1 < /dev/null &
+  nohup "${COMMAND[@]}" > "$LOG_DIR/${DAEMON_NAME:-kafka}.out" 2>&1 < /dev/null &
 else
-  exec "$JAVA_HOME/bin/java" $KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS \
-    -cp "$CLASSPATH" ${KAFKA_OPTS:-} "$CLASS" "$@"
+  exec "${COMMAND[@]}"
 fi
