@@ -14,7 +14,7 @@ export interface ContainerFacts {
   labels: Record<string, string>;
 }
 
-export function factsFromPulumi(inputs: any, volumeNames: Record<string, string>): ContainerFacts {
+export function factsFromPulumi(inputs: any): ContainerFacts {
   const [net] = inputs.networksAdvanced;
   return {
     name: inputs.name,
@@ -22,7 +22,7 @@ export function factsFromPulumi(inputs: any, volumeNames: Record<string, string>
     network: { name: net.name, aliases: net.aliases },
     ports: inputs.ports.map((p: any) => `${p.ip}:${p.external}:${p.internal}`).sort(),
     env: Object.fromEntries(inputs.envs.map((e: string) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)])),
-    mounts: inputs.volumes.map((v: any) => `${volumeNames[v.volumeName] ?? v.volumeName}:${v.containerPath}`).sort(),
+    mounts: inputs.volumes.map((v: any) => `${v.volumeName}:${v.containerPath}`).sort(),
     healthcheck: { test: inputs.healthcheck.tests, interval: inputs.healthcheck.interval, timeout: inputs.healthcheck.timeout, retries: inputs.healthcheck.retries, startPeriod: inputs.healthcheck.startPeriod },
     memoryMb: inputs.memory,
     memorySwapMb: inputs.memorySwap,
