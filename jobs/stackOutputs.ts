@@ -33,23 +33,38 @@ export const readStackOutputs: ReadStackOutputs = async (stackName, { workDir })
     return plainOutputs(await stack.outputs());
   } catch (e) {
     const text = e instanceof Error ? e.message : String(e);
-    if (/ENOENT/.test(text) && /pulumi/.test(text)) {
+    const cliMissing = /ENOENT/.test(text) && /pulumi/.test(text);
+    const notLoggedIn = !cliMissing && NOT_LOGGED_IN.test(text);
+    if (cliMissing || notLoggedIn) {
       // A local stack is a pure function of its config file: no state is needed to know its outputs
-      // (a user who started it with the compose file may have no Pulumi CLI at all).
+      // (a user who started it with the compose file may have no Pulumi CLI, or no login, at all).
       const local = localOutputsFromStackFile(stackName, workDir);
       if (local) return local;
+    }
+    if (cliMissing) {
       throw new StackOutputsError(
         `Reading the outputs of stack "${stackName}" needs the Pulumi CLI, which is not on PATH: ` +
           "install the Pulumi CLI (https://www.pulumi.com/docs/install/) or use --cluster/--ambari-url/--user",
         { cause: e },
       );
     }
+    if (notLoggedIn) {
+      throw new StackOutputsError(
+        `Pulumi is not logged in here, so the outputs of stack "${stackName}" cannot be read: log in to the backend the stack ` +
+          "was deployed with (`pulumi login` for Pulumi Cloud, `pulumi login --local` or `pulumi login file://<dir>` for a state on disk; " +
+          "or set PULUMI_BACKEND_URL / PULUMI_ACCESS_TOKEN), then run the command again",
+        { cause: e },
+      );
+    }
     if (/no stack named/i.test(text)) {
       throw new StackOutputsError(`Pulumi has no stack "${stackName}" for the project in ${workDir}: see \`pulumi stack ls\``, { cause: e });
     }
-    throw new StackOutputsError(`Could not read the outputs of stack "${stackName}": ${firstStderrLine(text)}`, { cause: e });
+    throw new StackOutputsError(`Could not read the outputs of stack "${stackName}": ${cliErrorLine(e, text)}`, { cause: e });
   }
 };
+
+/** What the Pulumi CLI says when no backend is logged in (non-interactive sessions cannot prompt). */
+const NOT_LOGGED_IN = /PULUMI_ACCESS_TOKEN must be set for login|not logged in|pulumi login/i;
 
 /**
  * Unwraps Pulumi's `{ value, secret }` pairs. Secret values stay readable by name but are made
@@ -64,10 +79,15 @@ export function plainOutputs(outputs: OutputMap): StackOutputs {
   return plain;
 }
 
-/** The Automation API's CommandError message holds the whole CLI transcript; its first stderr line says it all. */
-function firstStderrLine(text: string): string {
-  const stderr = /stderr:\s*(.+)/.exec(text)?.[1] ?? text;
-  return stderr.split("\n")[0].trim();
+/**
+ * The Automation API's CommandError holds the whole CLI transcript, starting with "Command failed
+ * with exit code N: <command>"; the CLI's own "error: ..." line is the one that says what went wrong.
+ */
+function cliErrorLine(e: unknown, text: string): string {
+  const stderr = (e as { commandResult?: { stderr?: string } }).commandResult?.stderr ?? text;
+  const lines = stderr.split("\n").map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^error:/i.test(l));
+  return (error ?? lines[0] ?? text).replace(/^error:\s*/i, "");
 }
 
 /**

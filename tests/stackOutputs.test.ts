@@ -74,6 +74,41 @@ describe("with no Pulumi CLI on PATH", () => {
 });
 
 
+describe("with the Pulumi CLI installed but logged in nowhere", () => {
+  // The real CLI with a home of its own that holds no credentials and no backend setting.
+  let home: string;
+  const saved: Record<string, string | undefined> = {};
+  const ISOLATE = ["PULUMI_HOME", "PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), "pulumi-home-"));
+    for (const k of ISOLATE) { saved[k] = process.env[k]; delete process.env[k]; }
+    process.env.PULUMI_HOME = home;
+  });
+  afterEach(() => {
+    for (const k of ISOLATE) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test("the CLI really refuses: it is there, and it asks for a login", async () => {
+    const r = await execa("pulumi", ["stack", "ls", "--non-interactive"], { cwd: dir, reject: false });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(/PULUMI_ACCESS_TOKEN must be set for login/);
+  }, 60_000);
+
+  test("an Azure stack: one message that says Pulumi is not logged in and how to log in, not the CLI's transcript", async () => {
+    stackFile("azure", { target: "azure", baseName: "demo" });
+    const e = (await readStackOutputs("azure", { workDir: dir }).catch((x: unknown) => x)) as StackOutputsError;
+    expect(e).toBeInstanceOf(StackOutputsError);
+    expect(e.message).toMatch(/^Pulumi is not logged in here, so the outputs of stack "azure" cannot be read: log in to the backend the stack was deployed with \(`pulumi login`/);
+    expect(e.message).not.toMatch(/Command failed|exit code|code: -2/);
+  }, 60_000);
+
+  test("a local stack is still derived from its file", async () => {
+    stackFile("lab", { target: "local", localKafkaHostPort: 29092 });
+    expect((await readStackOutputs("lab", { workDir: dir })).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
+  }, 60_000);
+});
+
 describe("typed outputs (stacks/outputs.ts): one schema per target, used by the producer and the commands", () => {
   const local = localStackOutputs(describeTopology({ project: PROJECT, stack: "dev" }));
 
