@@ -1,10 +1,10 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
 // spark-submit there, detached; or follows, stops, or shows a running job. `main` is exported for tests.
 import { join } from "node:path";
-import { followJob, jobLog, jobStatus, dockerShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
+import { followJob, jobLog, jobStatus, dockerShell, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
+import { jarOnMaster, WORD_COUNT_CLASS } from "../jobs/jobRunners";
 import { resolveLocalStack } from "../jobs/localStack";
 import { readStackOutputs } from "../jobs/stackOutputs";
-import { buildWordCountJar } from "../jobs/wordcountJar";
 import { wordCountArgs, WordCountJob } from "../jobs/wordcountJob";
 import { EXIT, intFlag, parseFlags, runCli, UsageError } from "./cli";
 import { steps } from "./console";
@@ -77,17 +77,9 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.OK;
   }
 
-  const s = steps(3);
-  const jar = await s.run("build the word-count jar (Spark 3.5, cached)", async (note) => {
-    const built = await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: note });
-    note(built.cached ? "unchanged sources: Maven not run" : `built in ${built.seconds.toFixed(1)} s`);
-    return built;
-  });
-  const inNode = await s.run(`put the jar on ${stack.master}`, async (note) => {
-    const put = await putJar(shell, jar.path);
-    note(put.copied ? `copied to ${put.path}` : `${put.path} already up to date`);
-    return put.path;
-  });
+  const s = steps(2);
+  // The same jar step as npm run wordcount and the demo: built when its sources changed, copied when the master's differs.
+  const inNode = await s.run(`build the word-count jar (Spark 3.5, cached) and put it on ${stack.master}`, (note) => jarOnMaster(shell, note));
   if (job.sink !== "console" && f["shuffle-partitions"] === undefined) {
     job.shufflePartitions = await shufflePartitionsFor(shell, f.yarn ? "yarn" : "local", stack.containers.length - 1);
   } else if (f["shuffle-partitions"] !== undefined) {
@@ -96,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
   await s.run(`spark-submit ${job.sink === "kafka" ? `${job.topic} -> ${job.countsTopic ?? `${job.topic}-counts`}` : `${job.topic} -> ${job.sink}`}${f.yarn ? " on YARN" : ""}`, async (note) => {
     const workers = stack.containers.length - 1;
     const sparkArgs = f.yarn ? yarnSizing(workers) : [];
-    const started = await submitDetached({ shell, name, jarInNode: inNode, className: "spark.kafka.SparkKafkaWordCount", mode: f.yarn ? "yarn" : "local", sparkArgs, jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
+    const started = await submitDetached({ shell, name, jarInNode: inNode, className: WORD_COUNT_CLASS, mode: f.yarn ? "yarn" : "local", sparkArgs, jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
     note(`driver pid ${started.pid}; waiting for its query to start`);
     await waitUntilStarted(shell, name);
   });
