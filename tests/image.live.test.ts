@@ -113,3 +113,24 @@ test("the daemons' wrappers have no heap defaults: without the node's configurat
     expect({ command, exitCode: r.exitCode, said: r.stderr.includes(message) }).toEqual({ command, exitCode: 2, said: true });
   }
 }, 120_000);
+
+test("the wrappers split option strings on blanks and newlines, and never expand globs: the JVM gets each option once, as written", async () => {
+  // A stand-in for java that prints the arguments it was given, one per line; a file named like
+  // the glob proves no expansion happened.
+  const script = [
+    "mkdir -p /tmp/fakejava/bin /tmp/glob && touch /tmp/glob/expanded && cd /tmp/glob",
+    "echo '#!/bin/sh' > /tmp/fakejava/bin/java && echo 'printf \"%s\\n\" \"$@\"' >> /tmp/fakejava/bin/java && chmod +x /tmp/fakejava/bin/java",
+    "export JAVA_HOME=/tmp/fakejava",
+    "echo '== hadoop'; HADOOP_OPTS=$'-Dlab.first=1\\n-Dlab.glob=*' hadoop version",
+    "echo '== kafka'; KAFKA_OPTS=$'-Dlab.first=1\\n-Dlab.glob=*' kafka-topics.sh --version",
+  ].join("\n");
+  const { stdout } = await execa("docker", ["run", "--rm", "--network", "none", "--entrypoint", "bash", topology.image, "-c", script]);
+  const [, hadoop, kafka] = stdout.split(/^== (?:hadoop|kafka)$/m).map((s) => s.trim().split("\n"));
+  for (const [name, argv, main] of [["hadoop", hadoop, "org.apache.hadoop.util.VersionInfo"], ["kafka", kafka, "kafka.admin.TopicCommand"]] as const) {
+    expect({ name, first: argv.filter((a) => a === "-Dlab.first=1").length, glob: argv.filter((a) => a === "-Dlab.glob=*").length, expanded: argv.some((a) => a.includes("expanded")) })
+      .toEqual({ name, first: 1, glob: 1, expanded: false });
+    expect(argv).toContain(main);
+  }
+  // Java 17's --add-opens list reaches Hadoop's JVM as separate arguments.
+  expect(hadoop.filter((a) => a.startsWith("--add-opens=")).length).toBeGreaterThan(15);
+}, 120_000);

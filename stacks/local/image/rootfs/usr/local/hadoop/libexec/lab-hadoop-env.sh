@@ -54,9 +54,10 @@ export LAB_JAVA17_OPTS
 
 lab_hadoop_classpath() { echo "$LAB_HADOOP_CLASSPATH"; }
 
-# An options string (HADOOP_OPTS...) split on blanks into LAB_SPLIT, explicitly and without
-# glob expansion, as the real scripts' unquoted $HADOOP_OPTS does.
-lab_split_opts() { read -r -a LAB_SPLIT <<< "$1"; }
+# An options string (HADOOP_OPTS...) split on blanks and newlines into LAB_SPLIT, explicitly and
+# without glob expansion, as the real scripts' unquoted $HADOOP_OPTS does. (-d '': the whole
+# string, not its first line; read then reports end of input, which is expected.)
+lab_split_opts() { read -r -d '' -a LAB_SPLIT <<< "$1" || true; }
 
 # lab_daemon_heap VAR: the -Xmx of a daemon: HADOOP_HEAPSIZE_MAX when set (Hadoop's own
 # override), else VAR megabytes from the node's configuration. No default: the entrypoint

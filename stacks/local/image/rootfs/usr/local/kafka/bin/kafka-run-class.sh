@@ -36,10 +36,11 @@ mkdir -p "$LOG_DIR" 2>/dev/null || true
 : "${KAFKA_LOG4J_OPTS:=-Dlog4j.configuration=file:$KAFKA_HOME/config/tools-log4j.properties}"
 KAFKA_LOG4J_OPTS="-Dkafka.logs.dir=$LOG_DIR $KAFKA_LOG4J_OPTS"
 
-# The *_OPTS strings split on blanks, explicitly and without glob expansion (the original relies
-# on unquoted expansion for the same split).
-read -r -a JVM_OPTS <<< "$KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS"
-read -r -a EXTRA_OPTS <<< "${KAFKA_OPTS:-}"
+# The *_OPTS strings split on blanks and newlines, explicitly and without glob expansion (the
+# original relies on unquoted expansion for the same split). -d '' reads the whole string; read
+# then reports end of input, which is expected.
+read -r -d '' -a JVM_OPTS <<< "$KAFKA_HEAP_OPTS $KAFKA_JVM_PERFORMANCE_OPTS ${KAFKA_GC_LOG_OPTS:-} ${KAFKA_JMX_OPTS:-} $KAFKA_LOG4J_OPTS" || true
+read -r -d '' -a EXTRA_OPTS <<< "${KAFKA_OPTS:-}" || true
 COMMAND=("$JAVA_HOME/bin/java" "${JVM_OPTS[@]}" -cp "$CLASSPATH" "${EXTRA_OPTS[@]}" "$CLASS" "$@")
 if [ "$DAEMON_MODE" = true ]; then
   nohup "${COMMAND[@]}" > "$LOG_DIR/${DAEMON_NAME:-kafka}.out" 2>&1 < /dev/null &
