@@ -52,6 +52,20 @@ export async function resolveLocalStack(stack: string, workDir: string, readOutp
   }
 }
 
+/**
+ * A stack's outputs; for a local stack Pulumi does not know (started with the compose file), the
+ * ones its config file gives.
+ */
+export async function outputsOrLocalFile(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<StackOutputs> {
+  try {
+    return await readOutputs(stack, { workDir });
+  } catch (e) {
+    const derived = localOutputsFromStackFile(stack, workDir);
+    if (derived) return derived;
+    throw e;
+  }
+}
+
 /** How this machine and the job reach a local stack's Kafka: published ports here, internal names in the nodes. */
 export function localKafkaRoute(stack: LocalStack, clientId: string): KafkaRoute {
   return {

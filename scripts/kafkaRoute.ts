@@ -1,12 +1,17 @@
-// How the commands reach an Azure stack's Kafka: the brokers Ambari lists (internal names, inside
-// the VNet), dialled through the Kafka cluster's public SSH endpoint. Shared by `topics` and
-// `wordcount`; SSH secrets come from the environment, never from the command line.
+// How the commands reach a stack's Kafka: a local stack's published ports, or on Azure the
+// brokers Ambari lists (internal names, inside the VNet) dialled through the Kafka cluster's
+// public SSH endpoint. Shared by `topics`, `wordcount` and `results`; SSH secrets come from the
+// environment, never from the command line.
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { logLevel } from "kafkajs";
 import { AmbariClient, AmbariClientOptions } from "../jobs/ambari";
-import type { HostKeyPolicy, SshGatewayOptions } from "../jobs/sshGateway";
-import { AmbariTarget, retryNote, UsageError } from "./cli";
+import { localKafkaRoute, localStackFromOutputs } from "../jobs/localStack";
+import type { HostKeyPolicy, SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
+import type { StackOutputs } from "../jobs/stackOutputs";
+import type { KafkaRoute } from "../jobs/wordcountPipeline";
+import { AmbariTarget, LocalTarget, retryNote, UsageError } from "./cli";
 
 export type Env = Record<string, string | undefined>;
 
@@ -55,5 +60,39 @@ export async function azureKafkaRoute(stack: string, target: AmbariTarget, o: {
     brokers,
     gateway: { host: target.sshHost, port: 22, username: target.sshUser, ...credentials, hostKey: hostKeyPolicy(o.env) },
     describe: `azure stack "${stack}": ${brokers.length} brokers through ${target.sshUser}@${target.sshHost}`,
+  };
+}
+
+export interface KafkaRouteDeps {
+  env: Env;
+  fetch: typeof fetch;
+  openGateway: (options: SshGatewayOptions) => Promise<SshGateway>;
+  ambari?: (options: AmbariClientOptions) => Pick<AmbariClient, "kafkaBrokers">;
+}
+
+/** A route to a stack's Kafka and what closes it (the SSH gateway on Azure; nothing locally). */
+export interface OpenKafkaRoute {
+  route: KafkaRoute;
+  close(): Promise<void>;
+}
+
+/**
+ * The route from this machine to the stack's brokers, for kafkajs (`route.config`) and for the
+ * Spark job (`route.jobBrokers`): published ports on a local stack; on Azure, Ambari's brokers
+ * through an SSH gateway that the caller closes with `close()`.
+ */
+export async function openKafkaRoute(stack: string, outputs: StackOutputs, target: AmbariTarget | LocalTarget, clientId: string, deps: KafkaRouteDeps, note: (m: string) => void): Promise<OpenKafkaRoute> {
+  if (target.kind === "local") {
+    const local = localStackFromOutputs(stack, outputs);
+    note(`local stack "${stack}": ${local.bootstrapServersHost} (the job: ${local.bootstrapServersInternal})`);
+    return { route: localKafkaRoute(local, clientId), close: async () => undefined };
+  }
+  const azure = await azureKafkaRoute(stack, target, { env: deps.env, fetch: deps.fetch, secrets: [], note, ambari: deps.ambari });
+  note(`${azure.brokers.length} brokers: ${azure.brokers.join(", ")}`);
+  const gateway = await deps.openGateway(azure.gateway);
+  note(`SSH gateway ${azure.gateway.username}@${azure.gateway.host}:${azure.gateway.port ?? 22} open`);
+  return {
+    route: { config: { clientId, brokers: azure.brokers, socketFactory: gateway.socketFactory, logLevel: logLevel.NOTHING }, jobBrokers: azure.brokers.join(","), brokerCount: azure.brokers.length, describe: azure.describe },
+    close: () => gateway.close(),
   };
 }

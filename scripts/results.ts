@@ -1,26 +1,33 @@
-// Prints the top words a word-count job has counted, from its counts topic or its Parquet output,
-// as a table; with --follow, redraws it while the job runs. `main` is exported for tests.
+// Prints the top words a word-count job has counted, from its counts topic (on any stack; through
+// the SSH gateway on Azure) or its Parquet output (local stack), as a table; with --follow, redraws
+// it while the job runs. `main` is exported for tests.
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka } from "kafkajs";
 import { readHdfsTree } from "../jobs/hdfs";
 import { dockerShell } from "../jobs/localSubmit";
-import { resolveLocalStack } from "../jobs/localStack";
+import { localStackFromOutputs, outputsOrLocalFile } from "../jobs/localStack";
 import { Counts, countsFromParquet, CountsTopicReader, readCountsTopic, topWords, totalOf, wordTable } from "../jobs/results";
-import { readStackOutputs } from "../jobs/stackOutputs";
-import { EXIT, intFlag, parseFlags, runCli, UsageError } from "./cli";
+import { SshGateway } from "../jobs/sshGateway";
+import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
+import { EXIT, intFlag, parseFlags, runCli, targetFromOutputs, UsageError, Writable } from "./cli";
+import { KafkaRouteDeps, OpenKafkaRoute, openKafkaRoute, SSH_HELP } from "./kafkaRoute";
 
 export const USAGE = `Usage: npm run results -- [options]
 
 Prints the most frequent words a word-count job has counted, as a table.
 
-  --stack <name>        local stack (default dev)
-  --topic <name>        read a counts topic (key word, value count; default lines-counts)
-  --parquet <hdfs dir>  read a Parquet output instead (e.g. /kafka-spark-lab/wordcount/output)
+  --stack <name>        the stack (default dev); a local one, or Azure through the SSH gateway
+  --topic <name>        read a counts topic (key word, value count; default lines-counts;
+                        npm run wordcount's job writes <name>-counts, e.g. wordcount-counts)
+  --parquet <hdfs dir>  read a Parquet output instead, local stack only
+                        (e.g. /kafka-spark-lab/wordcount/output)
   --top <n>             rows (default 20)
   --follow              redraw every 2 s while the job runs (Ctrl-C to quit)
   --json                print {"distinct", "total", "top": [{word, count}]} instead
   -h, --help
-Exit codes: 0 done, 2 usage, 9 stack unknown, 12 Kafka error, 16 output unreadable.
+${SSH_HELP}
+Exit codes: 0 done, 2 usage, 3 login refused, 8 unavailable, 9 stack unknown, 11 SSH gateway,
+12 Kafka error, 16 output unreadable.
 `;
 
 const OPTIONS = {
@@ -28,38 +35,61 @@ const OPTIONS = {
   follow: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
 } as const;
 
-export async function main(argv: string[]): Promise<number> {
+export interface ResultsDeps extends KafkaRouteDeps {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  workDir: string;
+  readStackOutputs: ReadStackOutputs;
+}
+
+const defaultDeps = (): ResultsDeps => ({
+  stdout: process.stdout, stderr: process.stderr, env: process.env, workDir: join(__dirname, ".."), readStackOutputs,
+  openGateway: (options) => SshGateway.open(options), fetch: globalThis.fetch,
+});
+
+export async function main(argv: string[], overrides: Partial<ResultsDeps> = {}): Promise<number> {
+  const deps: ResultsDeps = { ...defaultDeps(), ...overrides };
   const f = parseFlags(argv, OPTIONS);
-  if (f.help) { process.stdout.write(USAGE); return EXIT.OK; }
+  if (f.help) { deps.stdout.write(USAGE); return EXIT.OK; }
   if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");
   const top = intFlag("top", f.top, 20, 1, 10_000);
-  const stack = await resolveLocalStack((f.stack as string | undefined) ?? "dev", join(__dirname, ".."), readStackOutputs);
+  const stack = (f.stack as string | undefined) ?? "dev";
+  const note = (m: string) => deps.stderr.write(`results: ${m}\n`);
   const render = (counts: Counts) => (f.json
     ? `${JSON.stringify({ distinct: counts.size, total: totalOf(counts), top: topWords(counts, top) })}\n`
     : `${wordTable(counts, top)}\n`);
 
+  const outputs = await outputsOrLocalFile(stack, deps.workDir, deps.readStackOutputs);
+  const target = targetFromOutputs(stack, outputs);
   let read: () => Promise<Counts>;
   let close = async () => undefined as void;
   if (f.parquet !== undefined) {
-    const shell = dockerShell(stack.master);
+    if (target.kind !== "local") throw new UsageError(`--parquet reads the HDFS of a local stack; stack "${stack}" is on Azure: read its counts topic (--topic)`);
+    const shell = dockerShell(localStackFromOutputs(stack, outputs).master);
     read = async () => countsFromParquet(await readHdfsTree(shell, f.parquet as string));
   } else {
     const topic = (f.topic as string | undefined) ?? "lines-counts";
-    const kafka = new Kafka({ clientId: "kafka-spark-lab-results", brokers: stack.bootstrapServersHost.split(","), logLevel: logLevel.ERROR });
+    // Progress only where finding the brokers takes time (Ambari, the gateway); a local stack's are in its outputs.
+    const opened: OpenKafkaRoute = await openKafkaRoute(stack, outputs, target, "kafka-spark-lab-results", deps, target.kind === "local" ? () => undefined : note);
+    const kafka = new Kafka(opened.route.config);
     if (!f.follow) {
-      process.stdout.write(render(await readCountsTopic(kafka, topic)));
+      try {
+        deps.stdout.write(render(await readCountsTopic(kafka, topic)));
+      } finally {
+        await opened.close();
+      }
       return EXIT.OK;
     }
     const reader = new CountsTopicReader(kafka, topic);
-    await reader.start();
+    await reader.start().catch(async (e: unknown) => { await opened.close(); throw e; });
     read = async () => new Map(reader.counts);
-    close = () => reader.stop();
+    close = async () => { await reader.stop(); await opened.close(); };
   }
   if (!f.follow) {
-    process.stdout.write(render(await read()));
+    deps.stdout.write(render(await read()));
     return EXIT.OK;
   }
-  const tty = process.stdout.isTTY === true;
+  const tty = deps.stdout.isTTY === true;
   let shown = "";
   // Ctrl-C ends the loop at once and cleanly (every SIGINT: tsx relays one, the terminal sends one).
   let stopped = false;
@@ -71,7 +101,7 @@ export async function main(argv: string[]): Promise<number> {
       const text = render(await read());
       if (text !== shown) {
         shown = text;
-        process.stdout.write(`${tty ? "\x1b[H\x1b[2J" : ""}${new Date().toISOString().slice(11, 19)}\n${text}`);
+        deps.stdout.write(`${tty ? "\x1b[H\x1b[2J" : ""}${new Date().toISOString().slice(11, 19)}\n${text}`);
       }
       await new Promise<void>((r) => {
         const timer = setTimeout(r, f.parquet !== undefined ? 5000 : 2000);

@@ -1,20 +1,18 @@
 // npm run wordcount: the word count end to end on a deployed stack, local or Azure (see
 // jobs/wordcountPipeline.ts); or the status of its job, or a stop. `main` is exported for tests.
 import { join } from "node:path";
-import { logLevel } from "kafkajs";
 import type { AmbariClientOptions, AmbariClient } from "../jobs/ambari";
 import { BatchLedger, clearJobDir, fileBatchLedger, jarOnMaster, livyRunner, sparkSubmitRunner } from "../jobs/jobRunners";
 import { cachePath } from "../jobs/cache";
 import { LivyClient } from "../jobs/livy";
 import { dockerShell } from "../jobs/localSubmit";
-import { localKafkaRoute, localStackFromOutputs } from "../jobs/localStack";
 import { sameCounts, totalOf, wordTable } from "../jobs/results";
 import { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { parseOutputs, ReadStackOutputs, readStackOutputs, StackOutputs } from "../jobs/stackOutputs";
-import { JobRunner, KafkaRoute, runWordCount, topicsOf, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
-import { AmbariTarget, EXIT, intFlag, parseFlags, retryNote, runCli, targetFromOutputs, UsageError, Writable } from "./cli";
+import { JobRunner, runWordCount, topicsOf, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
+import { EXIT, intFlag, parseFlags, retryNote, runCli, targetFromOutputs, UsageError, Writable } from "./cli";
 import { loadBar, steps, table } from "./console";
-import { azureKafkaRoute, Env, SSH_HELP } from "./kafkaRoute";
+import { Env, OpenKafkaRoute, openKafkaRoute, SSH_HELP } from "./kafkaRoute";
 
 export const USAGE = `Usage: npm run wordcount -- --stack <name> [options]
 
@@ -133,21 +131,11 @@ export async function main(argv: string[], overrides: Partial<WordCountDeps> = {
 
   const started = Date.now();
   const s = steps(WORD_COUNT_STEPS + 1, (l) => deps.stderr.write(`${l}\n`));
-  let gateway: SshGateway | undefined;
+  let opened: OpenKafkaRoute | undefined;
   try {
-    const route = await s.run(target.kind === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway", async (n): Promise<KafkaRoute> => {
-      const clientId = "kafka-spark-lab-wordcount";
-      if (target.kind === "local") {
-        const local = localStackFromOutputs(stack, outputs);
-        n(`local stack "${stack}": ${local.bootstrapServersHost} (the job: ${local.bootstrapServersInternal})`);
-        return localKafkaRoute(local, clientId);
-      }
-      const azure = await azureKafkaRoute(stack, target as AmbariTarget, { env: deps.env, fetch: deps.fetch, secrets: [], note: n, ambari: deps.ambari });
-      n(`${azure.brokers.length} brokers: ${azure.brokers.join(", ")}`);
-      gateway = await deps.openGateway(azure.gateway);
-      n(`SSH gateway ${azure.gateway.username}@${azure.gateway.host}:${azure.gateway.port ?? 22} open`);
-      return { config: { clientId, brokers: azure.brokers, socketFactory: gateway.socketFactory, logLevel: logLevel.NOTHING }, jobBrokers: azure.brokers.join(","), brokerCount: azure.brokers.length, describe: azure.describe };
-    });
+    opened = await s.run(target.kind === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway",
+      (n) => openKafkaRoute(stack, outputs, target, "kafka-spark-lab-wordcount", deps, n));
+    const route = opened.route;
     const result = await runWordCount(route, runner, { name, lines, seed, keepRunning: f["keep-running"] === true, countsTimeoutSeconds: timeout }, {
       step: (title, work) => s.run(title, work),
       loadProgress: loadBar,
@@ -166,7 +154,7 @@ export async function main(argv: string[], overrides: Partial<WordCountDeps> = {
     ])}\n`);
     return exact ? EXIT.OK : EXIT.RESULTS;
   } finally {
-    await gateway?.close();
+    await opened?.close();
   }
 }
 

@@ -16,16 +16,17 @@ import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords } from "../jobs/loader";
 import { dockerShell, JOBS_DIR, putJar } from "../jobs/localSubmit";
-import { readCountsTopic, wordTable } from "../jobs/results";
+import { readCountsTopic, topWords, totalOf, wordTable } from "../jobs/results";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AmbariClient } from "../jobs/ambari";
+import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
 import { readLocalSshAccess } from "../jobs/localCluster";
 import { jobStatus } from "../jobs/localSubmit";
-import { SshGateway } from "../jobs/sshGateway";
+import { SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
 import { localOutputsFromStackFile } from "../jobs/stackOutputs";
-import { exitCodeFor } from "../scripts/cli";
+import { exitCodeFor, UsageError } from "../scripts/cli";
+import { main as resultsMain } from "../scripts/results";
 import { main as wordcountMain, WordCountDeps } from "../scripts/wordcount";
 import { startFakeAmbari } from "./support/fakeAmbari";
 import { wordCountArgs } from "../jobs/wordcountJob";
@@ -267,6 +268,27 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     expect(ambari.requests.some((r) => r.path.endsWith("/services/KAFKA/components/KAFKA_BROKER") && r.user === LOGIN.user)).toBe(true);
     expect(new Set(opened!.forwarded)).toEqual(new Set(["hadoop-master:19092", "hadoop-worker1:19092", "hadoop-worker2:19092"]));
     expect(new Map([...(await readCountsTopic(kafka, "azwc-counts"))].sort())).toEqual(new Map([...pipelineExpected].sort()));
+
+    // npm run results on the same stack: the counts topic read through a gateway of its own.
+    let resultsGateway: SshGateway | undefined;
+    let out = "";
+    const resultsDeps = {
+      stdout: { write: (t: string) => { out += t; } },
+      stderr: { write: (t: string) => { progress(t.trimEnd()); } },
+      readStackOutputs: async () => outputs,
+      env: { SSH_PRIVATE_KEY_FILE: keyFile, SSH_HOST_KEY_FINGERPRINT: access.hostKeyFingerprint },
+      openGateway: async (o: SshGatewayOptions) => (resultsGateway = await SshGateway.open({ ...o, host: "127.0.0.1", port: topology.endpoints.ssh.port })),
+      ambari: (o: AmbariClientOptions) => ({ kafkaBrokers: async () => (await new AmbariClient(o).kafkaBrokers()).map((b) => b.replace(/:9092$/, ":19092")) }),
+    };
+    expect(await resultsMain(["--stack", "azure", "--topic", "azwc-counts", "--top", "5", "--json"], resultsDeps)).toBe(0);
+    expect(JSON.parse(out)).toEqual({ distinct: pipelineExpected.size, total: totalOf(pipelineExpected), top: topWords(pipelineExpected, 5) });
+    // Every Kafka connection of the command went through its gateway, to the brokers Ambari named.
+    expect(resultsGateway!.forwarded.length).toBeGreaterThan(0);
+    expect(resultsGateway!.forwarded.filter((t) => !["hadoop-master:19092", "hadoop-worker1:19092", "hadoop-worker2:19092"].includes(t))).toEqual([]);
+    // Parquet output lives in a local stack's HDFS: on Azure the command says to read the topic.
+    const parquet = await resultsMain(["--stack", "azure", "--parquet", "/x"], resultsDeps).catch((e: unknown) => e as Error);
+    expect(parquet).toBeInstanceOf(UsageError);
+    expect((parquet as Error).message).toBe('--parquet reads the HDFS of a local stack; stack "azure" is on Azure: read its counts topic (--topic)');
   } finally {
     await ambari.close();
     rmSync(dir, { recursive: true, force: true });
