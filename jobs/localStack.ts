@@ -42,26 +42,20 @@ export function localStackFromOutputs(stack: string, outputs: StackOutputs): Loc
  * The local stack's addresses: its Pulumi outputs when it was brought up with Pulumi, otherwise
  * the same values derived from `Pulumi.<stack>.yaml` (one topology builder for both).
  */
-export async function resolveLocalStack(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<LocalStack> {
-  try {
-    return localStackFromOutputs(stack, await readOutputs(stack, { workDir }));
-  } catch (e) {
-    const derived = localOutputsFromStackFile(stack, workDir);
-    if (derived) return localStackFromOutputs(stack, derived);
-    throw e;
-  }
+export function resolveLocalStack(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<LocalStack> {
+  return fromOutputsOrLocalFile(stack, workDir, readOutputs, (outputs) => localStackFromOutputs(stack, outputs));
 }
 
 /**
- * A stack's outputs; for a local stack Pulumi does not know (started with the compose file), the
- * ones its config file gives.
+ * `use` of a stack's outputs; when they cannot be read or used and the stack is a local one Pulumi
+ * does not know (started with the compose file), `use` of the outputs its config file gives.
  */
-export async function outputsOrLocalFile(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<StackOutputs> {
+export async function fromOutputsOrLocalFile<T>(stack: string, workDir: string, readOutputs: ReadStackOutputs, use: (outputs: StackOutputs) => T): Promise<T> {
   try {
-    return await readOutputs(stack, { workDir });
+    return use(await readOutputs(stack, { workDir }));
   } catch (e) {
     const derived = localOutputsFromStackFile(stack, workDir);
-    if (derived) return derived;
+    if (derived) return use(derived);
     throw e;
   }
 }

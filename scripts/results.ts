@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Kafka } from "kafkajs";
 import { readHdfsTree } from "../jobs/hdfs";
 import { dockerShell } from "../jobs/localSubmit";
-import { localStackFromOutputs, outputsOrLocalFile } from "../jobs/localStack";
+import { fromOutputsOrLocalFile, localStackFromOutputs } from "../jobs/localStack";
 import { Counts, countsFromParquet, CountsTopicReader, readCountsTopic, topWords, totalOf, wordTable } from "../jobs/results";
 import { SshGateway } from "../jobs/sshGateway";
 import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
@@ -59,7 +59,7 @@ export async function main(argv: string[], overrides: Partial<ResultsDeps> = {})
     ? `${JSON.stringify({ distinct: counts.size, total: totalOf(counts), top: topWords(counts, top) })}\n`
     : `${wordTable(counts, top)}\n`);
 
-  const outputs = await outputsOrLocalFile(stack, deps.workDir, deps.readStackOutputs);
+  const outputs = await fromOutputsOrLocalFile(stack, deps.workDir, deps.readStackOutputs, (o) => o);
   const target = targetFromOutputs(stack, outputs);
   let read: () => Promise<Counts>;
   let close = async () => undefined as void;

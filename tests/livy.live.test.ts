@@ -250,15 +250,22 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     target: "azure", kafkaAmbariUrl: ambari.url, kafkaClusterName: "kafka-lab", clusterLoginUser: LOGIN.user, clusterLoginPassword: LOGIN.password,
     kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sshUser: topology.endpoints.ssh.user, sparkLivyUrl: gateway.url, sparkJobJarUrl: jarOnMaster,
   };
-  let opened: SshGateway | undefined;
+  // What the commands are given on this Azure-shaped stack: what DNS does for the cluster's SSH
+  // name, and the local brokers' internal port (HDInsight's is 9092). `gateways` keeps each opened one.
+  const gateways: SshGateway[] = [];
+  const azureShaped = {
+    readStackOutputs: async () => outputs,
+    env: { SSH_PRIVATE_KEY_FILE: keyFile, SSH_HOST_KEY_FINGERPRINT: access.hostKeyFingerprint },
+    openGateway: async (o: SshGatewayOptions) => {
+      const g = await SshGateway.open({ ...o, host: "127.0.0.1", port: topology.endpoints.ssh.port });
+      gateways.push(g);
+      return g;
+    },
+    ambari: (o: AmbariClientOptions) => ({ kafkaBrokers: async () => (await new AmbariClient(o).kafkaBrokers()).map((b) => b.replace(/:9092$/, ":19092")) }),
+  };
   try {
-    const run = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], {
-      readStackOutputs: async () => outputs,
-      env: { SSH_PRIVATE_KEY_FILE: keyFile, SSH_HOST_KEY_FINGERPRINT: access.hostKeyFingerprint },
-      // What DNS does for the cluster's SSH name, and the local brokers' internal port (HDInsight's is 9092).
-      openGateway: async (o) => (opened = await SshGateway.open({ ...o, host: "127.0.0.1", port: topology.endpoints.ssh.port })),
-      ambari: (o) => ({ kafkaBrokers: async () => (await new AmbariClient(o).kafkaBrokers()).map((b) => b.replace(/:9092$/, ":19092")) }),
-    });
+    const run = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], azureShaped);
+    const opened = gateways.at(-1);
     report.push(["wordcount --stack azure-shaped (Ambari fake, SSH, Livy)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
     expect(run.stderr).toMatch(/3 brokers: hadoop-master:19092, hadoop-worker1:19092, hadoop-worker2:19092/);
     expect(run.stderr).toContain(`the jar pulumi up put in the Spark cluster's storage: ${jarOnMaster}`);
@@ -270,17 +277,16 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     expect(new Map([...(await readCountsTopic(kafka, "azwc-counts"))].sort())).toEqual(new Map([...pipelineExpected].sort()));
 
     // npm run results on the same stack: the counts topic read through a gateway of its own.
-    let resultsGateway: SshGateway | undefined;
     let out = "";
     const resultsDeps = {
+      ...azureShaped,
       stdout: { write: (t: string) => { out += t; } },
       stderr: { write: (t: string) => { progress(t.trimEnd()); } },
-      readStackOutputs: async () => outputs,
-      env: { SSH_PRIVATE_KEY_FILE: keyFile, SSH_HOST_KEY_FINGERPRINT: access.hostKeyFingerprint },
-      openGateway: async (o: SshGatewayOptions) => (resultsGateway = await SshGateway.open({ ...o, host: "127.0.0.1", port: topology.endpoints.ssh.port })),
-      ambari: (o: AmbariClientOptions) => ({ kafkaBrokers: async () => (await new AmbariClient(o).kafkaBrokers()).map((b) => b.replace(/:9092$/, ":19092")) }),
     };
+    const gatewaysBefore = gateways.length;
     expect(await resultsMain(["--stack", "azure", "--topic", "azwc-counts", "--top", "5", "--json"], resultsDeps)).toBe(0);
+    expect(gateways.length).toBe(gatewaysBefore + 1);
+    const resultsGateway = gateways.at(-1);
     expect(JSON.parse(out)).toEqual({ distinct: pipelineExpected.size, total: totalOf(pipelineExpected), top: topWords(pipelineExpected, 5) });
     // Every Kafka connection of the command went through its gateway, to the brokers Ambari named.
     expect(resultsGateway!.forwarded.length).toBeGreaterThan(0);
