@@ -1,7 +1,7 @@
 /**
  * Which jar an Azure stack uploads: `sparkJobJar` as configured (relative to the project), or a
  * clear config error when that file is missing. (The default, the word-count job built for Spark
- * 3.3, is built and inspected in tests/wordcount.jar.test.ts.)
+ * 3.3, is built and inspected in tests/wordcount.jar.live.test.ts.)
  */
 import { join } from "path";
 import { sparkJobJarFor } from "../jobs/wordcountJar";
