@@ -8,18 +8,20 @@ import { writeFileSync, readFileSync, existsSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
-import { Kafka, KafkaConfig, logLevel, Partitioners } from "kafkajs";
-import { loadRecords } from "../jobs/loader";
-import { resolveLocalStack, LocalStack } from "../jobs/localStack";
+import { Kafka, KafkaConfig } from "kafkajs";
+import { UsageError } from "../jobs/errors";
+import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
+import { idempotentProducer, loadRecords } from "../jobs/loader";
+import { localNodesOf } from "../jobs/localStack";
 import { dockerShell, NodeShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { waitFor } from "../jobs/poll";
+import { DEFAULT_STACK } from "../jobs/pulumiStack";
 import { CountsTopicReader } from "../jobs/results";
 import { sampleLines } from "../jobs/sampleText";
-import { readStackOutputs } from "../jobs/stackOutputs";
 import { adminPerBroker, recreateTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { wordCountArgs, WordCountJob } from "../jobs/wordcountJob";
-import { intFlag, parseFlags, runCli, UsageError } from "../scripts/cli";
+import { type CommandContext, defineCommand, intFlag, runCli } from "../scripts/cli";
 import { table } from "../scripts/console";
 
 const ROOT = join(__dirname, "..");
@@ -27,7 +29,7 @@ const RESULTS = join(__dirname, "results.json");
 const PARTS = ["loader", "latency", "first", "demo"] as const;
 type Part = (typeof PARTS)[number];
 
-const log = (m: string) => process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${m}\n`);
+let log: (m: string) => void = () => undefined;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 /** Deletes and recreates topics (3 partitions, RF 3), so each run starts from empty topics. */
@@ -42,10 +44,10 @@ async function freshTopics(kafka: Kafka, config: KafkaConfig, topics: string[]):
 }
 
 /** Kafka's own tool, tuned as the issue asks, inside the master (it ships with Kafka there). */
-async function producerPerformance(stack: LocalStack, topic: string, records: number, size: number) {
-  const perf = await execa("docker", ["exec", stack.master, "bash", "-lc", 'kafka-producer-perf-test.sh "$@"', "bash",
+async function producerPerformance(master: string, route: KafkaRoute, topic: string, records: number, size: number) {
+  const perf = await execa("docker", ["exec", master, "bash", "-lc", 'kafka-producer-perf-test.sh "$@"', "bash",
     "--topic", topic, "--num-records", String(records), "--record-size", String(size), "--throughput", "-1",
-    "--producer-props", `bootstrap.servers=${stack.bootstrapServersInternal}`, "acks=all", "batch.size=262144", "linger.ms=10"]);
+    "--producer-props", `bootstrap.servers=${route.jobBrokers}`, "acks=all", "batch.size=262144", "linger.ms=10"]);
   const last = perf.stdout.trim().split("\n").pop() ?? "";
   const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(last);
   if (!m) throw new Error(`unexpected ProducerPerformance output: ${last}`);
@@ -56,7 +58,7 @@ async function producerPerformance(stack: LocalStack, topic: string, records: nu
 async function loader(kafka: Kafka, topic: string, records: number, size: number) {
   const filler = "x".repeat(size);
   const lines = function* () { for (let i = 0; i < records; i++) yield `${i} ${filler}`.slice(0, size); };
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = idempotentProducer(kafka);
   await producer.connect();
   try {
     return (await loadRecords({ producer, topic, lines: lines() })).recordsPerSecond;
@@ -66,13 +68,13 @@ async function loader(kafka: Kafka, topic: string, records: number, size: number
 }
 
 /** Alternating rounds on fresh topics, best of each: neither side pays for the other's flushes. */
-async function benchLoader(stack: LocalStack, kafka: Kafka, config: KafkaConfig, records: number, size: number, rounds = 2) {
+async function benchLoader(master: string, route: KafkaRoute, kafka: Kafka, config: KafkaConfig, records: number, size: number, rounds = 2) {
   const topic = "bench-load";
   const runs = { producerPerformance: [] as number[], loader: [] as number[] };
   for (let r = 1; r <= rounds; r++) {
     await freshTopics(kafka, config, [topic]);
     log(`round ${r}/${rounds}: ProducerPerformance, ${records} records of ${size} bytes, acks=all batch.size=262144 linger.ms=10`);
-    runs.producerPerformance.push(await producerPerformance(stack, topic, records, size));
+    runs.producerPerformance.push(await producerPerformance(master, route, topic, records, size));
     await freshTopics(kafka, config, [topic]);
     log(`round ${r}/${rounds}: loader, ${records} records of ${size} bytes, idempotent, acks=all`);
     runs.loader.push(await loader(kafka, topic, records, size));
@@ -81,7 +83,7 @@ async function benchLoader(stack: LocalStack, kafka: Kafka, config: KafkaConfig,
   const ours = Math.max(...runs.loader);
   const ratio = ours / peer;
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-  process.stdout.write(`\nLoader vs ProducerPerformance (${records.toLocaleString("en-US")} records of ${size} B, 3 partitions, RF 3, acks=all, best of ${rounds})\n${table(["", "records/s"], [
+  out(`\nLoader vs ProducerPerformance (${records.toLocaleString("en-US")} records of ${size} B, 3 partitions, RF 3, acks=all, best of ${rounds})\n${table(["", "records/s"], [
     ["ProducerPerformance (batch.size=262144, linger.ms=10)", `${fmt(peer)} (runs: ${runs.producerPerformance.map(fmt).join(", ")})`],
     ["loader (kafkajs, idempotent)", `${fmt(ours)} (runs: ${runs.loader.map(fmt).join(", ")})`],
     ["ratio (target >= 0.6)", ratio.toFixed(2)],
@@ -102,17 +104,17 @@ async function withJob<T>(shell: NodeShell, job: WordCountJob, work: () => Promi
   }
 }
 
-async function benchLatency(stack: LocalStack, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, rate: number, seconds: number, shufflePartitions?: number) {
+async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, rate: number, seconds: number, shufflePartitions?: number) {
   const job: WordCountJob = { name: "bench-latency", topic: "bench-lines", sink: "kafka", countsTopic: "bench-counts", trigger: 1, startingOffsets: "earliest", shufflePartitions };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   return withJob(shell, job, async () => {
-    await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
+    await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
     await waitUntilStarted(shell, job.name);
     const reader = new CountsTopicReader(kafka, job.countsTopic!);
     const seen = new Map<string, number>();
     const sent = new Map<string, number>();
     await reader.start();
-    const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = idempotentProducer(kafka);
     await producer.connect();
     const text = sampleLines({ seed: 7, lines: rate * (seconds + 30) });
     // Warm-up: the first batches of a new query are slower (Kafka consumers, state store).
@@ -136,17 +138,17 @@ async function benchLatency(stack: LocalStack, kafka: Kafka, config: KafkaConfig
     await reader.stop();
     const latencies = [...sent].map(([w, t]) => (seen.get(w)! - t) / 1000).sort((a, b) => a - b);
     const result = { rateLinesPerSecond: rate, seconds, probes: latencies.length, trigger: "1 s", shufflePartitions, p50: pct(latencies, 50), p95: pct(latencies, 95), max: latencies[latencies.length - 1] };
-    process.stdout.write(`\nWord count latency, send -> count visible (${rate} lines/s, 1 s trigger, ${shufflePartitions} shuffle partitions, ${latencies.length} probes)\n${table(["", "seconds"], [
+    out(`\nWord count latency, send -> count visible (${rate} lines/s, 1 s trigger, ${shufflePartitions} shuffle partitions, ${latencies.length} probes)\n${table(["", "seconds"], [
       ["p50 (target <= 1.5)", result.p50.toFixed(2)], ["p95", result.p95.toFixed(2)], ["max", result.max.toFixed(2)],
     ])}\n`);
     return result;
   });
 }
 
-async function benchFirst(stack: LocalStack, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, shufflePartitions: number) {
+async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, shufflePartitions: number) {
   const job: WordCountJob = { name: "bench-first", topic: "bench-first-lines", sink: "kafka", countsTopic: "bench-first-counts", trigger: 1, startingOffsets: "earliest", shufflePartitions };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
-  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = idempotentProducer(kafka);
   await producer.connect();
   await loadRecords({ producer, topic: job.topic, lines: sampleLines({ seed: 1, lines: 1000 }) });
   await producer.disconnect();
@@ -154,13 +156,13 @@ async function benchFirst(stack: LocalStack, kafka: Kafka, config: KafkaConfig, 
     const reader = new CountsTopicReader(kafka, job.countsTopic!);
     await reader.start();
     const start = Date.now();
-    await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
+    await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
     await waitUntilStarted(shell, job.name);
     const started = (Date.now() - start) / 1000;
     await waitFor("the first count", async () => (reader.counts.size > 0 ? true : undefined), 180_000, 50);
     const first = (Date.now() - start) / 1000;
     await reader.stop();
-    process.stdout.write(`\nSubmit to first visible count (1,000 lines waiting in the topic)\n${table(["", "seconds"], [
+    out(`\nSubmit to first visible count (1,000 lines waiting in the topic)\n${table(["", "seconds"], [
       ["query started", started.toFixed(1)], ["first count visible (target <= 30)", first.toFixed(1)],
     ])}\n`);
     return { queryStartedSeconds: started, firstCountSeconds: first };
@@ -174,13 +176,27 @@ async function benchDemo() {
   const demo = await execa("npm", ["run", "-s", "demo"], { cwd: ROOT, all: true });
   const seconds = (Date.now() - start) / 1000;
   const steps = [...(demo.all ?? "").matchAll(/\[(\d)\/\d\] (.*): done in ([\d.]+) s/g)].map((m) => [m[2].slice(0, 60), `${m[3]} s`] as [string, string]);
-  process.stdout.write(`\nnpm run demo from a cold stack\n${table(["step", "time"], [...steps, ["demo wall time", `${seconds.toFixed(1)} s`]])}\n`);
+  out(`\nnpm run demo from a cold stack\n${table(["step", "time"], [...steps, ["demo wall time", `${seconds.toFixed(1)} s`]])}\n`);
   return { wallSeconds: seconds, steps: Object.fromEntries(steps) };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, { only: { type: "string" }, records: { type: "string" }, "record-size": { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "shuffle-partitions": { type: "string" } });
-  const only = ((f.only as string | undefined) ?? PARTS.join(",")).split(",") as Part[];
+let out: (text: string) => void = () => undefined;
+
+export const bench = defineCommand({
+  name: "bench",
+  usage: `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--records n] [--record-size b] [--rate n] [--seconds s] [--shuffle-partitions n]
+
+Benchmarks of the word-count path on the local stack (not part of npm test); writes bench/results.json.
+`,
+  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER"],
+  options: { only: { type: "string" }, records: { type: "string" }, "record-size": { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "shuffle-partitions": { type: "string" } },
+  run: (f, c) => main(f, c),
+});
+
+async function main(f: { only?: string; records?: string; "record-size"?: string; rate?: string; seconds?: string; "shuffle-partitions"?: string }, c: CommandContext): Promise<number> {
+  log = (m) => c.line(`[bench] ${new Date().toISOString().slice(11, 19)} ${m}`);
+  out = (text) => c.out(text);
+  const only = (f.only ?? PARTS.join(",")).split(",") as Part[];
   for (const p of only) if (!PARTS.includes(p)) throw new UsageError(`--only ${p}: expected some of ${PARTS.join(",")}`);
   const records = intFlag("records", f.records, 1_000_000, 1000);
   const size = intFlag("record-size", f["record-size"], 200, 10, 100_000);
@@ -197,18 +213,20 @@ async function main(argv: string[]): Promise<number> {
   // The demo part runs the whole demo itself, which brings the stack up; the others need it up.
   if (only.includes("demo")) save("demo", await benchDemo());
   if (only.some((p) => p !== "demo")) {
-    const stack = await resolveLocalStack("dev", ROOT, readStackOutputs);
-    const config: KafkaConfig = { clientId: "kafka-spark-lab-bench", brokers: stack.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING };
+    const outputs = await c.readStack(DEFAULT_STACK);
+    const route = await openKafkaRoute({ stack: DEFAULT_STACK, outputs }, c.route("kafka-spark-lab-bench"));
+    const config: KafkaConfig = route.config;
     const kafka = new Kafka(config);
-    const shell = dockerShell(stack.master);
+    const { master } = localNodesOf(DEFAULT_STACK, outputs);
+    const shell = dockerShell(master);
     const jar = (await putJar(shell, (await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: log })).path)).path;
-    if (only.includes("loader")) save("loader", await benchLoader(stack, kafka, config, records, size));
+    if (only.includes("loader")) save("loader", await benchLoader(master, route, kafka, config, records, size));
     const partitions = shuffle ?? (await shufflePartitionsFor(shell, "local", 0));
-    if (only.includes("latency")) save("latency", await benchLatency(stack, kafka, config, shell, jar, rate, seconds, partitions));
-    if (only.includes("first")) save("first", await benchFirst(stack, kafka, config, shell, jar, partitions));
+    if (only.includes("latency")) save("latency", await benchLatency(route, kafka, config, shell, jar, rate, seconds, partitions));
+    if (only.includes("first")) save("first", await benchFirst(route, kafka, config, shell, jar, partitions));
   }
   log(`results written to ${RESULTS}`);
   return 0;
 }
 
-if (require.main === module) runCli("bench", () => main(process.argv.slice(2)));
+if (require.main === module) runCli(bench, "bench");

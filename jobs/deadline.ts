@@ -3,16 +3,9 @@
  * and `pulumi up` applies it (the Logic App's trigger and the group's `expires-at` tag change,
  * nothing else). A failed update puts the previous config back.
  */
-import { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES, PROJECT } from "../stacks/config";
-import { plainOutputs } from "./stackOutputs";
-
-export class DeadlineError extends Error {
-  /** bounds: the new time is refused; stack: no such stack or no deadline; update: pulumi up failed. */
-  constructor(message: string, readonly reason: "bounds" | "stack" | "update", options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "DeadlineError";
-  }
-}
+import { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES } from "../stacks/config";
+import { DeadlineError } from "./errors";
+import { openPulumiStack } from "./pulumiStack";
 
 /** What extending needs of a Pulumi stack (the Automation API's, or a test's). */
 export interface DeadlineStack {
@@ -72,17 +65,13 @@ export async function extendDeadline(stack: DeadlineStack, ext: Extension, now: 
   return { from: current, to };
 }
 
-/** The stack through Pulumi's Automation API. */
+/** The stack through Pulumi's Automation API (an unknown stack is a StackOutputsError, exit 9). */
 export async function automationDeadlineStack(stackName: string, workDir: string): Promise<DeadlineStack> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const s = await LocalWorkspace.selectStack({ stackName, workDir }).catch((e: unknown) => {
-    throw new DeadlineError(`Pulumi has no stack "${stackName}" here (pulumi stack ls lists them)`, "stack", { cause: e });
-  });
-  const key = `${PROJECT}:expiresAt`;
+  const s = await openPulumiStack(stackName, workDir);
   return {
-    outputs: async () => plainOutputs(await s.outputs()),
-    getExpiresAt: async () => (await s.getAllConfig())[key]?.value,
-    setExpiresAt: async (value) => { if (value === undefined) await s.removeConfig(key); else await s.setConfig(key, { value }); },
-    up: async (onOutput) => { await s.up({ onOutput }); },
+    outputs: () => s.outputs(),
+    getExpiresAt: () => s.getConfig("expiresAt"),
+    setExpiresAt: (value) => s.setConfig("expiresAt", value),
+    up: (onOutput) => s.up(onOutput),
   };
 }

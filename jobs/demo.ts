@@ -5,10 +5,12 @@
  */
 import { PROJECT } from "../stacks/config";
 import { topologyFor } from "../stacks/local/topology";
+import { StackOutputsError } from "./errors";
 import { sparkSubmitRunner } from "./jobRunners";
-import { chooseUpVia, localKafkaRoute, requireDocker, resolveLocalStack, upLocalStack, UpVia, waitHealthy } from "./localStack";
-import { localConfigFromStackFile, readStackOutputs, StackOutputsError } from "./stackOutputs";
-import { runWordCount, StepReporter, WORD_COUNT_STEPS, WordCountRunResult } from "./wordcountPipeline";
+import { openKafkaRoute, type KafkaRouteOptions } from "./kafkaRoute";
+import { chooseUpVia, localNodesOf, requireDocker, upLocalStack, type UpVia, waitHealthy } from "./localStack";
+import { localConfigFromStackFile, readStack, type ReadStackOutputs } from "./pulumiStack";
+import { runWordCount, type StepReporter, WORD_COUNT_STEPS, type WordCountRunResult } from "./wordcountPipeline";
 
 export const DEMO_NAME = "demo";
 
@@ -22,9 +24,10 @@ export interface DemoOptions {
   keepRunning: boolean;
 }
 
-export const DEMO_STEPS = 1 + WORD_COUNT_STEPS;
+/** The demo's own step (the stack up), then the pipeline's. */
+export const DEMO_STEPS = 1 + WORD_COUNT_STEPS.length;
 
-export async function runDemo(o: DemoOptions, report: StepReporter): Promise<WordCountRunResult> {
+export async function runDemo(o: DemoOptions, report: StepReporter, route: KafkaRouteOptions, readOutputs: ReadStackOutputs): Promise<WordCountRunResult> {
   const config = localConfigFromStackFile(o.stack, o.workDir);
   if (!config) throw new StackOutputsError(`Pulumi.${o.stack}.yaml is missing or is not a local stack: the demo runs on a local stack (e.g. --stack dev)`);
   const topology = topologyFor(config, PROJECT, o.stack);
@@ -37,8 +40,12 @@ export async function runDemo(o: DemoOptions, report: StepReporter): Promise<Wor
     note(`with ${via === "pulumi" ? "Pulumi" : "docker-compose"} (${why}); a first start builds the node image, several minutes`);
     await upLocalStack({ stack: o.stack, workDir: o.workDir, via, topology, onProgress: note });
   });
-  const stack = await resolveLocalStack(o.stack, o.workDir, readStackOutputs);
-  const route = localKafkaRoute(stack, "kafka-spark-lab-demo");
-  const runner = sparkSubmitRunner({ master: stack.master, commandHint: (action, name) => `npm run submit -- --${action} --name ${name}` });
-  return runWordCount(route, runner, { name: DEMO_NAME, lines: o.lines, seed: o.seed, keepRunning: o.keepRunning }, report);
+  const outputs = await readStack(o.stack, o.workDir, readOutputs);
+  const kafka = await openKafkaRoute({ stack: o.stack, outputs }, route);
+  const runner = sparkSubmitRunner({ master: localNodesOf(o.stack, outputs).master, commandHint: (action, name) => `npm run submit -- --${action} --name ${name}` });
+  try {
+    return await runWordCount(kafka, runner, { name: DEMO_NAME, lines: o.lines, seed: o.seed, keepRunning: o.keepRunning }, report);
+  } finally {
+    await kafka.close();
+  }
 }

@@ -5,8 +5,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Batch, BatchRequest, BatchState, LivyClient } from "./livy";
-import { dockerShell, jobStatus, NodeShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "./localSubmit";
+import { UsageError } from "./errors";
+import { retryNote } from "./kafkaRoute";
+import { type Batch, type BatchRequest, type BatchState, LivyClient } from "./livy";
+import { localNodesOf } from "./localStack";
+import { parseOutputs, type StackOutputs } from "./pulumiStack";
+import type { Secrets } from "./secrets";
+import { dockerShell, jobStatus, NodeShell, putJar, shufflePartitionsFor, SparkMode, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "./localSubmit";
 import type { JobRunner } from "./wordcountPipeline";
 import { buildWordCountJar } from "./wordcountJar";
 import { jobDir, wordCountArgs } from "./wordcountJob";
@@ -27,17 +32,29 @@ export const clearJobDir = (shell: NodeShell) => async (name: string) => {
   await shell.run('hdfs dfs -rm -r -f -skipTrash "$1" >/dev/null 2>&1 || true', [jobDir(name)]);
 };
 
-/** spark-submit in the local master, local[*], as the lab runs it. */
-export function sparkSubmitRunner(o: { master: string; shell?: NodeShell; commandHint: JobRunner["commandHint"] }): JobRunner {
+export interface SparkSubmitRunnerOptions {
+  master: string;
+  shell?: NodeShell;
+  /** local[*] on the master, as the lab runs it (default), or YARN across the workers (client mode). */
+  mode?: SparkMode;
+  /** Workers of the stack, for YARN's sizing. */
+  workers?: number;
+  commandHint: JobRunner["commandHint"];
+}
+
+/** spark-submit in the local master: local[*] as the lab runs it, or on YARN. */
+export function sparkSubmitRunner(o: SparkSubmitRunnerOptions): JobRunner {
   const shell = o.shell ?? dockerShell(o.master);
+  const mode = o.mode ?? "local";
+  const workers = o.workers ?? 0;
   let jar = "";
   return {
-    describe: `spark-submit in ${o.master}`,
+    describe: `spark-submit in ${o.master}${mode === "yarn" ? " on YARN" : ""}`,
     prepare: async (note) => { jar = await jarOnMaster(shell, note); },
     stop: (name) => stopJob(shell, name),
     clear: clearJobDir(shell),
     async start(job, brokers, note) {
-      const started = await submitDetached({ shell, name: job.name, jarInNode: jar, className: WORD_COUNT_CLASS, jobArgs: wordCountArgs(job, brokers) });
+      const started = await submitDetached({ shell, name: job.name, jarInNode: jar, className: WORD_COUNT_CLASS, mode, sparkArgs: mode === "yarn" ? yarnSizing(workers) : [], jobArgs: wordCountArgs(job, brokers) });
       note(`driver pid ${started.pid} in ${o.master}; waiting for its query to start`);
       await waitUntilStarted(shell, job.name);
     },
@@ -45,7 +62,7 @@ export function sparkSubmitRunner(o: { master: string; shell?: NodeShell; comman
       const s = await jobStatus(shell, name);
       return s.running ? [`driver pid ${s.pid} in ${o.master}`] : [];
     },
-    shufflePartitions: () => shufflePartitionsFor(shell, "local", 0),
+    shufflePartitions: () => shufflePartitionsFor(shell, mode, workers),
     commandHint: o.commandHint,
   };
 }
@@ -135,4 +152,51 @@ export function livyRunner(o: LivyRunnerOptions): JobRunner {
     shufflePartitions: async () => o.shufflePartitions,
     commandHint: o.commandHint,
   };
+}
+
+export interface RunnerForStackOptions {
+  /** Local stack: submit through this Livy instead of spark-submit (login from LIVY_USER / LIVY_PASSWORD). */
+  livyUrl?: string;
+  shufflePartitions?: number;
+  env: Record<string, string | undefined>;
+  fetch: typeof fetch;
+  ledger: (livyUrl: string) => BatchLedger;
+  secrets: Secrets;
+  note: (m: string) => void;
+  commandHint: JobRunner["commandHint"];
+}
+
+/** Where the job runs on this stack: the Spark cluster's Livy on Azure; spark-submit in the master, or a Livy next to it, locally. */
+export function runnerForStack(stack: string, outputs: StackOutputs, o: RunnerForStackOptions): JobRunner {
+  if (outputs.target === "azure") {
+    if (o.livyUrl !== undefined) throw new UsageError("--livy is for local stacks: an Azure stack uses its Spark cluster's Livy (output sparkLivyUrl)");
+    const { sparkJobJarUrl: jarUrl, sparkLivyUrl, clusterLoginUser, clusterLoginPassword } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkLivyUrl", "clusterLoginUser", "clusterLoginPassword"]);
+    o.secrets.add(clusterLoginPassword);
+    const livy = new LivyClient({ baseUrl: sparkLivyUrl, user: clusterLoginUser, password: clusterLoginPassword, fetch: o.fetch, onRetry: retryNote(o.note) });
+    return livyRunner({
+      livy,
+      ledger: o.ledger(livy.baseUrl),
+      jar: async (n) => { n(`the jar pulumi up put in the Spark cluster's storage: ${jarUrl}`); return jarUrl; },
+      shufflePartitions: o.shufflePartitions ?? 4,
+      commandHint: o.commandHint,
+    });
+  }
+  const { master } = localNodesOf(stack, outputs);
+  const shell = dockerShell(master);
+  if (o.livyUrl === undefined) {
+    const runner = sparkSubmitRunner({ master, shell, commandHint: o.commandHint });
+    return o.shufflePartitions === undefined ? runner : { ...runner, shufflePartitions: async () => o.shufflePartitions! };
+  }
+  o.secrets.add(o.env.LIVY_PASSWORD);
+  const livy = new LivyClient({ baseUrl: o.livyUrl, user: o.env.LIVY_USER, password: o.env.LIVY_PASSWORD, fetch: o.fetch, onRetry: retryNote(o.note) });
+  return livyRunner({
+    livy,
+    ledger: o.ledger(livy.baseUrl),
+    // A Livy next to the local Spark reads the jar from the master's job directory (its whitelist).
+    jar: (n) => jarOnMaster(shell, n),
+    sizing: { driverMemory: "768m" },
+    shufflePartitions: o.shufflePartitions ?? 4,
+    clear: clearJobDir(shell),
+    commandHint: o.commandHint,
+  });
 }

@@ -6,6 +6,11 @@
  * timeouts are retried with a doubling delay; every other failure has its own error class, and
  * no message ever holds the password.
  */
+import {
+  LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError,
+} from "./errors";
+import { type RetryNotice, withRetries } from "./retry";
+import { redactSecret } from "./secrets";
 
 export type BatchState =
   | "not_started" | "starting" | "recovering" | "idle" | "running" | "busy"
@@ -50,39 +55,9 @@ export interface LivyClientOptions {
   backoffMs?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
-  onRetry?: (notice: { what: string; attempt: number; attempts: number; delayMs: number; error: LivyError }) => void;
+  onRetry?: (notice: RetryNotice<LivyError>) => void;
 }
 
-export class LivyError extends Error {
-  constructor(message: string, readonly retriable = false, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-/** 401 at the gateway: wrong cluster login. */
-export class LivyAuthenticationError extends LivyError {}
-/** 400 with an HTML body: the request lacked X-Requested-By. */
-export class LivyCsrfError extends LivyError {}
-/** 404: no such batch (or a finished batch Livy no longer remembers). */
-export class LivyBatchNotFoundError extends LivyError {}
-/** 400 with {"msg"}: Livy refused the batch (a local path, too many sessions...). */
-export class LivyRejectedError extends LivyError {}
-/** The batch ended `dead`: the log tail says why. */
-export class LivyJobDeadError extends LivyError {
-  constructor(message: string, readonly batch: Batch, readonly logTail: string[]) {
-    super(message);
-  }
-}
-/** The batch ended `killed`. */
-export class LivyJobKilledError extends LivyError {
-  constructor(message: string, readonly batch: Batch) {
-    super(message);
-  }
-}
-/** 5xx or no answer, after every retry. */
-export class LivyUnavailableError extends LivyError {}
-
-const MAX_BACKOFF_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LivyClient {
@@ -102,7 +77,7 @@ export class LivyClient {
     try {
       url = new URL(o.baseUrl);
     } catch (e) {
-      throw new LivyError(`Not a URL: "${o.baseUrl}" (expected https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998)`, false, { cause: e });
+      throw new LivyError(`Not a URL: "${o.baseUrl}" (expected https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998)`, { cause: e });
     }
     if (url.username || url.password) throw new LivyError("The Livy URL must not carry credentials: pass the user and password separately");
     this.baseUrl = url.href.replace(/\/+$/, "");
@@ -188,19 +163,12 @@ export class LivyClient {
     }
   }
 
-  private async call(method: "GET" | "POST" | "DELETE", path: string, what: string, body?: unknown, retries = this.retries): Promise<unknown> {
-    const attempts = retries + 1;
-    for (let n = 1; ; n++) {
-      try {
-        return await this.once(method, path, what, body);
-      } catch (e) {
-        if (!(e instanceof LivyError) || !e.retriable) throw e;
-        if (n >= attempts) throw new LivyUnavailableError(`${e.message} (tried ${attempts} time${attempts === 1 ? "" : "s"})`, false, { cause: e });
-        const delayMs = Math.min(this.backoffMs * 2 ** (n - 1), MAX_BACKOFF_MS);
-        this.#onRetry?.({ what, attempt: n, attempts, delayMs, error: e });
-        await sleep(delayMs);
-      }
-    }
+  private call(method: "GET" | "POST" | "DELETE", path: string, what: string, body?: unknown, retries = this.retries): Promise<unknown> {
+    return withRetries<unknown, LivyError>(what, () => this.once(method, path, what, body), { retries, backoffMs: this.backoffMs }, {
+      onRetry: this.#onRetry,
+      isRetriable: (e): e is LivyError => e instanceof LivyError && e.retriable,
+      exhausted: (last, attempts) => new LivyUnavailableError(`${last.message} (tried ${attempts} time${attempts === 1 ? "" : "s"})`, { cause: last }),
+    });
   }
 
   private async once(method: string, path: string, what: string, body?: unknown): Promise<unknown> {
@@ -214,11 +182,11 @@ export class LivyClient {
       res = await this.#fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
       text = await res.text();
     } catch (e) {
-      throw new LivyError(`could not ${what}: Livy at ${this.baseUrl} did not answer (${(e as Error).message})`, true, { cause: e });
+      throw new LivyError(`could not ${what}: Livy at ${this.baseUrl} did not answer (${(e as Error).message})`, { retriable: true, cause: e });
     }
     const json = (() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })();
     const msg = (json as { msg?: string } | undefined)?.msg;
-    const safe = (t: string) => (this.#password ? t.split(this.#password).join("***") : t);
+    const safe = (t: string) => redactSecret(t, this.#password);
     if (res.ok) {
       if (json === undefined) throw new LivyError(`could not ${what}: Livy answered ${res.status} with something that is not JSON: ${safe(text.slice(0, 120))}`);
       return json;
@@ -231,7 +199,7 @@ export class LivyClient {
       throw new LivyCsrfError(`could not ${what}: Livy's CSRF check refused the request (no X-Requested-By header)`);
     }
     if (res.status === 400) throw new LivyRejectedError(`could not ${what}: Livy refused it: ${safe(msg ?? text.slice(0, 200))}`);
-    if (res.status >= 500) throw new LivyError(`could not ${what}: Livy or its gateway answered ${res.status}${msg ? `: ${safe(msg)}` : ""}`, true);
+    if (res.status >= 500) throw new LivyError(`could not ${what}: Livy or its gateway answered ${res.status}${msg ? `: ${safe(msg)}` : ""}`, { retriable: true });
     throw new LivyError(`could not ${what}: unexpected answer ${res.status}${msg ? `: ${safe(msg)}` : ""}`);
   }
 }

@@ -7,7 +7,9 @@
 import { createReadStream } from "fs";
 import { createInterface } from "readline";
 import type { Readable } from "stream";
-import type { Producer } from "kafkajs";
+import { Kafka, Partitioners, type Producer } from "kafkajs";
+import { LoadError } from "./errors";
+import type { KafkaRoute } from "./kafkaRoute";
 
 export type RecordFormat = "text" | "json";
 
@@ -37,10 +39,28 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
 }
 
-export class LoadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "LoadError";
+/**
+ * The one producer the project loads with: idempotent (a retried request is never written twice),
+ * Kafka's default partitioner (kafkajs's own default changed in 2.0 and warns).
+ */
+export const idempotentProducer = (kafka: Kafka): Producer => kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+
+/**
+ * Loads `lines` into `topic` on a route's cluster with a producer of its own. Refuses a topic that
+ * does not exist: an idempotent producer would retry it for ever.
+ */
+export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<LoadOptions, "producer">): Promise<LoadResult> {
+  const kafka = new Kafka(route.config);
+  const admin = kafka.admin();
+  await admin.connect();
+  const exists = await admin.listTopics().then((t) => t.includes(o.topic)).finally(() => admin.disconnect());
+  if (!exists) throw new LoadError(`topic "${o.topic}" does not exist: create it first (npm run topics -- --topic ${o.topic}:3:3)`);
+  const producer = idempotentProducer(kafka);
+  await producer.connect();
+  try {
+    return await loadRecords({ ...o, producer });
+  } finally {
+    await producer.disconnect();
   }
 }
 

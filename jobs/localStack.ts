@@ -1,73 +1,30 @@
 /**
- * The local stack as the commands see it: where its brokers and master are (from the stack's
- * outputs, or derived from its config file when there is no Pulumi state), and how to bring it
- * up or down: Pulumi's Automation API when the Pulumi CLI is installed and logged in, otherwise
+ * The local stack as the commands see it: its nodes (from the stack's outputs), and how to bring
+ * it up or down: Pulumi's Automation API when the Pulumi CLI is installed and logged in, otherwise
  * docker-compose with a compose file generated from the same topology.
  */
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
-import { logLevel } from "kafkajs";
 import { PROJECT } from "../stacks/config";
 import { renderCompose } from "../stacks/local/compose";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import type { Topology } from "../stacks/local/topology";
+import { DockerUnavailableError } from "./errors";
 import { waitFor } from "./poll";
-import { localOutputsFromStackFile, parseOutputs, ReadStackOutputs, StackOutputs } from "./stackOutputs";
-import type { KafkaRoute } from "./wordcountPipeline";
+import { DEFAULT_STACK, openPulumiStack, parseOutputs, type StackOutputs } from "./pulumiStack";
 
-export class DockerUnavailableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "DockerUnavailableError";
-  }
-}
-
-export interface LocalStack {
+/** The local stack's nodes: the master (where jobs are submitted) and every container. */
+export interface LocalNodes {
   stack: string;
-  bootstrapServersHost: string;
-  /** What a client inside a node uses: hadoop-master:19092,... */
-  bootstrapServersInternal: string;
   master: string;
   containers: string[];
 }
 
-export function localStackFromOutputs(stack: string, outputs: StackOutputs): LocalStack {
-  const o = parseOutputs(stack, outputs, "local", ["bootstrapServersHost", "bootstrapServersInternal", "containerNames"]);
-  return { stack, bootstrapServersHost: o.bootstrapServersHost, bootstrapServersInternal: o.bootstrapServersInternal, master: o.containerNames[0], containers: o.containerNames };
-}
-
-/**
- * The local stack's addresses: its Pulumi outputs when it was brought up with Pulumi, otherwise
- * the same values derived from `Pulumi.<stack>.yaml` (one topology builder for both).
- */
-export function resolveLocalStack(stack: string, workDir: string, readOutputs: ReadStackOutputs): Promise<LocalStack> {
-  return fromOutputsOrLocalFile(stack, workDir, readOutputs, (outputs) => localStackFromOutputs(stack, outputs));
-}
-
-/**
- * `use` of a stack's outputs; when they cannot be read or used and the stack is a local one Pulumi
- * does not know (started with the compose file), `use` of the outputs its config file gives.
- */
-export async function fromOutputsOrLocalFile<T>(stack: string, workDir: string, readOutputs: ReadStackOutputs, use: (outputs: StackOutputs) => T): Promise<T> {
-  try {
-    return use(await readOutputs(stack, { workDir }));
-  } catch (e) {
-    const derived = localOutputsFromStackFile(stack, workDir);
-    if (derived) return use(derived);
-    throw e;
-  }
-}
-
-/** How this machine and the job reach a local stack's Kafka: published ports here, internal names in the nodes. */
-export function localKafkaRoute(stack: LocalStack, clientId: string): KafkaRoute {
-  return {
-    config: { clientId, brokers: stack.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING },
-    jobBrokers: stack.bootstrapServersInternal,
-    brokerCount: stack.containers.length,
-    describe: `local stack "${stack.stack}"`,
-  };
+export function localNodesOf(stack: string, outputs: StackOutputs): LocalNodes {
+  const { containerNames } = parseOutputs(stack, outputs, "local", ["containerNames"]);
+  return { stack, master: containerNames[0], containers: containerNames };
 }
 
 export async function requireDocker(): Promise<string> {
@@ -100,7 +57,7 @@ export async function waitHealthy(containers: string[], timeoutMs: number, onWai
   }, timeoutMs, 1000);
 }
 
-export const composeProject = (stack: string) => (stack === "dev" ? PROJECT : `${PROJECT}-${stack}`);
+export const composeProject = (stack: string) => (stack === DEFAULT_STACK ? PROJECT : `${PROJECT}-${stack}`);
 
 /** A compose file for the stack's topology, written next to the image context so `build: ./image` resolves. */
 export function composeFileFor(t: Topology): string {
@@ -145,9 +102,8 @@ export function everyFewSeconds(tool: string, onProgress: (message: string) => v
 /** Brings the stack up (idempotent: a running stack is left as it is) and waits until every node is healthy. */
 export async function upLocalStack(o: UpOptions): Promise<void> {
   if (o.via === "pulumi") {
-    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-    const stack = await LocalWorkspace.createOrSelectStack({ stackName: o.stack, workDir: o.workDir });
-    await stack.up({ onOutput: everyFewSeconds("pulumi", o.onProgress) });
+    const stack = await openPulumiStack(o.stack, o.workDir, { create: true });
+    await stack.up(everyFewSeconds("pulumi", o.onProgress));
   } else {
     const file = composeFileFor(o.topology);
     const up = execa("docker-compose", ["-p", composeProject(o.stack), "-f", file, "up", "-d", "--build"], { all: true });

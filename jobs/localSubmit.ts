@@ -11,6 +11,7 @@ import { readFileSync } from "fs";
 import { basename } from "path";
 import execa from "execa";
 import { YARN_NODE_RESOURCES } from "../stacks/local/topology";
+import { SubmitError } from "./errors";
 import { waitFor } from "./poll";
 
 export const JOBS_DIR = "/var/lib/kafka-spark-lab/jobs";
@@ -25,13 +26,6 @@ export interface NodeShell {
   stream(script: string, args: string[], env: Record<string, string>, onLine: (line: string) => void): Promise<void>;
   /** Copies a file of this machine into the node. */
   copyIn(localPath: string, nodePath: string): Promise<void>;
-}
-
-export class SubmitError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "SubmitError";
-  }
 }
 
 export function dockerShell(container: string): NodeShell {

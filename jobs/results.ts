@@ -4,7 +4,11 @@
  * sum over the complete batch directories). Plus the top-N table people look at.
  */
 import { parquetReadObjects } from "hyparquet";
-import type { Consumer, Kafka } from "kafkajs";
+import { Kafka, type Consumer } from "kafkajs";
+import { readHdfsTree } from "./hdfs";
+import type { KafkaRoute } from "./kafkaRoute";
+import type { NodeShell } from "./localSubmit";
+import { ResultsError } from "./errors";
 import { waitFor } from "./poll";
 import { markdownTable } from "./table";
 
@@ -31,13 +35,6 @@ export function wordTable(counts: Counts, n: number): string {
   const rows = topWords(counts, n).map((w, i) => [String(i + 1), w.word, w.count.toLocaleString("en-US"), total ? `${((100 * w.count) / total).toFixed(1)} %` : "-"]);
   const summary = `${counts.size.toLocaleString("en-US")} distinct words, ${total.toLocaleString("en-US")} in all`;
   return `${markdownTable(["#", "word", "count", "share"], rows, ["right", "left", "right", "right"])}\n${summary}`;
-}
-
-export class ResultsError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ResultsError";
-  }
 }
 
 /**
@@ -142,4 +139,40 @@ export async function countsFromParquet(files: OutputFile[]): Promise<Counts> {
     }
   }
   return counts;
+}
+
+/** The counts of a job as `npm run results` shows them: read once, or again and again while following. */
+export interface CountsSource {
+  read(): Promise<Counts>;
+  close(): Promise<void>;
+}
+
+/**
+ * A counts topic on a route's cluster: read to its end once, or (follow) a reader kept running
+ * whose counts grow as the job writes. Closing it closes the route too.
+ */
+export async function topicCounts(route: Pick<KafkaRoute, "config" | "close">, topic: string, o: { follow: boolean }): Promise<CountsSource> {
+  const kafka = new Kafka(route.config);
+  if (!o.follow) return { read: () => readCountsTopic(kafka, topic), close: () => route.close() };
+  const reader = new CountsTopicReader(kafka, topic);
+  await reader.start().catch(async (e: unknown) => { await route.close(); throw e; });
+  return { read: async () => new Map(reader.counts), close: async () => { await reader.stop(); await route.close(); } };
+}
+
+/** A job's Parquet output on the local stack's HDFS, read through the master. */
+export function parquetCounts(shell: NodeShell, dir: string): CountsSource {
+  return { read: async () => countsFromParquet(await readHdfsTree(shell, dir)), close: async () => undefined };
+}
+
+/** Renders the counts every `intervalMs` and shows the text each time it changes, until `signal` aborts. */
+export async function followCounts(source: CountsSource, o: { render: (counts: Counts) => string; show: (text: string) => void; intervalMs: number; signal: AbortSignal }): Promise<void> {
+  let shown = "";
+  while (!o.signal.aborted) {
+    const text = o.render(await source.read());
+    if (text !== shown) { shown = text; o.show(text); }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, o.intervalMs);
+      o.signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+    });
+  }
 }

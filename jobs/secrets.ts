@@ -1,18 +1,39 @@
 /**
- * Where a job's password comes from: the environment, else a hidden prompt on a terminal.
- * Never the command line: argv is readable by every user of the machine (`ps`, /proc) and lands
- * in shell history.
+ * Secrets: where a job's password comes from (the environment, else a hidden prompt on a terminal;
+ * never the command line: argv is readable by every user of the machine, `ps`, /proc, and lands in
+ * shell history), and the registry of every secret a command holds, which its output redacts.
  */
+import { PasswordUnavailableError } from "./errors";
 
-export const PASSWORD_ENV = "AMBARI_PASSWORD";
+/** Replaces every occurrence of `secret` (ignored when too short to be a real secret). */
+export function redactSecret(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join("***") : text;
+}
 
-/** No password could be had without asking for one on the command line. */
-export class PasswordUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "PasswordUnavailableError";
+/**
+ * The secrets a command holds (passwords, private keys). Whatever a command writes goes through
+ * `redact` first (scripts/cli.ts), so a secret that reaches a message by any path is not printed.
+ */
+export class Secrets {
+  readonly #values = new Set<string>();
+
+  /** Registers secrets; a multi-line one (a private key) also line by line, in case a message quotes a part. */
+  add(...secrets: (string | Buffer | undefined)[]): void {
+    for (const s of secrets) {
+      if (s === undefined) continue;
+      const text = s.toString();
+      this.#values.add(text.trim());
+      for (const line of text.split("\n")) if (line.trim().length >= 16) this.#values.add(line.trim());
+    }
+  }
+
+  redact(text: string): string {
+    // Longest first: a key's whole text before its lines.
+    return [...this.#values].sort((a, b) => b.length - a.length).reduce((t, s) => redactSecret(t, s), text);
   }
 }
+
+export const PASSWORD_ENV = "AMBARI_PASSWORD";
 
 /** The part of a terminal's stdin a hidden prompt needs (process.stdin, or a fake in tests). */
 export type TerminalInput = Pick<NodeJS.ReadStream, "on" | "off" | "resume" | "pause" | "setEncoding"> & {

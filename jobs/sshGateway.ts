@@ -11,29 +11,7 @@ import type { Socket } from "net";
 import { Duplex } from "stream";
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import type { ISocketFactory } from "kafkajs";
-
-export class SshGatewayError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "SshGatewayError";
-  }
-}
-
-/** The server's host key did not match what we expected: possibly not the server you think. */
-export class SshHostKeyError extends SshGatewayError {
-  constructor(readonly host: string, readonly presented: string, expected: string) {
-    super(`host key verification failed for ${host}: it presented ${presented}, expected ${expected}. ` +
-      "If the server was rebuilt on purpose, update the pinned key; otherwise do not connect.");
-    this.name = "SshHostKeyError";
-  }
-}
-
-export class SshAuthError extends SshGatewayError {
-  constructor(user: string, endpoint: string, cause: unknown) {
-    super(`SSH authentication as ${user} at ${endpoint} failed: check the key (SSH_PRIVATE_KEY_FILE, ssh-agent) or password (SSH_PASSWORD)`, { cause });
-    this.name = "SshAuthError";
-  }
-}
+import { SshAuthError, SshGatewayError, SshHostKeyError } from "./errors";
 
 /** How the server's identity is checked. Checking is on unless explicitly turned off. */
 export type HostKeyPolicy =

@@ -4,9 +4,13 @@
  * supplies how to look (`inventory`), how to delete (`destroy`) and what "gone" means.
  */
 import execa from "execa";
-import type { Topology } from "../stacks/local/topology";
-import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds } from "./localStack";
-import { plainOutputs } from "./stackOutputs";
+import { azureSizing, PROJECT } from "../stacks/config";
+import { estimateCost } from "../stacks/azure/cost";
+import { topologyFor, type Topology } from "../stacks/local/topology";
+import { defaultAzureCredential, resourceGroupState, type ResourceGroupState } from "./azureResourceGroup";
+import { StackOutputsError, UsageError } from "./errors";
+import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds, requireDocker } from "./localStack";
+import { localConfigFromStackFile, openPulumiStack, requireStackFile, type PulumiStack } from "./pulumiStack";
 
 /** One thing a stack owns, as the teardown shows it. */
 export interface StackItem {
@@ -34,13 +38,6 @@ export interface TeardownOutcome {
   /** Things kept on purpose, with their sizes. */
   kept: StackItem[];
   seconds: number;
-}
-
-export class TeardownError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "TeardownError";
-  }
 }
 
 // ------------------------------------------------------------------------------------- local
@@ -120,7 +117,7 @@ export async function destroyLocalStack(o: LocalTeardownOptions, note: (m: strin
   const running = (await names()).filter((i) => i.kind === "container").map((i) => i.name);
   const stopping = running.length ? execa("docker", ["stop", ...running], { reject: false }) : Promise.resolve();
   if (running.length) note(`docker stop ${running.join(" ")}`);
-  const handle = (await chooseUpVia("auto")).via === "pulumi" ? await automationStack(o.stack, o.workDir) : undefined;
+  const handle = (await chooseUpVia("auto")).via === "pulumi" ? await deployedWithPulumi(o.stack, o.workDir) : undefined;
   const resources = handle ? (await handle.resources()).length : 0;
   if (handle && resources > 0) {
     note(`pulumi destroy --stack ${o.stack} (${resources} resources)`);
@@ -166,23 +163,17 @@ export function removalHint(item: StackItem): string {
 
 // ------------------------------------------------------------------------------------- Azure
 
-/** The parts of a Pulumi stack the teardown uses (the Automation API's, or a test's). */
-export interface PulumiStackHandle {
-  outputs(): Promise<Record<string, unknown>>;
-  resources(): Promise<{ type: string; name: string }[]>;
-  destroy(onOutput: (text: string) => void): Promise<void>;
-}
+/** The parts of a Pulumi stack the teardown uses. */
+export type PulumiStackHandle = Pick<PulumiStack, "outputs" | "resources" | "destroy">;
 
-/** The stack through Pulumi's Automation API; undefined when Pulumi has no such stack. */
-export async function automationStack(stack: string, workDir: string): Promise<PulumiStackHandle | undefined> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const s = await LocalWorkspace.selectStack({ stackName: stack, workDir }).catch(() => undefined);
-  if (!s) return undefined;
-  return {
-    outputs: async () => plainOutputs(await s.outputs()),
-    resources: async () => ((await s.exportStack()).deployment?.resources ?? []).map((r: { type: string; urn: string }) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn })),
-    destroy: async (onOutput) => { await s.destroy({ onOutput }); },
-  };
+/** The stack as Pulumi has it; undefined when Pulumi has no such stack (or, locally, no CLI or login: compose started it). */
+export async function deployedWithPulumi(stack: string, workDir: string, o: { local: boolean } = { local: true }): Promise<PulumiStack | undefined> {
+  try {
+    return await openPulumiStack(stack, workDir);
+  } catch (e) {
+    if (e instanceof StackOutputsError && (e.reason === "no-stack" || (o.local && e.reason !== "other"))) return undefined;
+    throw e;
+  }
 }
 
 export interface AzureTeardownOptions {
@@ -230,4 +221,50 @@ export async function teardownAzure(o: AzureTeardownOptions, plan: { resourceGro
     leftovers: state.exists ? [{ kind: "resource group", name, state: state.provisioningState === "Deleting" ? "still deleting" : state.provisioningState }] : [],
     kept: [],
   };
+}
+
+// ------------------------------------------------------------------------------------- either
+
+export interface TeardownRequest {
+  stack: string;
+  workDir: string;
+  /** Local only: also delete the data volumes / the node image. */
+  volumes: boolean;
+  images: boolean;
+}
+
+/** What the teardown of a stack will do, and the function that does it and checks the result. */
+export interface Teardown {
+  plan: TeardownPlan;
+  run(note: (m: string) => void): Promise<Omit<TeardownOutcome, "seconds">>;
+}
+
+/**
+ * The teardown of a stack, whichever its target: from its stack file, what Pulumi (Azure) or the
+ * Docker engine (local) holds of it, and how deleting it is checked afterwards.
+ */
+export async function prepareTeardown(r: TeardownRequest, o: { resourceGroupState?: (id: string) => Promise<ResourceGroupState> } = {}): Promise<Teardown> {
+  const stackFile = requireStackFile(r.stack, r.workDir);
+  if (stackFile.raw.target === "azure") {
+    if (r.volumes || r.images) throw new UsageError("--volumes and --images are for a local stack: an Azure teardown deletes the whole resource group, storage included");
+    const { sizing, issues } = azureSizing(stackFile.raw);
+    if (!sizing) throw new UsageError(`${stackFile.file}: ${issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
+    const handle = await deployedWithPulumi(r.stack, r.workDir, { local: false });
+    // Without Pulumi's record of the stack there is nothing to destroy or check: say so, never "nothing left".
+    if (!handle) throw new StackOutputsError(`Pulumi has no stack "${r.stack}" here: log in to the backend that holds it (pulumi login) and check pulumi stack ls`);
+    const credential = o.resourceGroupState ? undefined : await defaultAzureCredential();
+    const azure: AzureTeardownOptions = {
+      stack: r.stack,
+      handle,
+      usdPerHour: estimateCost(sizing).usdPerHour,
+      resourceGroupState: o.resourceGroupState ?? ((id: string) => resourceGroupState(id, { credential: credential! })),
+    };
+    const plan = await planAzureTeardown(azure);
+    return { plan, run: (note) => teardownAzure(azure, plan, note) };
+  }
+  const config = localConfigFromStackFile(r.stack, r.workDir);
+  if (!config) throw new StackOutputsError(`${stackFile.file} is not a local or Azure stack (target ${stackFile.raw.target ?? "unset"})`);
+  await requireDocker();
+  const local: LocalTeardownOptions = { stack: r.stack, workDir: r.workDir, topology: topologyFor(config, PROJECT, r.stack), volumes: r.volumes, images: r.images };
+  return { plan: await planLocalTeardown(local), run: async (note) => { await destroyLocalStack(local, note); return verifyLocalTeardown(local); } };
 }

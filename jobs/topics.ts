@@ -4,6 +4,8 @@
  * a topic with fewer partitions than asked is grown or reported.
  */
 import { Kafka, type Admin, type KafkaConfig } from "kafkajs";
+import { TopicSpecError } from "./errors";
+import type { KafkaRoute } from "./kafkaRoute";
 import { waitFor } from "./poll";
 
 export interface TopicSpec {
@@ -41,13 +43,6 @@ export interface EnsureTopicsOptions {
 
 /** Admin clients pinned to one broker each: a client seeded with one broker asks only it for metadata. */
 export const adminPerBroker = (config: KafkaConfig) => (broker: string): Admin => new Kafka({ ...config, brokers: [broker] }).admin();
-
-export class TopicSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TopicSpecError";
-  }
-}
 
 const LEGAL_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
@@ -147,6 +142,17 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: En
   }
   await waitForLeaders(admin, awaitLeaders, options.leaderTimeoutMs ?? 60_000, options.brokerAdmin);
   return outcomes;
+}
+
+/** `ensureTopics` on a route's cluster, every broker asked until it serves the new metadata. */
+export async function ensureTopicsVia(route: Pick<KafkaRoute, "config" | "brokerCount">, specs: TopicSpec[], options: Pick<EnsureTopicsOptions, "growPartitions" | "leaderTimeoutMs"> = {}): Promise<TopicOutcome[]> {
+  const admin = new Kafka(route.config).admin();
+  await admin.connect();
+  try {
+    return await ensureTopics(admin, specs, { ...options, brokerCount: route.brokerCount, brokerAdmin: adminPerBroker(route.config) });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { homedir } from "os";
 import { join, relative, resolve } from "path";
 import execa from "execa";
+import { JarBuildError } from "./errors";
 
 export const WORDCOUNT_PROJECT = join(__dirname, "wordcount");
 
@@ -23,13 +24,6 @@ export interface BuiltJar {
   /** True when Maven was not run because the sources had not changed since the last build. */
   cached: boolean;
   seconds: number;
-}
-
-export class JarBuildError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "JarBuildError";
-  }
 }
 
 function files(dir: string): string[] {

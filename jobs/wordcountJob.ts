@@ -8,7 +8,7 @@ export interface WordCountJob {
   /** Topic of text lines. */
   topic: string;
   sink: "kafka" | "parquet" | "console";
-  /** Kafka sink: topic of counts (default `<topic>-counts`). */
+  /** Kafka sink: topic of counts (default: `countsTopicFor(topic)`). */
   countsTopic?: string;
   /** Parquet sink: output directory (default `/kafka-spark-lab/<name>/output` on the cluster's file system). */
   output?: string;
@@ -22,7 +22,16 @@ export interface WordCountJob {
 }
 
 export const jobDir = (name: string) => `/kafka-spark-lab/${name}`;
-export const countsTopicOf = (job: WordCountJob) => job.countsTopic ?? `${job.topic}-counts`;
+
+/**
+ * The one naming rule for a word count's counts topic: beside a lines topic `<name>-lines` it is
+ * `<name>-counts` (the pipeline's pair, e.g. demo-lines / demo-counts); beside any other topic
+ * `<topic>-counts` (lines -> lines-counts).
+ */
+export const countsTopicFor = (linesTopic: string) => `${linesTopic.replace(/-lines$/, "")}-counts`;
+/** The topics of a job that owns them (`npm run demo`, `npm run wordcount`): `<name>-lines` and `<name>-counts`. */
+export const topicsOf = (name: string) => ({ lines: `${name}-lines`, counts: countsTopicFor(`${name}-lines`) });
+export const countsTopicOf = (job: WordCountJob) => job.countsTopic ?? countsTopicFor(job.topic);
 export const outputOf = (job: WordCountJob) => job.output ?? `${jobDir(job.name)}/output`;
 export const checkpointOf = (job: WordCountJob) => job.checkpoint ?? `${jobDir(job.name)}/checkpoint`;
 

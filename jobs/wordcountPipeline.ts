@@ -8,23 +8,17 @@
  * runs (a `JobRunner`: spark-submit in the master, or Livy). `npm run demo` and
  * `npm run wordcount` both call it.
  */
-import { Kafka, KafkaConfig, Partitioners } from "kafkajs";
-import { loadRecords, LoadProgress, LoadResult } from "./loader";
+import { Kafka } from "kafkajs";
+import { ResultsError } from "./errors";
+import type { KafkaRoute } from "./kafkaRoute";
+import { loadIntoTopic, type LoadProgress, type LoadResult } from "./loader";
 import { waitFor } from "./poll";
-import { Counts, CountsTopicReader, ResultsError, totalOf } from "./results";
+import { type Counts, CountsTopicReader, totalOf } from "./results";
 import { expectedCounts, sampleLines } from "./sampleText";
 import { adminPerBroker, recreateTopics } from "./topics";
-import { countsTopicOf, jobDir, WordCountJob } from "./wordcountJob";
+import { countsTopicOf, jobDir, topicsOf, type WordCountJob } from "./wordcountJob";
 
-/** How this machine reaches the stack's Kafka, and which broker names the job itself is given. */
-export interface KafkaRoute {
-  /** For kafkajs: brokers as dialled from here (through `socketFactory` when set). */
-  config: KafkaConfig;
-  /** The job's broker list: names the Spark cluster resolves (internal names). */
-  jobBrokers: string;
-  brokerCount: number;
-  describe: string;
-}
+export { topicsOf };
 
 /** Where the Spark job runs: spark-submit in the local master, or a Livy server. */
 export interface JobRunner {
@@ -73,11 +67,6 @@ export interface WordCountRunResult {
   catchUpSeconds: number;
 }
 
-/** The steps runWordCount reports, for the caller's step counter. */
-export const WORD_COUNT_STEPS = 6;
-
-export const topicsOf = (name: string) => ({ lines: `${name}-lines`, counts: `${name}-counts` });
-
 /**
  * The job of a run: its own topics, a 1 s trigger, from the earliest offset, and a checkpoint of
  * its own. A checkpoint per run, because on Azure the cluster's storage cannot be cleared from
@@ -88,53 +77,79 @@ export function pipelineJob(name: string, runId: string, shufflePartitions?: num
   return { name, topic: lines, sink: "kafka", countsTopic: counts, trigger: 1, startingOffsets: "earliest", checkpoint: `${jobDir(name)}/checkpoints/${runId}`, shufflePartitions };
 }
 
-export async function runWordCount(route: KafkaRoute, runner: JobRunner, o: WordCountRunOptions, report: StepReporter): Promise<WordCountRunResult> {
-  const kafka = new Kafka(route.config);
-  const runId = o.runId ?? new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
-  const { lines: linesTopic, counts: countsTopic } = topicsOf(o.name);
+/** What the steps share while the pipeline runs: each step reads what earlier ones left. */
+interface RunState {
+  route: KafkaRoute;
+  runner: JobRunner;
+  o: WordCountRunOptions;
+  kafka: Kafka;
+  topics: { lines: string; counts: string };
+  lines: string[];
+  expected: Counts;
+  job?: WordCountJob;
+  reader?: CountsTopicReader;
+  load?: LoadResult;
+  catchUpSeconds?: number;
+  counts?: Counts;
+}
 
-  await report.step(`put the word-count jar where the job runs (${runner.describe})`, (note) => runner.prepare(note));
+interface PipelineStep {
+  title(s: RunState): string;
+  run(s: RunState, note: (m: string) => void, report: StepReporter): Promise<void>;
+}
 
-  await report.step(`start afresh: stop an earlier "${o.name}" job, recreate topics ${linesTopic} and ${countsTopic}`, async (note) => {
-    if (await runner.stop(o.name, note)) note(`stopped the earlier "${o.name}" job`);
-    await runner.clear?.(o.name);
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const replication = Math.min(3, route.brokerCount);
-      await recreateTopics(admin, [linesTopic, countsTopic].map((topic) => ({ topic, partitions: 3, replicationFactor: replication })), route.config.brokers as string[], adminPerBroker(route.config));
-      note(`${linesTopic}, ${countsTopic}: 3 partitions, replication factor ${replication}, on ${route.describe}`);
-    } finally {
-      await admin.disconnect();
-    }
-  });
-
-  const job = pipelineJob(o.name, runId, await runner.shufflePartitions());
-  await report.step(`start the job (${linesTopic} -> ${countsTopic}, 1 s trigger)`, (note) => runner.start(job, route.jobBrokers, note));
-
-  const lines = [...sampleLines({ seed: o.seed, lines: o.lines })];
-  const expected = expectedCounts(lines);
-  const expectedTotal = totalOf(expected);
-  const reader = new CountsTopicReader(kafka, countsTopicOf(job));
-  await reader.start();
-  try {
-    const load = await report.step(`load ${o.lines.toLocaleString("en-US")} lines of sample text (seed ${o.seed})`, async (note) => {
-      const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
-      await producer.connect();
-      const bar = report.loadProgress(lines.length);
+/** The pipeline, one step after the other; the callers' step counters count this list. */
+export const WORD_COUNT_STEPS: readonly PipelineStep[] = [
+  {
+    title: (s) => `put the word-count jar where the job runs (${s.runner.describe})`,
+    run: (s, note) => s.runner.prepare(note),
+  },
+  {
+    title: (s) => `start afresh: stop an earlier "${s.o.name}" job, recreate topics ${s.topics.lines} and ${s.topics.counts}`,
+    async run(s, note) {
+      if (await s.runner.stop(s.o.name, note)) note(`stopped the earlier "${s.o.name}" job`);
+      await s.runner.clear?.(s.o.name);
+      const admin = s.kafka.admin();
+      await admin.connect();
       try {
-        const result = await loadRecords({ producer, topic: linesTopic, lines, onProgress: bar.update });
+        const replication = Math.min(3, s.route.brokerCount ?? (await admin.describeCluster()).brokers.length);
+        await recreateTopics(admin, [s.topics.lines, s.topics.counts].map((topic) => ({ topic, partitions: 3, replicationFactor: replication })), s.route.config.brokers as string[], adminPerBroker(s.route.config));
+        note(`${s.topics.lines}, ${s.topics.counts}: 3 partitions, replication factor ${replication}, on ${s.route.describe}`);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  },
+  {
+    title: (s) => `start the job (${s.topics.lines} -> ${s.topics.counts}, 1 s trigger)`,
+    async run(s, note) {
+      const runId = s.o.runId ?? new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "");
+      s.job = pipelineJob(s.o.name, runId, await s.runner.shufflePartitions());
+      await s.runner.start(s.job, s.route.jobBrokers, note);
+      s.reader = new CountsTopicReader(s.kafka, countsTopicOf(s.job));
+      await s.reader.start();
+    },
+  },
+  {
+    title: (s) => `load ${s.o.lines.toLocaleString("en-US")} lines of sample text (seed ${s.o.seed})`,
+    async run(s, note, report) {
+      const bar = report.loadProgress(s.lines.length);
+      try {
+        s.load = await loadIntoTopic(s.route, { topic: s.topics.lines, lines: s.lines, onProgress: bar.update });
         bar.stop();
-        note(`${result.records.toLocaleString("en-US")} records, ${Math.round(result.recordsPerSecond).toLocaleString("en-US")} records/s`);
-        return result;
+        note(`${s.load.records.toLocaleString("en-US")} records, ${Math.round(s.load.recordsPerSecond).toLocaleString("en-US")} records/s`);
       } finally {
         bar.stop();
-        await producer.disconnect();
       }
-    });
-    const start = Date.now();
-    const timeoutMs = (o.countsTimeoutSeconds ?? 300) * 1000;
-    await report.step(`wait until the counts cover all ${expectedTotal.toLocaleString("en-US")} words loaded`, async (note) => {
+    },
+  },
+  {
+    title: (s) => `wait until the counts cover all ${totalOf(s.expected).toLocaleString("en-US")} words loaded`,
+    async run(s, note) {
+      const reader = s.reader!;
+      const expectedTotal = totalOf(s.expected);
+      const start = Date.now();
+      const timeoutMs = (s.o.countsTimeoutSeconds ?? 300) * 1000;
       let lastNote = 0;
       try {
         await waitFor("the counts to cover every word loaded", async () => {
@@ -143,19 +158,30 @@ export async function runWordCount(route: KafkaRoute, runner: JobRunner, o: Word
           return total >= expectedTotal ? true : undefined;
         }, timeoutMs, 250);
       } catch (e) {
-        const running = await runner.status(o.name).catch(() => []);
-        throw new ResultsError(`after ${timeoutMs / 1000} s the counts in ${countsTopic} cover ${totalOf(reader.counts).toLocaleString("en-US")} of ${expectedTotal.toLocaleString("en-US")} words; ` +
-          `the job ${running.length ? `still runs (${running.join(", ")})` : "no longer runs"}. Its log: ${runner.commandHint("status", o.name)}`, { cause: e });
+        const running = await s.runner.status(s.o.name).catch(() => []);
+        throw new ResultsError(`after ${timeoutMs / 1000} s the counts in ${s.topics.counts} cover ${totalOf(reader.counts).toLocaleString("en-US")} of ${expectedTotal.toLocaleString("en-US")} words; ` +
+          `the job ${running.length ? `still runs (${running.join(", ")})` : "no longer runs"}. Its log: ${s.runner.commandHint("status", s.o.name)}`, { cause: e });
       }
-    });
-    const catchUpSeconds = (Date.now() - start) / 1000;
-    const counts = new Map(reader.counts);
-    await report.step(o.keepRunning ? "leave the job running (--keep-running)" : "stop the job", async (note) => {
-      if (!o.keepRunning) await runner.stop(o.name, note);
-      note(o.keepRunning ? `stop it with: ${runner.commandHint("stop", o.name)}` : "stopped");
-    });
-    return { job, counts, expected, load, catchUpSeconds };
+      s.catchUpSeconds = (Date.now() - start) / 1000;
+      s.counts = new Map(reader.counts);
+    },
+  },
+  {
+    title: (s) => (s.o.keepRunning ? "leave the job running (--keep-running)" : "stop the job"),
+    async run(s, note) {
+      if (!s.o.keepRunning) await s.runner.stop(s.o.name, note);
+      note(s.o.keepRunning ? `stop it with: ${s.runner.commandHint("stop", s.o.name)}` : "stopped");
+    },
+  },
+];
+
+export async function runWordCount(route: KafkaRoute, runner: JobRunner, o: WordCountRunOptions, report: StepReporter): Promise<WordCountRunResult> {
+  const lines = [...sampleLines({ seed: o.seed, lines: o.lines })];
+  const s: RunState = { route, runner, o, kafka: new Kafka(route.config), topics: topicsOf(o.name), lines, expected: expectedCounts(lines) };
+  try {
+    for (const step of WORD_COUNT_STEPS) await report.step(step.title(s), (note) => step.run(s, note, report));
   } finally {
-    await reader.stop();
+    await s.reader?.stop();
   }
+  return { job: s.job!, counts: s.counts!, expected: s.expected, load: s.load!, catchUpSeconds: s.catchUpSeconds! };
 }

@@ -1,15 +1,14 @@
 // Prints a Kafka cluster's broker list (host:9092,...), as the tutorial's `curl | jq` line does,
 // from a deployed stack's outputs or from explicit flags. stdout carries only the answer, so the
-// command pipes; progress and errors go to stderr. `main` is exported for tests.
-import { join } from "node:path";
-import { AmbariClient } from "../jobs/ambari";
-import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword, TerminalInput, TextOutput } from "../jobs/secrets";
-import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
-import { AmbariTarget, EXIT, exitCodeFor, LocalTarget, parseFlags, retryNote, runCli, runCommand, targetFromOutputs, UsageError } from "./cli";
+// command pipes; progress and errors go to stderr.
+import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
+import { UsageError } from "../jobs/errors";
+import { ambariLoginOf, type Env, retryNote } from "../jobs/kafkaRoute";
+import { parseOutputs } from "../jobs/pulumiStack";
+import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword } from "../jobs/secrets";
+import { type CommandContext, defineCommand, type Flags, runCli } from "./cli";
 
-export { EXIT, exitCodeFor, targetFromOutputs, UsageError };
-
-export const USAGE = `Usage: npm run brokers -- [options]      (or: npx tsx scripts/brokers.ts [options])
+const usage = `Usage: npm run brokers -- [options]      (or: npx tsx scripts/brokers.ts [options])
 
 Prints the Kafka brokers of an HDInsight Kafka cluster, host:9092,host:9092,... (what the
 tutorial's curl | jq line prints), asking Ambari's REST API. Only the answer goes to stdout.
@@ -31,22 +30,7 @@ terminal. There is no --password: command lines are visible to other users (ps).
 Tuning (environment): AMBARI_RETRIES (5), AMBARI_BACKOFF_MS (1000, doubles each retry),
 AMBARI_TIMEOUT_MS (30000 per request).
 
-Exit codes: 0 done, 1 unexpected error, 2 usage or no password, 3 login refused (401),
-4 forbidden (403), 5 cluster not found (404), 6 TLS certificate problem, 7 answer not
-Ambari's JSON or not as expected, 8 Ambari unreachable or not ready (gave up),
-9 stack outputs unavailable (Pulumi CLI missing, no such stack, missing outputs).
 `;
-
-export interface BrokersDeps {
-  stdout: TextOutput;
-  stderr: TextOutput;
-  stdin: TerminalInput;
-  env: Record<string, string | undefined>;
-  fetch: typeof fetch;
-  readStackOutputs: ReadStackOutputs;
-  /** Where Pulumi.yaml lives (the repository root). */
-  workDir: string;
-}
 
 const OPTIONS = {
   stack: { type: "string" },
@@ -55,65 +39,43 @@ const OPTIONS = {
   user: { type: "string" },
   zookeeper: { type: "boolean" },
   json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
 const REFUSED_PASSWORD_FLAGS = /^(--password|--passwd|--pass|-p)(=|$)/;
 
-export async function main(argv: string[], overrides: Partial<BrokersDeps> = {}): Promise<number> {
-  const deps: BrokersDeps = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    env: process.env,
-    fetch: globalThis.fetch,
-    readStackOutputs,
-    workDir: join(__dirname, ".."),
-    ...overrides,
-  };
-  return runCommand("brokers", deps, async ({ secrets, out, note }) => {
-    const args = parseCommandLine(argv);
-    if (args.help) {
-      out(USAGE);
-      return EXIT.OK;
-    }
-    const tuning = clientTuning(deps.env);
-    const target = await resolveTarget(args, deps, secrets);
+export const brokers = defineCommand({
+  name: "brokers",
+  usage,
+  exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "NOT_FOUND", "TLS", "BAD_RESPONSE", "UNAVAILABLE", "STACK_OUTPUTS"],
+  options: OPTIONS,
+  checkArgv: refusePasswordFlags,
+  async run(f, c) {
+    const args = commandLine(f);
+    const tuning = clientTuning(c.deps.env);
+    const target = await resolveTarget(args, c);
 
-    if (target.kind === "local") {
+    if ("local" in target) {
       if (args.zookeeper) throw new UsageError("a local stack runs Kafka in KRaft mode: it has no ZooKeeper");
-      const brokers = target.bootstrapServers.split(",").filter(Boolean);
-      out(args.json ? json({ brokers, zookeeper: [], kafkaBrokerConfig: null }) : `${brokers.join(",")}\n`);
-      return EXIT.OK;
+      c.out(args.json ? json({ brokers: target.local, zookeeper: [], kafkaBrokerConfig: null }) : `${target.local.join(",")}\n`);
+      return 0;
     }
 
-    const { baseUrl, cluster, user, password } = target;
-    const client = new AmbariClient({
-      baseUrl,
-      cluster,
-      user,
-      password,
-      ...tuning,
-      fetch: deps.fetch,
-      onRetry: retryNote(note),
-    });
+    const client = new AmbariClient({ ...target, ...tuning, fetch: c.deps.fetch, onRetry: retryNote(c.note) });
     const what = args.json ? "brokers, ZooKeeper servers and broker configuration" : args.zookeeper ? "ZooKeeper servers" : "Kafka brokers";
-    note(`asking Ambari at ${client.baseUrl} (user ${client.user}) for the ${what} of cluster "${client.cluster}"`);
+    c.note(`asking Ambari at ${client.baseUrl} (user ${client.user}) for the ${what} of cluster "${client.cluster}"`);
 
     if (args.json) {
-      const [brokers, zookeeper, kafkaBrokerConfig] = await Promise.all([
-        client.kafkaBrokers(),
-        client.zookeeperHosts(),
-        client.kafkaBrokerConfig(),
-      ]);
-      out(json({ brokers, zookeeper, kafkaBrokerConfig: hideSecretProperties(kafkaBrokerConfig) }));
+      const [kafka, zookeeper, kafkaBrokerConfig] = await Promise.all([client.kafkaBrokers(), client.zookeeperHosts(), client.kafkaBrokerConfig()]);
+      c.out(json({ brokers: kafka, zookeeper, kafkaBrokerConfig: hideSecretProperties(kafkaBrokerConfig) }));
     } else {
       const hosts = args.zookeeper ? await client.zookeeperHosts() : await client.kafkaBrokers();
-      out(`${hosts.join(",")}\n`);
+      c.out(`${hosts.join(",")}\n`);
     }
-    return EXIT.OK;
-  });
-}
+    return 0;
+  },
+});
+
+export const { main, USAGE } = brokers;
 
 interface CommandLine {
   stack?: string;
@@ -122,10 +84,10 @@ interface CommandLine {
   user?: string;
   zookeeper: boolean;
   json: boolean;
-  help: boolean;
 }
 
-function parseCommandLine(argv: string[]): CommandLine {
+/** A password flag is refused by name, before parsing (which would only say "unknown option"). */
+function refusePasswordFlags(argv: string[]): void {
   const end = argv.indexOf("--");
   for (const token of end < 0 ? argv : argv.slice(0, end)) {
     const flag = REFUSED_PASSWORD_FLAGS.exec(token)?.[1];
@@ -136,17 +98,17 @@ function parseCommandLine(argv: string[]): CommandLine {
       );
     }
   }
-  const values = parseFlags(argv, OPTIONS);
+}
+
+function commandLine(values: Flags<typeof OPTIONS>): CommandLine {
   const args: CommandLine = {
-    stack: values.stack as string | undefined,
-    cluster: values.cluster as string | undefined,
-    ambariUrl: values["ambari-url"] as string | undefined,
-    user: values.user as string | undefined,
+    stack: values.stack,
+    cluster: values.cluster,
+    ambariUrl: values["ambari-url"],
+    user: values.user,
     zookeeper: values.zookeeper === true,
     json: values.json === true,
-    help: values.help === true,
   };
-  if (args.help) return args;
   if (args.stack !== undefined && args.cluster !== undefined) throw new UsageError("give --stack or --cluster, not both");
   if (args.stack === undefined && args.cluster === undefined) throw new UsageError("say which cluster: --stack <name> or --cluster <name>");
   if (args.stack !== undefined && (args.ambariUrl !== undefined || args.user !== undefined)) {
@@ -165,20 +127,22 @@ function parseCommandLine(argv: string[]): CommandLine {
   return args;
 }
 
-async function resolveTarget(args: CommandLine, deps: BrokersDeps, secrets: string[]): Promise<AmbariTarget | LocalTarget> {
+type AmbariLogin = Pick<AmbariClientOptions, "baseUrl" | "cluster" | "user" | "password">;
+
+/** The Ambari to ask: from the stack's outputs, or from the flags and a password from the environment or a prompt; a local stack's brokers as they are. */
+async function resolveTarget(args: CommandLine, c: CommandContext): Promise<{ local: string[] } | AmbariLogin> {
   if (args.stack !== undefined) {
-    const outputs = await deps.readStackOutputs(args.stack, { workDir: deps.workDir });
-    const target = targetFromOutputs(args.stack, outputs);
-    if (target.kind === "ambari") secrets.push(target.password);
-    return target;
+    const outputs = await c.readStack(args.stack);
+    if (outputs.target === "local") return { local: parseOutputs(args.stack, outputs, "local", ["bootstrapServersHost"]).bootstrapServersHost.split(",").filter(Boolean) };
+    return ambariLoginOf(args.stack, outputs, c.secrets);
   }
   const cluster = args.cluster as string;
   const baseUrl = args.ambariUrl ?? `https://${cluster}.azurehdinsight.net`;
   checkAmbariUrl(baseUrl);
   const user = args.user ?? "admin";
-  const password = await resolvePassword({ env: deps.env, stdin: deps.stdin, prompt: deps.stderr, user });
-  secrets.push(password);
-  return { kind: "ambari", baseUrl, cluster, user, password };
+  const password = await resolvePassword({ env: c.deps.env, stdin: c.deps.stdin, prompt: c.deps.stderr, user });
+  c.secrets.add(password);
+  return { baseUrl, cluster, user, password };
 }
 
 function checkAmbariUrl(baseUrl: string): void {
@@ -194,7 +158,7 @@ function checkAmbariUrl(baseUrl: string): void {
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--ambari-url must be an https:// URL (http:// only for a test server)`);
 }
 
-function clientTuning(env: Record<string, string | undefined>): { retries?: number; backoffMs?: number; timeoutMs?: number } {
+function clientTuning(env: Env): { retries?: number; backoffMs?: number; timeoutMs?: number } {
   const whole = (name: string, min: number): number | undefined => {
     const raw = env[name];
     if (raw === undefined || raw === "") return undefined;
@@ -211,4 +175,4 @@ function hideSecretProperties(properties: Record<string, string>): Record<string
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-if (require.main === module) runCli("brokers", () => main(process.argv.slice(2)));
+if (require.main === module) runCli(brokers, "brokers");

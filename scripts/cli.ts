@@ -1,151 +1,90 @@
-// What the command-line tools share: exit codes, the usage error, and how a stack's outputs say
-// where its Kafka is.
+// How every command runs: its flags parsed (node:util parseArgs), --help printed with an "Exit
+// codes" line generated from the one table (jobs/errors.ts), everything it writes passed through
+// one redacting writer (every secret it registered is replaced), and whatever it throws turned into
+// its exit code and one `<command>: error: ...` line. A command is flags, one call into jobs/, and
+// printing; its dependencies are injected, so tests run `main` with their own.
 import { parseArgs } from "node:util";
-import {
-  redactSecret,
-  AmbariAuthenticationError,
-  AmbariConnectionError,
-  AmbariError,
-  AmbariForbiddenError,
-  AmbariNotFoundError,
-  AmbariResponseFormatError,
-  AmbariRetriesExhaustedError,
-  AmbariTlsError,
-  AmbariUnexpectedResponseError,
-} from "../jobs/ambari";
-import { PasswordUnavailableError } from "../jobs/secrets";
-import { parseOutputs, StackOutputs, StackOutputsError } from "../jobs/stackOutputs";
-import type { AzureOutputs } from "../stacks/outputs";
-import { SshGatewayError } from "../jobs/sshGateway";
-import { TopicSpecError } from "../jobs/topics";
-import { JarBuildError } from "../jobs/wordcountJar";
-import { SubmitError } from "../jobs/localSubmit";
-import { LoadError } from "../jobs/loader";
-import { ResultsError } from "../jobs/results";
-import { DockerUnavailableError } from "../jobs/localStack";
-import { ArmError } from "../jobs/azureResourceGroup";
-import { DeadlineError } from "../jobs/deadline";
-import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError } from "../jobs/livy";
-
-export const EXIT = {
-  OK: 0,
-  UNEXPECTED: 1,
-  USAGE: 2,
-  LOGIN_REFUSED: 3,
-  FORBIDDEN: 4,
-  NOT_FOUND: 5,
-  TLS: 6,
-  BAD_RESPONSE: 7,
-  UNAVAILABLE: 8,
-  STACK_OUTPUTS: 9,
-  TOPIC_SPEC: 10,
-  SSH_GATEWAY: 11,
-  KAFKA: 12,
-  JAR_BUILD: 13,
-  SUBMIT: 14,
-  LOAD: 15,
-  RESULTS: 16,
-  DOCKER: 17,
-  LEFTOVERS: 18,
-  NOT_CONFIRMED: 19,
-  LIVY_CSRF: 20,
-  BATCH_NOT_FOUND: 21,
-  JOB_DEAD: 22,
-  JOB_KILLED: 23,
-} as const;
-
-/** A mistake in how the command was called: exit 2, with a pointer to --help. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
-
-/** What to ask Ambari, whichever way it was given. */
-export interface AmbariTarget {
-  kind: "ambari";
-  baseUrl: string;
-  cluster: string;
-  user: string;
-  password: string;
-  /** The cluster's public SSH endpoint and user: the gateway to its private brokers. */
-  sshHost?: string;
-  sshUser?: string;
-}
-
-export interface LocalTarget {
-  kind: "local";
-  bootstrapServers: string;
-}
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-
-/** Error class to exit code, first match wins: subclasses before their base class. */
-const EXIT_BY_ERROR: [ErrorClass, number][] = [
-  [UsageError, EXIT.USAGE], [PasswordUnavailableError, EXIT.USAGE], [StackOutputsError, EXIT.STACK_OUTPUTS],
-  [AmbariAuthenticationError, EXIT.LOGIN_REFUSED], [AmbariForbiddenError, EXIT.FORBIDDEN], [AmbariNotFoundError, EXIT.NOT_FOUND],
-  [AmbariTlsError, EXIT.TLS], [AmbariResponseFormatError, EXIT.BAD_RESPONSE], [AmbariUnexpectedResponseError, EXIT.BAD_RESPONSE],
-  [AmbariRetriesExhaustedError, EXIT.UNAVAILABLE], [AmbariConnectionError, EXIT.UNAVAILABLE], [AmbariError, EXIT.BAD_RESPONSE],
-  [TopicSpecError, EXIT.TOPIC_SPEC], [SshGatewayError, EXIT.SSH_GATEWAY], [JarBuildError, EXIT.JAR_BUILD], [SubmitError, EXIT.SUBMIT],
-  [LoadError, EXIT.LOAD], [ResultsError, EXIT.RESULTS], [DockerUnavailableError, EXIT.DOCKER],
-  [LivyAuthenticationError, EXIT.LOGIN_REFUSED], [LivyCsrfError, EXIT.LIVY_CSRF], [LivyBatchNotFoundError, EXIT.BATCH_NOT_FOUND],
-  [LivyJobDeadError, EXIT.JOB_DEAD], [LivyJobKilledError, EXIT.JOB_KILLED], [LivyUnavailableError, EXIT.UNAVAILABLE],
-  [LivyRejectedError, EXIT.SUBMIT], [LivyError, EXIT.SUBMIT],
-];
-
-/** Each expected failure has its own exit code; anything else is a bug (1). */
-export function exitCodeFor(e: unknown): number {
-  const known = EXIT_BY_ERROR.find(([type]) => e instanceof type);
-  if (known) return known[1];
-  if (e instanceof Error && e.name.startsWith("KafkaJS")) return EXIT.KAFKA;
-  if (e instanceof DeadlineError) return e.reason === "bounds" ? EXIT.USAGE : e.reason === "stack" ? EXIT.STACK_OUTPUTS : EXIT.UNEXPECTED;
-  if (e instanceof ArmError) return e.status === 401 ? EXIT.LOGIN_REFUSED : e.status === 403 ? EXIT.FORBIDDEN : EXIT.UNAVAILABLE;
-  return EXIT.UNEXPECTED;
-}
-
-/** Where a deployed stack's Kafka is, from its typed outputs (stacks/outputs.ts). */
-export function targetFromOutputs(stackName: string, outputs: StackOutputs): AmbariTarget | LocalTarget {
-  if (outputs.target === "local") return { kind: "local", bootstrapServers: parseOutputs(stackName, outputs, "local", ["bootstrapServersHost"]).bootstrapServersHost };
-  const o = parseOutputs(stackName, outputs, "azure", ["kafkaAmbariUrl", "kafkaClusterName", "clusterLoginUser", "clusterLoginPassword"]);
-  // The SSH endpoint is needed by the commands that reach the brokers, not by the broker lookup.
-  const ssh = outputs as Partial<AzureOutputs>;
-  return { kind: "ambari", baseUrl: o.kafkaAmbariUrl, cluster: o.kafkaClusterName, user: o.clusterLoginUser, password: o.clusterLoginPassword, sshHost: ssh.kafkaSshHost, sshUser: ssh.sshUser };
-}
-
+import { join } from "node:path";
+import type { AmbariClient, AmbariClientOptions } from "../jobs/ambari";
+import { cachePath } from "../jobs/cache";
+import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, UsageError } from "../jobs/errors";
+import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
+import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
+import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
+import { Secrets, type TerminalInput } from "../jobs/secrets";
+import type { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 
 export interface Writable {
   write(text: string): unknown;
+  isTTY?: boolean;
 }
 
-/**
- * The only way the commands write: every secret registered in `secrets` (passwords, keys) is
- * replaced before a line reaches a terminal or a log. `out` is the answer (stdout); `note` is
- * progress and errors (stderr), each line behind `prefix()`.
- */
-export function redactingOutput(stdout: Writable, stderr: Writable, prefix: () => string) {
-  const secrets: string[] = [];
-  const redact = (text: string) => secrets.reduce((t, s) => redactSecret(t, s), text);
-  return {
-    secrets,
-    out: (text: string) => stdout.write(redact(text)),
-    note: (text: string) => stderr.write(redact(`${prefix()}${text}\n`)),
-  };
+/** What the commands use of the world; `main(argv, overrides)` replaces any of it (tests). */
+export interface CommandDeps extends KafkaRouteDeps {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: TerminalInput;
+  env: Env;
+  fetch: typeof fetch;
+  /** Where Pulumi.yaml and the stack files live (the repository root). */
+  workDir: string;
+  readStackOutputs: ReadStackOutputs;
+  openGateway: (options: SshGatewayOptions) => Promise<SshGateway>;
+  ambari?: (options: AmbariClientOptions) => Pick<AmbariClient, "kafkaBrokers">;
+  /** Where the ids of submitted Livy batches are kept, per Livy URL. */
+  ledger: (livyUrl: string) => BatchLedger;
 }
 
-/** A retry notice of the Ambari or Livy client as a progress line. */
-export const retryNote = (note: (m: string) => void) => ({ attempt, attempts, delayMs, error }: { attempt: number; attempts: number; delayMs: number; error: Error }) =>
-  note(`${error.message}; retry ${attempt}/${attempts - 1} in ${delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`}`);
+export const defaultDeps = (): CommandDeps => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  fetch: globalThis.fetch,
+  workDir: join(__dirname, ".."),
+  readStackOutputs,
+  // Loaded when used: ssh2 and docker exec are not every command's business.
+  openGateway: async (options) => (await import("../jobs/sshGateway")).SshGateway.open(options),
+  readLocalSshAccess: async (master) => (await import("../jobs/localCluster")).readLocalSshAccess(master),
+  ledger: (url) => fileBatchLedger(cachePath("livy-batches.json"), url),
+});
+
+/** What a running command has: its dependencies, its secrets and the writers that redact them. */
+export interface CommandContext {
+  deps: CommandDeps;
+  /** Every secret registered here is replaced in whatever the command writes. */
+  secrets: Secrets;
+  /** The answer (stdout). */
+  out(text: string): void;
+  /** A progress or error line on stderr, behind the command's prefix. */
+  note(text: string): void;
+  /** A line on stderr as it is (step lines, tables of progress). */
+  line(text: string): void;
+  /** A stderr stream for progress bars, redacted too. */
+  progressStream: NodeJS.WritableStream & { isTTY?: boolean };
+  /** The stack named by --stack, or the default. */
+  stackName(flag: string | undefined): string;
+  /** That stack's outputs (Pulumi's, or a local stack's from its file). */
+  readStack(stack: string): Promise<StackOutputs>;
+  /** What jobs/kafkaRoute.ts needs, this command's secrets and notes included. */
+  route(clientId: string): KafkaRouteOptions;
+}
 
 type FlagSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
+type FlagSpecs = Record<string, FlagSpec>;
+
+/** A flag's parsed value: boolean flags are booleans, repeatable ones arrays, the rest strings. */
+export type Flags<O extends FlagSpecs> = {
+  [K in keyof O]: O[K]["type"] extends "boolean" ? boolean | undefined : O[K]["multiple"] extends true ? string[] | undefined : string | undefined;
+};
 
 /**
  * node:util parseArgs with our usage errors. A stray positional argument is refused without
  * being quoted: it could be a mistyped secret.
  */
-export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], options: T): Record<keyof T, string | boolean | string[] | undefined> {
+export function parseFlags<O extends FlagSpecs>(argv: string[], options: O): Flags<O> {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as unknown as Record<keyof T, string | boolean | string[] | undefined>;
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as unknown as Flags<O>;
   } catch (e) {
     if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError("this command takes no positional arguments (not shown here)");
     throw new UsageError((e as Error).message);
@@ -162,20 +101,47 @@ export function intFlag(name: string, value: unknown, fallback: number, min = 1,
   return n;
 }
 
-export interface CommandIo {
-  stdout: Writable;
-  stderr: Writable;
+/** One of a list of words, or a usage error listing them. */
+export function choiceFlag<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} ${value}: expected ${choices.slice(0, -1).join(", ")}${choices.length > 1 ? " or " : ""}${choices[choices.length - 1]}`);
+  return value as T;
 }
 
-export type CommandContext = ReturnType<typeof redactingOutput>;
+/** How SSH credentials are given (azure, or --via-ssh on a local stack): shared by the commands that reach brokers. */
+export const SSH_HELP = `SSH (azure): key file SSH_PRIVATE_KEY_FILE, else ssh-agent (SSH_AUTH_SOCK), else password
+SSH_PASSWORD. The host key is checked against ~/.ssh/known_hosts (or SSH_KNOWN_HOSTS), or pinned
+with SSH_HOST_KEY_FINGERPRINT=SHA256:...`;
+
+function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
+  const secrets = new Secrets();
+  const redact = (text: string) => secrets.redact(text);
+  const stderr = deps.stderr as Writable & Partial<NodeJS.WriteStream>;
+  // A stream-shaped view of stderr for cli-progress: writes redacted, terminal methods passed through.
+  const progressStream = new Proxy(stderr, {
+    get: (target, key) => (key === "write" ? (text: string) => target.write(redact(String(text))) : Reflect.get(target, key)),
+  }) as unknown as NodeJS.WritableStream & { isTTY?: boolean };
+  const c: CommandContext = {
+    deps,
+    secrets,
+    out: (text) => { deps.stdout.write(redact(text)); },
+    note: (text) => { deps.stderr.write(redact(`${prefix()}${text}\n`)); },
+    line: (text) => { deps.stderr.write(redact(`${text}\n`)); },
+    progressStream,
+    stackName: (flag) => flag ?? DEFAULT_STACK,
+    readStack: (stack) => readStack(stack, deps.workDir, deps.readStackOutputs),
+    route: (clientId) => ({ clientId, secrets, note: c.note, deps }),
+  };
+  return c;
+}
 
 /**
- * The one way a command runs: its output through `redactingOutput` (secrets registered in
- * `secrets` never printed), and whatever it throws turned into its exit code and one message,
- * `<command>: error: ...` (a usage error adds where the help is; a bug keeps its stack).
+ * The one way a command runs: its output through the context's redacting writers, and whatever it
+ * throws turned into its exit code and one message, `<command>: error: ...` (a usage error adds
+ * where the help is; a bug keeps its stack).
  */
-export async function runCommand(command: string, io: CommandIo, body: (c: CommandContext) => Promise<number>, prefix: () => string = () => `${command}: `): Promise<number> {
-  const c = redactingOutput(io.stdout, io.stderr, prefix);
+export async function runCommand(command: string, deps: CommandDeps, body: (c: CommandContext) => Promise<number>, prefix: () => string = () => `${command}: `): Promise<number> {
+  const c = contextFor(deps, prefix);
   try {
     return await body(c);
   } catch (e) {
@@ -186,19 +152,57 @@ export async function runCommand(command: string, io: CommandIo, body: (c: Comma
     }
     const cause = e instanceof Error && e.cause instanceof Error && !e.message.includes(e.cause.message) ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
     c.note(`error: ${(e as Error).message}${cause}`);
-    if (code === EXIT.USAGE) io.stderr.write(`See: npm run ${command} -- --help\n`);
+    if (code === EXIT.USAGE) deps.stderr.write(`See: npm run ${command} -- --help\n`);
     return code;
   }
 }
 
-/** Runs a command from the shell: `runCommand` on the process's streams, then its exit code. */
-export function runCli(command: string, main: () => Promise<number>): void {
-  void runCommand(command, { stdout: process.stdout, stderr: process.stderr }, main).then((code) => {
+export interface CommandSpec<O extends FlagSpecs> {
+  /** As in `npm run <name>`. */
+  name: string;
+  /** The usage text, without its "Exit codes" line (generated from `exits`). */
+  usage: string;
+  /** The failures this command can end with, besides 0 and 1. */
+  exits: readonly ExitKind[];
+  options: O;
+  /** Checks on the raw arguments before parsing (e.g. a refused --password flag). */
+  checkArgv?: (argv: string[]) => void;
+  /** The prefix of the command's notes (default "<name>: "). */
+  prefix?: (started: number) => string;
+  run(flags: Flags<O>, c: CommandContext): Promise<number>;
+}
+
+export interface Command {
+  USAGE: string;
+  main(argv: string[], overrides?: Partial<CommandDeps>): Promise<number>;
+}
+
+/** A command from its spec: `main` for tests and `runCli`, `USAGE` for docs and tests. */
+export function defineCommand<O extends FlagSpecs>(spec: CommandSpec<O>): Command {
+  const USAGE = `${spec.usage.trimEnd()}\n${exitCodesLine(spec.exits)}\n`;
+  const options = { ...spec.options, help: { type: "boolean", short: "h" } } as O & { help: { type: "boolean"; short: "h" } };
+  return {
+    USAGE,
+    main: (argv, overrides = {}) => {
+      const started = Date.now();
+      return runCommand(spec.name, { ...defaultDeps(), ...overrides }, async (c) => {
+        spec.checkArgv?.(argv);
+        const f = parseFlags(argv, options);
+        if (f.help) { c.out(USAGE); return EXIT.OK; }
+        return spec.run(f, c);
+      }, spec.prefix ? () => spec.prefix!(started) : undefined);
+    },
+  };
+}
+
+/** Runs a command from the shell: its `main` on the process's streams, then its exit code. */
+export function runCli(command: Command, name: string): void {
+  void command.main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // A command that has finished must not hang on a handle a library left open (a client's
     // timer, a socket): say what held it, then exit with the code already set.
     setTimeout(() => {
-      process.stderr.write(`${command}: finished, but ${process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap").join(", ") || "something"} kept the process alive; exiting\n`);
+      process.stderr.write(`${name}: finished, but ${process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap").join(", ") || "something"} kept the process alive; exiting\n`);
       process.exit();
     }, 10_000).unref();
   });

@@ -1,5 +1,6 @@
 // How the long-running commands talk to people: one line per step with its time, a progress bar
-// for loads, and plain tables. Everything here writes to stderr except tables of results.
+// for loads, and plain tables. Steps and bars go to the command's stderr writer (redacted, see
+// cli.ts); tables of results to its stdout.
 import { SingleBar } from "cli-progress";
 import type { LoadProgress, LoadResult } from "../jobs/loader";
 import { markdownTable } from "../jobs/table";
@@ -7,7 +8,7 @@ import { markdownTable } from "../jobs/table";
 const clock = () => new Date().toISOString().slice(11, 19);
 
 /** Numbered steps: "[2/6] create the topics ... 1.3 s". */
-export function steps(total: number, write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {
+export function steps(total: number, write: (line: string) => void) {
   let n = 0;
   return {
     async run<T>(title: string, work: (note: (message: string) => void) => Promise<T>): Promise<T> {
@@ -23,9 +24,9 @@ export function steps(total: number, write: (line: string) => void = (l) => proc
 }
 
 /** A progress bar for a load of `total` records (unknown: counts only); on a pipe, a line every 2 s. */
-export function loadBar(total: number | undefined) {
+export function loadBar(total: number | undefined, stream: NodeJS.WritableStream) {
   const bar = new SingleBar({
-    stream: process.stderr,
+    stream,
     format: total ? "  loading [{bar}] {percentage}% | {value}/{total} records | {rate} rec/s | {duration}s" : "  loading {value} records | {rate} rec/s | {duration}s",
     noTTYOutput: true,
     notTTYSchedule: 2000,

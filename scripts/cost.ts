@@ -1,22 +1,19 @@
 // npm run cost: what a stack costs while it exists, from its config file alone (no deployment,
 // no credentials): nodes by cluster, role and VM size, cores, $/h per row, totals per hour and day.
-import { join } from "node:path";
 import { azureSizing } from "../stacks/config";
 import { CostEstimate, estimateCost } from "../stacks/azure/cost";
-import { readStackFile, StackOutputsError } from "../jobs/stackOutputs";
+import { EXIT, UsageError } from "../jobs/errors";
+import { requireStackFile } from "../jobs/pulumiStack";
 import { markdownTable } from "../jobs/table";
-import { EXIT, parseFlags, runCli, UsageError } from "./cli";
+import { defineCommand, runCli } from "./cli";
 
-export const USAGE = `Usage: npm run cost -- [--stack azure] [--json]
+const usage = `Usage: npm run cost -- [--stack azure] [--json]
 
 Prints the estimated cost of a stack from Pulumi.<stack>.yaml: every node group with its VM size,
 cores and US$ per hour, and the totals per hour and per day. Nothing is deployed or asked of Azure.
   --stack <name>   default azure
   --json           the estimate as JSON
-Exit codes: 0 done, 2 usage or invalid sizing keys, 9 no such stack file.
 `;
-
-const OPTIONS = { stack: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
@@ -27,25 +24,31 @@ export function costTable(c: CostEstimate): string {
   return markdownTable(["cluster", "role", "nodes", "VM size", "cores", "US$/hour"], [...rows, total], ["plain", "plain", "right", "plain", "right", "right"]);
 }
 
-export async function main(argv: string[], write: (t: string) => unknown = (t) => process.stdout.write(t), workDir = join(__dirname, "..")): Promise<number> {
-  const f = parseFlags(argv, OPTIONS);
-  if (f.help) { write(USAGE); return EXIT.OK; }
-  const stack = (f.stack as string | undefined) ?? "azure";
-  const stackFile = readStackFile(stack, workDir);
-  if (!stackFile) throw new StackOutputsError(`no stack file Pulumi.${stack}.yaml here: create the stack (pulumi stack init ${stack}) or pass --stack <name>`);
-  if (stackFile.raw.target !== "azure") {
-    write(`Stack "${stack}" is ${stackFile.raw.target === "local" ? "the local Docker stack: it runs on your machine, no cloud cost" : `not an Azure stack (target ${stackFile.raw.target ?? "unset"})`}.\n`);
+export const cost = defineCommand({
+  name: "cost",
+  usage,
+  exits: ["USAGE", "STACK_OUTPUTS"],
+  options: { stack: { type: "string" }, json: { type: "boolean" } },
+  async run(f, c) {
+    // Priced from the file alone: the default is the example Azure stack, not the local default.
+    const stack = f.stack ?? "azure";
+    const stackFile = requireStackFile(stack, c.deps.workDir, `create the stack (pulumi stack init ${stack}) or pass --stack <name>`);
+    if (stackFile.raw.target !== "azure") {
+      c.out(`Stack "${stack}" is ${stackFile.raw.target === "local" ? "the local Docker stack: it runs on your machine, no cloud cost" : `not an Azure stack (target ${stackFile.raw.target ?? "unset"})`}.\n`);
+      return EXIT.OK;
+    }
+    const { sizing, issues } = azureSizing(stackFile.raw);
+    if (!sizing) {
+      throw new UsageError(`${stackFile.file}:\n${issues.map((i) => `  ${i.key}: ${i.message} (fix: ${i.fix})`).join("\n")}`);
+    }
+    const estimate = estimateCost(sizing);
+    if (f.json) { c.out(`${JSON.stringify(estimate, null, 2)}\n`); return EXIT.OK; }
+    c.out(`Estimated cost of stack "${stack}" in ${sizing.location} (prices: ${estimate.pricesFrom})\n\n${costTable(estimate)}\n\n`);
+    c.out(`Total: US$ ${estimate.usdPerHour.toFixed(2)} per hour, about US$ ${estimate.usdPerDay.toFixed(2)} per day, from creation until deletion.\n${estimate.note}\n`);
     return EXIT.OK;
-  }
-  const { sizing, issues } = azureSizing(stackFile.raw);
-  if (!sizing) {
-    throw new UsageError(`${stackFile.file}:\n${issues.map((i) => `  ${i.key}: ${i.message} (fix: ${i.fix})`).join("\n")}`);
-  }
-  const estimate = estimateCost(sizing);
-  if (f.json) { write(`${JSON.stringify(estimate, null, 2)}\n`); return EXIT.OK; }
-  write(`Estimated cost of stack "${stack}" in ${sizing.location} (prices: ${estimate.pricesFrom})\n\n${costTable(estimate)}\n\n`);
-  write(`Total: US$ ${estimate.usdPerHour.toFixed(2)} per hour, about US$ ${estimate.usdPerDay.toFixed(2)} per day, from creation until deletion.\n${estimate.note}\n`);
-  return EXIT.OK;
-}
+  },
+});
 
-if (require.main === module) runCli("cost", () => main(process.argv.slice(2)));
+export const { main, USAGE } = cost;
+
+if (require.main === module) runCli(cost, "cost");

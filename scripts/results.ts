@@ -1,18 +1,14 @@
 // Prints the top words a word-count job has counted, from its counts topic (on any stack; through
 // the SSH gateway on Azure) or its Parquet output (local stack), as a table; with --follow, redraws
-// it while the job runs. `main` is exported for tests.
-import { join } from "node:path";
-import { Kafka } from "kafkajs";
-import { readHdfsTree } from "../jobs/hdfs";
+// it while the job runs.
+import { UsageError } from "../jobs/errors";
+import { openKafkaRoute } from "../jobs/kafkaRoute";
+import { localNodesOf } from "../jobs/localStack";
 import { dockerShell } from "../jobs/localSubmit";
-import { fromOutputsOrLocalFile, localStackFromOutputs } from "../jobs/localStack";
-import { Counts, countsFromParquet, CountsTopicReader, readCountsTopic, topWords, totalOf, wordTable } from "../jobs/results";
-import { SshGateway } from "../jobs/sshGateway";
-import { ReadStackOutputs, readStackOutputs } from "../jobs/stackOutputs";
-import { EXIT, intFlag, parseFlags, runCli, targetFromOutputs, UsageError, Writable } from "./cli";
-import { KafkaRouteDeps, OpenKafkaRoute, openKafkaRoute, SSH_HELP } from "./kafkaRoute";
+import { type Counts, type CountsSource, followCounts, parquetCounts, topicCounts, topWords, totalOf, wordTable } from "../jobs/results";
+import { defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
 
-export const USAGE = `Usage: npm run results -- [options]
+const usage = `Usage: npm run results -- [options]
 
 Prints the most frequent words a word-count job has counted, as a table.
 
@@ -26,93 +22,55 @@ Prints the most frequent words a word-count job has counted, as a table.
   --json                print {"distinct", "total", "top": [{word, count}]} instead
   -h, --help
 ${SSH_HELP}
-Exit codes: 0 done, 2 usage, 3 login refused, 8 unavailable, 9 stack unknown, 11 SSH gateway,
-12 Kafka error, 16 output unreadable.
 `;
 
-const OPTIONS = {
-  stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" },
-  follow: { type: "boolean" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" },
-} as const;
+export const results = defineCommand({
+  name: "results",
+  usage,
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "RESULTS"],
+  options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" } },
+  async run(f, c) {
+    if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");
+    const top = intFlag("top", f.top, 20, 1, 10_000);
+    const stack = c.stackName(f.stack);
+    const render = (counts: Counts) => (f.json
+      ? `${JSON.stringify({ distinct: counts.size, total: totalOf(counts), top: topWords(counts, top) })}\n`
+      : `${wordTable(counts, top)}\n`);
 
-export interface ResultsDeps extends KafkaRouteDeps {
-  stdout: Writable & { isTTY?: boolean };
-  stderr: Writable;
-  workDir: string;
-  readStackOutputs: ReadStackOutputs;
-}
-
-const defaultDeps = (): ResultsDeps => ({
-  stdout: process.stdout, stderr: process.stderr, env: process.env, workDir: join(__dirname, ".."), readStackOutputs,
-  openGateway: (options) => SshGateway.open(options), fetch: globalThis.fetch,
+    const outputs = await c.readStack(stack);
+    let source: CountsSource;
+    if (f.parquet !== undefined) {
+      if (outputs.target !== "local") throw new UsageError(`--parquet reads the HDFS of a local stack; stack "${stack}" is on Azure: read its counts topic (--topic)`);
+      source = parquetCounts(dockerShell(localNodesOf(stack, outputs).master), f.parquet);
+    } else {
+      // Progress only where finding the brokers takes time (Ambari, the gateway); a local stack's are in its outputs.
+      const options = c.route("kafka-spark-lab-results");
+      const route = await openKafkaRoute({ stack, outputs }, outputs.target === "local" ? { ...options, note: () => undefined } : options);
+      source = await topicCounts(route, f.topic ?? "lines-counts", { follow: f.follow === true });
+    }
+    try {
+      if (!f.follow) {
+        c.out(render(await source.read()));
+        return 0;
+      }
+      const tty = c.deps.stdout.isTTY === true;
+      // Ctrl-C ends the loop at once and cleanly (every SIGINT: tsx relays one, the terminal sends one).
+      // The handler stays: a late Ctrl-C while the process exits must not turn a clean end into 130.
+      const interrupted = new AbortController();
+      process.on("SIGINT", () => interrupted.abort());
+      await followCounts(source, {
+        render,
+        show: (text) => c.out(`${tty ? "\x1b[H\x1b[2J" : ""}${new Date().toISOString().slice(11, 19)}\n${text}`),
+        intervalMs: f.parquet !== undefined ? 5000 : 2000,
+        signal: interrupted.signal,
+      });
+      return 0;
+    } finally {
+      await source.close();
+    }
+  },
 });
 
-export async function main(argv: string[], overrides: Partial<ResultsDeps> = {}): Promise<number> {
-  const deps: ResultsDeps = { ...defaultDeps(), ...overrides };
-  const f = parseFlags(argv, OPTIONS);
-  if (f.help) { deps.stdout.write(USAGE); return EXIT.OK; }
-  if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");
-  const top = intFlag("top", f.top, 20, 1, 10_000);
-  const stack = (f.stack as string | undefined) ?? "dev";
-  const note = (m: string) => deps.stderr.write(`results: ${m}\n`);
-  const render = (counts: Counts) => (f.json
-    ? `${JSON.stringify({ distinct: counts.size, total: totalOf(counts), top: topWords(counts, top) })}\n`
-    : `${wordTable(counts, top)}\n`);
+export const { main, USAGE } = results;
 
-  const outputs = await fromOutputsOrLocalFile(stack, deps.workDir, deps.readStackOutputs, (o) => o);
-  const target = targetFromOutputs(stack, outputs);
-  let read: () => Promise<Counts>;
-  let close = async () => undefined as void;
-  if (f.parquet !== undefined) {
-    if (target.kind !== "local") throw new UsageError(`--parquet reads the HDFS of a local stack; stack "${stack}" is on Azure: read its counts topic (--topic)`);
-    const shell = dockerShell(localStackFromOutputs(stack, outputs).master);
-    read = async () => countsFromParquet(await readHdfsTree(shell, f.parquet as string));
-  } else {
-    const topic = (f.topic as string | undefined) ?? "lines-counts";
-    // Progress only where finding the brokers takes time (Ambari, the gateway); a local stack's are in its outputs.
-    const opened: OpenKafkaRoute = await openKafkaRoute(stack, outputs, target, "kafka-spark-lab-results", deps, target.kind === "local" ? () => undefined : note);
-    const kafka = new Kafka(opened.route.config);
-    if (!f.follow) {
-      try {
-        deps.stdout.write(render(await readCountsTopic(kafka, topic)));
-      } finally {
-        await opened.close();
-      }
-      return EXIT.OK;
-    }
-    const reader = new CountsTopicReader(kafka, topic);
-    await reader.start().catch(async (e: unknown) => { await opened.close(); throw e; });
-    read = async () => new Map(reader.counts);
-    close = async () => { await reader.stop(); await opened.close(); };
-  }
-  if (!f.follow) {
-    deps.stdout.write(render(await read()));
-    return EXIT.OK;
-  }
-  const tty = deps.stdout.isTTY === true;
-  let shown = "";
-  // Ctrl-C ends the loop at once and cleanly (every SIGINT: tsx relays one, the terminal sends one).
-  let stopped = false;
-  let wake = () => undefined as void;
-  const onInterrupt = () => { stopped = true; wake(); };
-  process.on("SIGINT", onInterrupt);
-  try {
-    while (!stopped) {
-      const text = render(await read());
-      if (text !== shown) {
-        shown = text;
-        deps.stdout.write(`${tty ? "\x1b[H\x1b[2J" : ""}${new Date().toISOString().slice(11, 19)}\n${text}`);
-      }
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, f.parquet !== undefined ? 5000 : 2000);
-        wake = () => { clearTimeout(timer); r(); };
-      });
-    }
-  } finally {
-    await close();
-  }
-  // The handler stays: a late Ctrl-C while the process exits must not turn a clean end into 130.
-  return EXIT.OK;
-}
-
-if (require.main === module) runCli("results", () => main(process.argv.slice(2)));
+if (require.main === module) runCli(results, "results");

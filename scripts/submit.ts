@@ -1,15 +1,16 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
-// spark-submit there, detached; or follows, stops, or shows a running job. `main` is exported for tests.
-import { join } from "node:path";
-import { followJob, jobLog, jobStatus, dockerShell, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
-import { jarOnMaster, WORD_COUNT_CLASS } from "../jobs/jobRunners";
-import { resolveLocalStack } from "../jobs/localStack";
-import { readStackOutputs } from "../jobs/stackOutputs";
-import { wordCountArgs, WordCountJob } from "../jobs/wordcountJob";
-import { EXIT, intFlag, parseFlags, runCli, UsageError } from "./cli";
+// spark-submit there, detached; or follows, stops, or shows a running job (jobs/wordcountSubmit.ts).
+import { EXIT, UsageError } from "../jobs/errors";
+import { sparkSubmitRunner } from "../jobs/jobRunners";
+import { openKafkaRoute } from "../jobs/kafkaRoute";
+import { localNodesOf } from "../jobs/localStack";
+import { dockerShell, followJob, jobLog, stopJob } from "../jobs/localSubmit";
+import { submitWordCount } from "../jobs/wordcountSubmit";
+import type { WordCountJob } from "../jobs/wordcountJob";
+import { choiceFlag, defineCommand, intFlag, runCli } from "./cli";
 import { steps } from "./console";
 
-export const USAGE = `Usage: npm run submit -- [options]
+const usage = `Usage: npm run submit -- [options]
 
 Runs the word-count job on the local stack's master (spark-submit inside hadoop-master, as in
 the lab), detached: the job keeps running after this command ends. Its log stays on the master.
@@ -18,7 +19,7 @@ the lab), detached: the job keeps running after this command ends. Its log stays
   --name <job>              the job's name (default wordcount); one running job per name
   --topic <name>            topic of text lines to count (default lines)
   --sink kafka|parquet|console   default kafka: a topic of counts, key word, value count
-  --counts-topic <name>     kafka sink (default <topic>-counts)
+  --counts-topic <name>     kafka sink (default <topic>-counts; for <name>-lines, <name>-counts)
   --output <hdfs dir>       parquet sink (default /kafka-spark-lab/<job>/output)
   --checkpoint <hdfs dir>   default /kafka-spark-lab/<job>/checkpoint; a restarted job continues from it
   --trigger <s>|available-now   micro-batch every <s> seconds (default 1), or drain the topic and stop
@@ -29,72 +30,65 @@ the lab), detached: the job keeps running after this command ends. Its log stays
   --follow                  then stream the job's log until it ends (Ctrl-C stops following, not the job)
   --status | --log | --stop   show whether it runs | print its log's last lines | stop it cleanly
   -h, --help
-Exit codes: 0 done, 2 usage, 9 stack unknown, 13 jar build failed, 14 submission or job failed, 17 Docker unavailable.
 `;
 
-const OPTIONS = {
-  stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
-  "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
-  "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
-  follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+export const submit = defineCommand({
+  name: "submit",
+  usage,
+  exits: ["USAGE", "STACK_OUTPUTS", "JAR_BUILD", "SUBMIT", "DOCKER"],
+  options: {
+    stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
+    "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
+    "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
+    follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" },
+  },
+  async run(f, c) {
+    const name = f.name ?? "wordcount";
+    const actions = (["status", "log", "stop"] as const).filter((a) => f[a]);
+    if (actions.length > 1) throw new UsageError(`give one of --${actions.join(", --")}`);
+    const trigger = f.trigger;
+    if (trigger !== undefined && trigger !== "available-now") intFlag("trigger", trigger, 1, 1, 86_400);
+    const job: WordCountJob = {
+      name,
+      topic: f.topic ?? "lines",
+      sink: choiceFlag("sink", f.sink, ["kafka", "parquet", "console"], "kafka"),
+      countsTopic: f["counts-topic"],
+      output: f.output,
+      checkpoint: f.checkpoint,
+      trigger: trigger === undefined ? 1 : trigger === "available-now" ? "available-now" : Number(trigger),
+      startingOffsets: choiceFlag("starting-offsets", f["starting-offsets"], ["earliest", "latest"], "earliest"),
+      maxOffsetsPerTrigger: f["max-offsets-per-trigger"] === undefined ? undefined : intFlag("max-offsets-per-trigger", f["max-offsets-per-trigger"], 1),
+      shufflePartitions: f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000),
+    };
 
-export async function main(argv: string[]): Promise<number> {
-  const f = parseFlags(argv, OPTIONS);
-  if (f.help) { process.stdout.write(USAGE); return EXIT.OK; }
-  const name = (f.name as string | undefined) ?? "wordcount";
-  const actions = ["status", "log", "stop"].filter((a) => f[a as "status"]);
-  if (actions.length > 1) throw new UsageError(`give one of --${actions.join(", --")}`);
-  const trigger = f.trigger as string | undefined;
-  if (trigger !== undefined && trigger !== "available-now") intFlag("trigger", trigger, 1, 1, 86_400);
-  const job: WordCountJob = {
-    name,
-    topic: (f.topic as string | undefined) ?? "lines",
-    sink: ((f.sink as string | undefined) ?? "kafka") as WordCountJob["sink"],
-    countsTopic: f["counts-topic"] as string | undefined,
-    output: f.output as string | undefined,
-    checkpoint: f.checkpoint as string | undefined,
-    trigger: trigger === undefined ? 1 : trigger === "available-now" ? "available-now" : Number(trigger),
-    startingOffsets: ((f["starting-offsets"] as string | undefined) ?? "earliest") as WordCountJob["startingOffsets"],
-    maxOffsetsPerTrigger: f["max-offsets-per-trigger"] === undefined ? undefined : intFlag("max-offsets-per-trigger", f["max-offsets-per-trigger"], 1),
-  };
-  if (!["kafka", "parquet", "console"].includes(job.sink)) throw new UsageError(`--sink ${job.sink}: expected kafka, parquet or console`);
-  if (!["earliest", "latest"].includes(job.startingOffsets)) throw new UsageError(`--starting-offsets ${job.startingOffsets}: expected earliest or latest`);
+    const stack = c.stackName(f.stack);
+    const outputs = await c.readStack(stack);
+    const nodes = localNodesOf(stack, outputs);
+    const shell = dockerShell(nodes.master);
+    const runner = sparkSubmitRunner({ master: nodes.master, shell, mode: f.yarn ? "yarn" : "local", workers: nodes.containers.length - 1, commandHint: (action, n) => `npm run submit -- --${action} --name ${n}` });
+    const out = (line: string) => c.out(`${line}\n`);
 
-  const stack = await resolveLocalStack((f.stack as string | undefined) ?? "dev", join(__dirname, ".."), readStackOutputs);
-  const shell = dockerShell(stack.master);
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+    if (f.status) {
+      const running = await runner.status(name);
+      out(running.length ? `job "${name}" is running (${running.join(", ")})` : `job "${name}" is not running`);
+      return EXIT.OK;
+    }
+    if (f.log) { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
+    if (f.stop) {
+      out((await stopJob(shell, name)) ? `job "${name}" stopped; its checkpoint is kept, so a new submit continues where it stopped` : `job "${name}" was not running`);
+      return EXIT.OK;
+    }
 
-  if (f.status) {
-    const s = await jobStatus(shell, name);
-    out(s.running ? `job "${name}" is running (driver pid ${s.pid} in ${stack.master})` : `job "${name}" is not running`);
+    const route = await openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-submit"), note: () => undefined });
+    const s = steps(2, c.line);
+    await submitWordCount({ runner, jobBrokers: route.jobBrokers, job }, (title, work) => s.run(title, work));
+    await route.close();
+    out(`job "${name}" runs. Its log: npm run submit -- --log --name ${name}; stop it: npm run submit -- --stop --name ${name}`);
+    if (f.follow) await followJob(shell, name, out);
     return EXIT.OK;
-  }
-  if (f.log) { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
-  if (f.stop) {
-    out((await stopJob(shell, name)) ? `job "${name}" stopped; its checkpoint is kept, so a new submit continues where it stopped` : `job "${name}" was not running`);
-    return EXIT.OK;
-  }
+  },
+});
 
-  const s = steps(2);
-  // The same jar step as npm run wordcount and the demo: built when its sources changed, copied when the master's differs.
-  const inNode = await s.run(`build the word-count jar (Spark 3.5, cached) and put it on ${stack.master}`, (note) => jarOnMaster(shell, note));
-  if (job.sink !== "console" && f["shuffle-partitions"] === undefined) {
-    job.shufflePartitions = await shufflePartitionsFor(shell, f.yarn ? "yarn" : "local", stack.containers.length - 1);
-  } else if (f["shuffle-partitions"] !== undefined) {
-    job.shufflePartitions = intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
-  }
-  await s.run(`spark-submit ${job.sink === "kafka" ? `${job.topic} -> ${job.countsTopic ?? `${job.topic}-counts`}` : `${job.topic} -> ${job.sink}`}${f.yarn ? " on YARN" : ""}`, async (note) => {
-    const workers = stack.containers.length - 1;
-    const sparkArgs = f.yarn ? yarnSizing(workers) : [];
-    const started = await submitDetached({ shell, name, jarInNode: inNode, className: WORD_COUNT_CLASS, mode: f.yarn ? "yarn" : "local", sparkArgs, jobArgs: wordCountArgs(job, stack.bootstrapServersInternal) });
-    note(`driver pid ${started.pid}; waiting for its query to start`);
-    await waitUntilStarted(shell, name);
-  });
-  out(`job "${name}" runs. Its log: npm run submit -- --log --name ${name}; stop it: npm run submit -- --stop --name ${name}`);
-  if (f.follow) await followJob(shell, name, out);
-  return EXIT.OK;
-}
+export const { main, USAGE } = submit;
 
-if (require.main === module) runCli("submit", () => main(process.argv.slice(2)));
+if (require.main === module) runCli(submit, "submit");

@@ -9,8 +9,9 @@ import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { inspect } from "node:util";
 import { TerminalInput } from "../jobs/secrets";
-import { plainOutputs, ReadStackOutputs, StackOutputs } from "../jobs/stackOutputs";
-import { EXIT, main, USAGE } from "../scripts/brokers";
+import { plainOutputs, ReadStackOutputs, StackOutputs } from "../jobs/pulumiStack";
+import { EXIT } from "../jobs/errors";
+import { main, USAGE } from "../scripts/brokers";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, FakeAmbariOptions, startFakeAmbari, zookeeperHost } from "./support/fakeAmbari";
 
 const ROOT = join(__dirname, "..");

@@ -3,9 +3,9 @@
  * new time, its bounds, the config write and the `pulumi up` that applies it, and the config put
  * back when the update fails. The resources the deadline drives are in tests/azure.autoDelete*.
  */
-import { DeadlineError, extendDeadline, newDeadline, type DeadlineStack } from "../jobs/deadline";
+import { extendDeadline, newDeadline, type DeadlineStack } from "../jobs/deadline";
+import { DeadlineError, UsageError } from "../jobs/errors";
 import { parseExtension } from "../scripts/extend";
-import { UsageError } from "../scripts/cli";
 
 const NOW = new Date("2026-12-02T06:30:20Z");
 const hours = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();

@@ -2,10 +2,9 @@
  * Every failure a command can meet maps to the exit code its usage text documents; Livy's
  * failures each have their own (the word-count issue asks for it), a bug stays 1.
  */
-import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError } from "../jobs/livy";
+import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError } from "../jobs/errors";
 import { AmbariAuthenticationError, AmbariHttpError, AmbariNotFoundError } from "../jobs/ambari";
-import { ResultsError } from "../jobs/results";
-import { exitCodeFor, UsageError } from "../scripts/cli";
+import { exitCodeFor, ResultsError, UsageError } from "../jobs/errors";
 import { USAGE } from "../scripts/wordcount";
 
 const batch = { id: 1, state: "dead" as const };

@@ -24,15 +24,16 @@ import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
 import { readLocalSshAccess } from "../jobs/localCluster";
 import { jobStatus } from "../jobs/localSubmit";
 import { SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
-import { localOutputsFromStackFile } from "../jobs/stackOutputs";
-import { exitCodeFor, UsageError } from "../scripts/cli";
+import { localOutputsFromStackFile } from "../jobs/pulumiStack";
+import type { CommandDeps } from "../scripts/cli";
 import { main as resultsMain } from "../scripts/results";
-import { main as wordcountMain, WordCountDeps } from "../scripts/wordcount";
+import { main as wordcountMain } from "../scripts/wordcount";
 import { startFakeAmbari } from "./support/fakeAmbari";
 import { wordCountArgs } from "../jobs/wordcountJob";
+import { LivyClient } from "../jobs/livy";
 import {
-  LivyAuthenticationError, LivyBatchNotFoundError, LivyClient, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
-} from "../jobs/livy";
+  LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
+} from "../jobs/errors";
 import { bringUpCluster, compose, inNode, progress, waitFor } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
 
@@ -180,7 +181,7 @@ test("a submit the gateway answers with 503 is not retried: a lost answer must n
 // ---- npm run wordcount: the pipeline command, on the local stack and through Livy -------------
 
 /** The command in-process, its output captured; the stack's outputs are the ones `pulumi up` exports for Pulumi.dev.yaml. */
-async function wordcount(args: string[], overrides: Partial<WordCountDeps> = {}) {
+async function wordcount(args: string[], overrides: Partial<CommandDeps> = {}) {
   let stdout = "";
   let stderr = "";
   const start = Date.now();
@@ -189,7 +190,7 @@ async function wordcount(args: string[], overrides: Partial<WordCountDeps> = {})
     stderr: { write: (t: string) => { stderr += t; progress(t.trimEnd()); } },
     readStackOutputs: async (stack, { workDir }) => localOutputsFromStackFile(stack, workDir)!,
     ...overrides,
-  }).catch((e: unknown) => { stderr += String(e); return exitCodeFor(e); });
+  });
   return { code, stdout, stderr, seconds: (Date.now() - start) / 1000 };
 }
 
@@ -291,10 +292,11 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     // Every Kafka connection of the command went through its gateway, to the brokers Ambari named.
     expect(resultsGateway!.forwarded.length).toBeGreaterThan(0);
     expect(resultsGateway!.forwarded.filter((t) => !["hadoop-master:19092", "hadoop-worker1:19092", "hadoop-worker2:19092"].includes(t))).toEqual([]);
-    // Parquet output lives in a local stack's HDFS: on Azure the command says to read the topic.
-    const parquet = await resultsMain(["--stack", "azure", "--parquet", "/x"], resultsDeps).catch((e: unknown) => e as Error);
-    expect(parquet).toBeInstanceOf(UsageError);
-    expect((parquet as Error).message).toBe('--parquet reads the HDFS of a local stack; stack "azure" is on Azure: read its counts topic (--topic)');
+    // Parquet output lives in a local stack's HDFS: on Azure the command says to read the topic (exit 2).
+    let err = "";
+    const parquet = await resultsMain(["--stack", "azure", "--parquet", "/x"], { ...resultsDeps, stderr: { write: (t: string) => { err += t; } } });
+    expect(parquet).toBe(2);
+    expect(err).toContain('results: error: --parquet reads the HDFS of a local stack; stack "azure" is on Azure: read its counts topic (--topic)');
   } finally {
     await ambari.close();
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { runCommand } from "../scripts/cli";
+import type { CommandDeps } from "../scripts/cli";
 import * as composeGenerate from "../scripts/compose-generate";
 import * as configTable from "../scripts/config-table";
 import { COMPOSE_FILE } from "../stacks/local/compose";
@@ -14,10 +14,9 @@ import { TABLE_END, TABLE_START } from "../stacks/configDocs";
 
 const ROOT = join(__dirname, "..");
 
-async function run(name: string, main: (argv: string[], write: (t: string) => unknown, root: string) => Promise<number>, argv: string[], root: string) {
+async function run(_name: string, main: (argv: string[], overrides: Partial<CommandDeps>) => Promise<number>, argv: string[], root: string) {
   let stdout = "", stderr = "";
-  const io = { stdout: { write: (t: string) => { stdout += t; return true; } }, stderr: { write: (t: string) => { stderr += t; return true; } } };
-  const code = await runCommand(name, io, async () => main(argv, (t) => { stdout += t; }, root));
+  const code = await main(argv, { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: (t: string) => { stderr += t; } }, workDir: root });
   return { code, stdout, stderr };
 }
 

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
-import { localOutputsFromStackFile, parseOutputs, readStackOutputs, StackOutputsError } from "../jobs/stackOutputs";
+import { localOutputsFromStackFile, parseOutputs, readStack } from "../jobs/pulumiStack";
+import { StackOutputsError } from "../jobs/errors";
 import { LOCAL_OUTPUTS } from "../stacks/outputs";
 import { describeTopology, localStackOutputs } from "../stacks/local/topology";
 import { PROJECT } from "../stacks/config";
@@ -52,15 +53,15 @@ describe("with no Pulumi CLI on PATH", () => {
     await expect(execa("pulumi", ["version"], { env })).rejects.toThrow(/ENOENT/);
   });
 
-  test("readStackOutputs derives a local stack from its file", async () => {
+  test("readStack derives a local stack from its file", async () => {
     stackFile("lab", { target: "local", localKafkaHostPort: 29092 });
     const saved = process.env.PATH;
     process.env.PATH = env.PATH;
     try {
-      expect((await readStackOutputs("lab", { workDir: dir })).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
+      expect((await readStack("lab", dir)).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
       // An Azure stack still needs the CLI, and says so.
       stackFile("azure", { target: "azure", baseName: "demo" });
-      await expect(readStackOutputs("azure", { workDir: dir })).rejects.toThrow(/needs the Pulumi CLI, which is not on PATH/);
+      await expect(readStack("azure", dir)).rejects.toThrow(/needs the Pulumi CLI, which is not on PATH/);
     } finally {
       process.env.PATH = saved;
     }
@@ -97,7 +98,7 @@ describe("with the Pulumi CLI installed but logged in nowhere", () => {
 
   test("an Azure stack: one message that says Pulumi is not logged in and how to log in, not the CLI's transcript", async () => {
     stackFile("azure", { target: "azure", baseName: "demo" });
-    const e = (await readStackOutputs("azure", { workDir: dir }).catch((x: unknown) => x)) as StackOutputsError;
+    const e = (await readStack("azure", dir).catch((x: unknown) => x)) as StackOutputsError;
     expect(e).toBeInstanceOf(StackOutputsError);
     expect(e.message).toMatch(/^Pulumi is not logged in here, so the outputs of stack "azure" cannot be read: log in to the backend the stack was deployed with \(`pulumi login`/);
     expect(e.message).not.toMatch(/Command failed|exit code|code: -2/);
@@ -105,7 +106,7 @@ describe("with the Pulumi CLI installed but logged in nowhere", () => {
 
   test("a local stack is still derived from its file", async () => {
     stackFile("lab", { target: "local", localKafkaHostPort: 29092 });
-    expect((await readStackOutputs("lab", { workDir: dir })).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
+    expect((await readStack("lab", dir)).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
   }, 60_000);
 });
 

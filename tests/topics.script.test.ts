@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { main, parseTopicFlag, renderTable } from "../scripts/topics";
-import { EXIT } from "../scripts/cli";
+import { EXIT } from "../jobs/errors";
 import type { AddressInfo } from "net";
 import { Server, utils } from "ssh2";
 import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";

@@ -8,12 +8,13 @@
  * what can get better by waiting: network errors, timeouts, 5xx and a cluster still starting.
  * No message ever contains the password: it lives only in a private field, as an auth header.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   AmbariAuthenticationError, AmbariClusterStartingError, AmbariConnectionError, AmbariError, AmbariForbiddenError, AmbariHttpError, AmbariNotFoundError,
   AmbariResponseFormatError, AmbariRetriesExhaustedError, AmbariServerError, AmbariTimeoutError, AmbariTlsError, AmbariUnexpectedResponseError,
-} from "./errors";
-import { asObject, htmlTitle, objectAt, redactSecret, rootCause, serverMessageOf, sortedUniqueHosts } from "./json";
+} from "../errors";
+import { type RetryNotice as GenericRetryNotice, withRetries } from "../retry";
+import { redactSecret } from "../secrets";
+import { asObject, htmlTitle, objectAt, rootCause, serverMessageOf, sortedUniqueHosts } from "./json";
 
 export const KAFKA_BROKER_PORT = 9092;
 export const ZOOKEEPER_PORT = 2181;
@@ -37,17 +38,8 @@ export interface AmbariClientOptions {
   onRetry?: (retry: RetryNotice) => void;
 }
 
-export interface RetryNotice {
-  /** What was being looked up, e.g. `the KAFKA_BROKER hosts of cluster "kafka-mylab42"`. */
-  lookup: string;
-  /** The attempt that just failed (1-based) and the most there will be. */
-  attempt: number;
-  attempts: number;
-  delayMs: number;
-  error: AmbariError;
-}
-
-const MAX_BACKOFF_MS = 30_000;
+/** Told before each retry: what was being looked up, the attempt that failed, the delay, the error (never holding the password). */
+export type RetryNotice = GenericRetryNotice<AmbariError>;
 
 /** Error codes of Node's TLS layer (OpenSSL verify codes and Node's own ERR_TLS_/ERR_SSL_). */
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|^ERR_TLS_|^ERR_SSL_/;
@@ -155,22 +147,12 @@ export class AmbariClient {
   }
 
   /** Runs one lookup step, again after a doubling delay while it fails retriably, at most `retries` more times. */
-  private async withRetries<T>(lookup: string, attempt: () => Promise<T>): Promise<T> {
-    const attempts = this.retries + 1;
-    const started = Date.now();
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt();
-      } catch (e) {
-        // Anything but a retriable AmbariError goes up as is: a bug must surface as a bug, with its stack.
-        if (!(e instanceof AmbariError) || !e.retriable) throw e;
-        const error = e;
-        if (n >= attempts) throw new AmbariRetriesExhaustedError(lookup, attempts, Date.now() - started, error);
-        const delayMs = Math.min(this.backoffMs * 2 ** (n - 1), MAX_BACKOFF_MS);
-        this.#onRetry?.({ lookup, attempt: n, attempts, delayMs, error });
-        await sleep(delayMs);
-      }
-    }
+  private withRetries<T>(lookup: string, attempt: () => Promise<T>): Promise<T> {
+    return withRetries<T, AmbariError>(lookup, attempt, { retries: this.retries, backoffMs: this.backoffMs }, {
+      onRetry: this.#onRetry,
+      isRetriable: (e): e is AmbariError => e instanceof AmbariError && e.retriable,
+      exhausted: (last, attempts, elapsedMs) => new AmbariRetriesExhaustedError(lookup, attempts, elapsedMs, last),
+    });
   }
 
   /** One GET: authenticated, bounded in time, and every failure mapped to an error class. */

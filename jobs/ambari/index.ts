@@ -1,4 +1,7 @@
-// The Ambari client, its errors and its JSON helpers (kafkajs-style module boundaries).
+// The Ambari client, its errors (in the project's one hierarchy, jobs/errors.ts) and its JSON helpers.
 export * from "./client";
-export * from "./errors";
-export { redactSecret, sortedUniqueHosts } from "./json";
+export {
+  AmbariAuthenticationError, AmbariClusterStartingError, AmbariConnectionError, AmbariError, AmbariForbiddenError, AmbariHttpError, AmbariNotFoundError,
+  AmbariResponseFormatError, AmbariRetriesExhaustedError, AmbariServerError, AmbariTimeoutError, AmbariTlsError, AmbariUnexpectedResponseError,
+} from "../errors";
+export { sortedUniqueHosts } from "./json";

@@ -1,14 +1,11 @@
 /** Reading Ambari's answers: JSON paths that may be missing, error bodies, HTML pages, socket errors. */
+import { redactSecret } from "../secrets";
 
 /** Host names in natural order (wn2 before wn10), each once. */
 export function sortedUniqueHosts(hosts: Iterable<string>): string[] {
   return [...new Set(hosts)].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
-/** Replaces every occurrence of `secret` (ignored when too short to be a real secret). */
-export function redactSecret(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join("***") : text;
-}
 
 export function asObject(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;

@@ -4,16 +4,12 @@
  * check (is the resource group gone?). Errors name what to do, never the token.
  */
 import type { TokenCredential } from "@azure/core-auth";
+import { ArmError } from "../../jobs/errors";
+
+export { ArmError };
 
 export const ARM_ENDPOINT = "https://management.azure.com";
 const ARM_SCOPE = "https://management.azure.com/.default";
-
-export class ArmError extends Error {
-  constructor(message: string, readonly status?: number, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "ArmError";
-  }
-}
 
 export interface ArmOptions {
   credential: TokenCredential;
