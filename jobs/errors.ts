@@ -352,3 +352,9 @@ export class JarBuildError extends LabError {
 export class DockerUnavailableError extends LabError {
   static override readonly exit: ExitKind = "DOCKER";
 }
+
+/** The one table of exit codes, for the docs (docs/troubleshooting.md). */
+export function exitCodesTable(): string {
+  const rows = Object.entries(EXIT_CODES).map(([kind, { code, means }]) => `| ${code} | \`${kind}\` | ${means} |`);
+  return ["| exit | kind | meaning |", "|---:|---|---|", ...rows].join("\n");
+}

@@ -47,7 +47,7 @@ function unknownKeyIssues(raw: Record<string, string>): ConfigIssue[] {
       return {
         key: fullKey(key),
         message: `is not a setting of this project; ${suggestion}it would be ignored`,
-        fix: `pulumi config rm ${key}${suggestion ? ` && pulumi config set ${closest} <value>` : ""} (keys are listed in README, "Configuration")`,
+        fix: `pulumi config rm ${key}${suggestion ? ` && pulumi config set ${closest} <value>` : ""} (keys are listed in docs/configuration.md)`,
       };
     });
 }

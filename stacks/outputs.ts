@@ -7,6 +7,23 @@ import { z } from "zod";
 
 const text = z.string().min(1);
 
+/** stacks/azure/cost.ts's estimate, as the Azure stack exports it. */
+export const COST_ESTIMATE = z.object({
+  usdPerHour: z.number(),
+  usdPerDay: z.number(),
+  totalCores: z.number().int(),
+  pricesFrom: z.string(),
+  note: z.string(),
+  lines: z.array(z.object({
+    cluster: z.enum(["kafka", "spark"]),
+    role: z.enum(["headnode", "workernode", "zookeepernode"]),
+    count: z.number().int(),
+    vmSize: z.string(),
+    cores: z.number().int(),
+    usdPerHour: z.number().optional(),
+  })),
+});
+
 export const LOCAL_OUTPUTS = z.object({
   target: z.literal("local"),
   bootstrapServersHost: text,
@@ -41,7 +58,7 @@ export const AZURE_OUTPUTS = z.object({
   clusterLoginPassword: text,
   storageAccountName: text,
   storageContainers: z.array(text),
-  estimatedCost: z.unknown(),
+  estimatedCost: COST_ESTIMATE,
   autoDeleteAt: text,
   autoDeleteWorkflow: text,
 });

@@ -29,8 +29,8 @@ test("the default Azure stack: one row per node group, the total row is the sum 
   expect(out).toMatch(/Billing runs from creation until deletion/);
 });
 
-test("the README shows the table npm run cost prints for the default Azure stack", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+test("docs/azure.md shows the table npm run cost prints for the default Azure stack", () => {
+  const readme = readFileSync(join(ROOT, "docs", "azure.md"), "utf8");
   const raw = { target: "azure", location: "eastus", baseName: "mylab42" };
   expect(readme).toContain(costTable(estimateCost(azureSizing(raw).sizing!)));
 });

@@ -1,16 +1,16 @@
 /**
  * The two maintainer commands that regenerate files from one source (compose file from the
- * topology, README config table from the schema) run through the same CLI runner as the others:
+ * topology, the docs' generated sections from their sources) run through the same CLI runner as the others:
  * output written where it belongs, failures as the documented exit codes, stray arguments refused.
  */
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { CommandDeps } from "../scripts/cli";
 import * as composeGenerate from "../scripts/compose-generate";
-import * as configTable from "../scripts/config-table";
+import * as configTable from "../scripts/docs";
+import { markers } from "../scripts/docs";
 import { COMPOSE_FILE } from "../stacks/local/compose";
-import { TABLE_END, TABLE_START } from "../stacks/configDocs";
 
 const ROOT = join(__dirname, "..");
 
@@ -51,25 +51,48 @@ describe("npm run compose:generate", () => {
   });
 });
 
-describe("npm run docs:config", () => {
-  test("rewrites the table between the markers and leaves the rest of the README as it was", async () => {
+describe("npm run docs", () => {
+  function docsRoot(): string {
     const dir = workDir(["README.md"]);
-    const before = readFileSync(join(dir, "README.md"), "utf8");
-    const start = before.indexOf(TABLE_START);
-    const end = before.indexOf(TABLE_END);
-    expect([start > 0, end > start]).toEqual([true, true]);
-    writeFileSync(join(dir, "README.md"), `${before.slice(0, start)}${TABLE_START}\nstale\n${before.slice(end)}`);
-    const r = await run("docs:config", configTable.main, [], dir);
+    for (const d of ["docs", "bench"]) mkdirSync(join(dir, d), { recursive: true });
+    for (const f of readdirSync(join(ROOT, "docs"))) copyFileSync(join(ROOT, "docs", f), join(dir, "docs", f));
+    copyFileSync(join(ROOT, "bench", "results.json"), join(dir, "bench", "results.json"));
+    return dir;
+  }
+  const staleConfigTable = (dir: string) => {
+    const file = join(dir, "docs", "configuration.md");
+    const before = readFileSync(file, "utf8");
+    const { start, end } = markers("config-table");
+    writeFileSync(file, `${before.slice(0, before.indexOf(start) + start.length)}\nstale\n${before.slice(before.indexOf(end))}`);
+    return { file, before };
+  };
+
+  test("rewrites a stale section between its markers and leaves the rest of the file as it was", async () => {
+    const dir = docsRoot();
+    const { file, before } = staleConfigTable(dir);
+    const r = await run("docs", configTable.main, [], dir);
     expect(r.code).toBe(0);
-    expect(readFileSync(join(dir, "README.md"), "utf8")).toBe(before);
+    expect(r.stdout).toBe("updated: docs/configuration.md\n");
+    expect(readFileSync(file, "utf8")).toBe(before);
   });
 
-  test("a README without the markers: exit 2, saying which two lines to add", async () => {
-    const dir = workDir([]);
-    writeFileSync(join(dir, "README.md"), "# no table here\n");
-    const r = await run("docs:config", configTable.main, [], dir);
+  test("--check lists a stale section, exits 2 and writes nothing", async () => {
+    const dir = docsRoot();
+    const { file } = staleConfigTable(dir);
+    const stale = readFileSync(file, "utf8");
+    const r = await run("docs", configTable.main, ["--check"], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("README.md has no config table markers");
-    expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("# no table here\n");
+    expect(r.stderr).toContain("generated sections are stale in docs/configuration.md: run npm run docs");
+    expect(readFileSync(file, "utf8")).toBe(stale);
+  });
+
+  test("a section of a name nobody generates: exit 2, naming it, nothing written", async () => {
+    const dir = docsRoot();
+    const { start, end } = markers("no-such-table");
+    writeFileSync(join(dir, "README.md"), `# x\n${start}\nold\n${end}\n`);
+    const r = await run("docs", configTable.main, [], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('README.md: no generated section is called "no-such-table"');
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toContain("old");
   });
 });

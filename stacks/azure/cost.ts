@@ -1,24 +1,11 @@
-import type { AzureConfig, ClusterNodes } from "./config";
+import type { z } from "zod";
+import { COST_ESTIMATE } from "../outputs";
+import type { AzureConfig } from "./config";
 import { coresOf, PRICE_TABLE, VM_SIZES } from "./sizing";
 
-export interface CostLine {
-  cluster: "kafka" | "spark";
-  role: ClusterNodes["role"];
-  count: number;
-  vmSize: string;
-  cores: number;
-  /** Undefined when the size is not in the price table. */
-  usdPerHour?: number;
-}
-
-export interface CostEstimate {
-  usdPerHour: number;
-  usdPerDay: number;
-  totalCores: number;
-  pricesFrom: string;
-  note: string;
-  lines: CostLine[];
-}
+/** The estimate's shape is the Azure stack's output schema (stacks/outputs.ts), stated once. */
+export type CostEstimate = z.infer<typeof COST_ESTIMATE>;
+export type CostLine = CostEstimate["lines"][number];
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 

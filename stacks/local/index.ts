@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { goDuration, localStackOutputs, type Topology } from "./topology";
 import { hostPlatform } from "./image";
+import type { LocalOutputs } from "../outputs";
 
 const asLabels = (labels: Record<string, string>) => Object.entries(labels).map(([label, value]) => ({ label, value }));
 
@@ -19,7 +20,7 @@ export interface LocalEnvironmentArgs {
  * Each container has a healthcheck and Pulumi waits for it to be healthy.
  */
 export class LocalEnvironment extends pulumi.ComponentResource {
-  readonly outputs: Record<string, pulumi.Input<unknown>>;
+  readonly outputs: { [K in keyof LocalOutputs]: pulumi.Input<LocalOutputs[K]> };
 
   constructor(name: string, args: LocalEnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("kafka-spark-lab:local:Environment", name, {}, opts);
@@ -66,7 +67,7 @@ export class LocalEnvironment extends pulumi.ComponentResource {
     this.outputs = {
       ...localStackOutputs(t),
       // Taken from the resources, so consumers of these outputs wait for them to exist.
-      containerNames: containers.map((c) => c.name),
+      containerNames: pulumi.all(containers.map((c) => c.name)),
       networkName: network.name,
       imageTag: image.imageName,
     };

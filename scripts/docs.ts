@@ -1,0 +1,66 @@
+// npm run docs: rewrites every generated section of README.md and docs/*.md from its one source
+// (the config schema, the exit-code table, bench/results.json), so the documented keys, codes and
+// figures are the ones the code has. `--check` changes nothing and exits 2 when a section is stale.
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderConfigTable } from "../stacks/configDocs";
+import { EXIT, exitCodesTable, UsageError } from "../jobs/errors";
+import { benchmarksTable, benchSummary, type BenchResults } from "../bench/report";
+import { defineCommand, runCli } from "./cli";
+
+/** A section's markers: `<!-- generated: NAME (npm run docs) -->` ... `<!-- end: NAME -->`. */
+export const markers = (name: string) => ({ start: `<!-- generated: ${name} (npm run docs) -->`, end: `<!-- end: ${name} -->` });
+
+/** Every generated section by name, rendered from the repository at `root`. */
+export function sections(root: string): Record<string, () => string> {
+  const bench = (): BenchResults => JSON.parse(readFileSync(join(root, "bench", "results.json"), "utf8"));
+  return {
+    "config-table": renderConfigTable,
+    "exit-codes": exitCodesTable,
+    benchmarks: () => benchmarksTable(bench()),
+    "bench-summary": () => benchSummary(bench()),
+  };
+}
+
+/** The files that may hold generated sections. */
+export const docFiles = (root: string) => ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => join("docs", f))];
+
+/** The text with each generated section it holds replaced by the current rendering; an unknown section name is refused. */
+export function regenerate(text: string, file: string, render: Record<string, () => string>): string {
+  return text.replace(/<!-- generated: ([a-z-]+) \(npm run docs\) -->\n[\s\S]*?<!-- end: \1 -->/g, (_m, name: string) => {
+    if (!render[name]) throw new UsageError(`${file}: no generated section is called "${name}" (known: ${Object.keys(render).join(", ")})`);
+    const { start, end } = markers(name);
+    return `${start}\n${render[name]()}\n${end}`;
+  });
+}
+
+export const docs = defineCommand({
+  name: "docs",
+  usage: `Usage: npm run docs [-- --check]
+
+Rewrites the generated sections of README.md and docs/*.md (between their markers) from the config
+schema, the exit-code table and bench/results.json. --check: change nothing, list stale sections.
+`,
+  exits: ["USAGE"],
+  options: { check: { type: "boolean" } },
+  async run(f, c) {
+    const root = c.deps.workDir;
+    const render = sections(root);
+    const stale: string[] = [];
+    for (const file of docFiles(root)) {
+      const path = join(root, file);
+      const before = readFileSync(path, "utf8");
+      const after = regenerate(before, file, render);
+      if (after === before) continue;
+      stale.push(file);
+      if (!f.check) writeFileSync(path, after);
+    }
+    if (f.check && stale.length) throw new UsageError(`generated sections are stale in ${stale.join(", ")}: run npm run docs`);
+    c.out(stale.length ? `${f.check ? "stale" : "updated"}: ${stale.join(", ")}\n` : "every generated section is current\n");
+    return EXIT.OK;
+  },
+});
+
+export const { main, USAGE } = docs;
+
+if (require.main === module) runCli(docs, "docs");
