@@ -12,7 +12,8 @@ const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const run = (script: string, args: string[]) => execa(TSX, [join(ROOT, "scripts", `${script}.ts`), ...args], { cwd: ROOT, reject: false });
 
-test.each([
+// Concurrent: each case is a process of its own (about 2 s of tsx start-up), and none touches another.
+test.concurrent.each([
   ["load", ["--sample", "10"], /--topic <name> is required/],
   ["load", ["--topic", "t"], /give one source: --file <path\|-> or --sample <lines>/],
   ["load", ["--topic", "t", "--file", "a", "--sample", "3"], /give one source/],
@@ -43,14 +44,14 @@ test.each([
   expect(r.exitCode).toBe(2);
 }, 30_000);
 
-test.each(["load", "submit", "results", "demo", "wordcount", "teardown"])("%s does not echo a stray positional argument", async (script) => {
+test.concurrent.each(["load", "submit", "results", "demo", "wordcount", "teardown"])("%s does not echo a stray positional argument", async (script) => {
   const r = await run(script, ["hunter2-secret"]);
   expect(r.stderr).toContain("takes no positional arguments (not shown here)");
   expect(r.stderr + r.stdout).not.toContain("hunter2");
   expect(r.exitCode).toBe(2);
 }, 30_000);
 
-test.each(["load", "submit", "results", "demo", "teardown", "extend"])("%s --help prints its usage and exits 0", async (script) => {
+test.concurrent.each(["load", "submit", "results", "demo", "teardown", "extend"])("%s --help prints its usage and exits 0", async (script) => {
   const r = await run(script, ["--help"]);
   expect(r.stdout).toMatch(new RegExp(`^Usage: npm run ${script} --`));
   expect(r.exitCode).toBe(0);
