@@ -35,6 +35,8 @@ export const EXIT_CODES = {
   BATCH_NOT_FOUND: { code: 21, means: "Livy batch unknown or forgotten" },
   JOB_DEAD: { code: 22, means: "job dead (its log tail shown)" },
   JOB_KILLED: { code: 23, means: "job killed" },
+  TOPIC_MISSING: { code: 24, means: "a topic the command needs does not exist" },
+  NO_COUNTS: { code: 25, means: "the counts topic holds no counts yet" },
 } as const satisfies Record<string, { code: number; means: string }>;
 
 export type ExitKind = keyof typeof EXIT_CODES;
@@ -331,6 +333,16 @@ export class TopicSpecError extends LabError {
 /** A load stopped before its end: the message says how many records were acknowledged. */
 export class LoadError extends LabError {
   static override readonly exit: ExitKind = "LOAD";
+}
+
+/** A topic the command reads or the job needs does not exist; the message says how to create it or who writes it. */
+export class TopicMissingError extends LabError {
+  static override readonly exit: ExitKind = "TOPIC_MISSING";
+}
+
+/** A counts topic that exists but holds nothing yet: no job has written it, or its job is still starting. */
+export class NoCountsError extends LabError {
+  static override readonly exit: ExitKind = "NO_COUNTS";
 }
 
 /** The counts could not be read, or did not cover what was loaded in time. */

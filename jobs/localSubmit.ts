@@ -160,19 +160,39 @@ export async function followJob(shell: NodeShell, name: string, onLine: (line: s
   await shell.stream('tail -n +1 -F --pid="$(cat "$JOBS_DIR/$JOB.pid")" "$JOBS_DIR/$JOB.log" 2>/dev/null', [], { JOBS_DIR, JOB: name }, onLine);
 }
 
+/** The lines of a log that say what went wrong: exceptions and their causes, the last few, each once. */
+export function errorLines(log: string[], max = 8): string[] {
+  const wanted = log.filter((l) => /\b(\w+\.)*\w*(Exception|Error)\b|^Caused by:|\[wordcount\] stopped: /.test(l) && !/^\s+at /.test(l));
+  return [...new Set(wanted.map((l) => l.trim()))].slice(-max);
+}
+
+/** How a job that no longer runs ended, from its log: its query finished (available-now), was stopped, or died (with why). */
+export async function jobEnding(shell: NodeShell, name: string): Promise<{ ended: "finished" | "stopped" | "died" | "never ran"; why: string[] }> {
+  const events = await jobEvents(shell, name);
+  const log = await jobLog(shell, name, 400);
+  if (!log.length) return { ended: "never ran", why: [] };
+  const last = events.at(-1) ?? "";
+  if (last.startsWith("[wordcount] finished")) return { ended: "finished", why: [] };
+  if (last === "[wordcount] stopped") return { ended: "stopped", why: [] };
+  const why = errorLines(log);
+  return { ended: "died", why: why.length ? why : log.slice(-12) };
+}
+
 /**
- * Waits until the job's query has started (its "[wordcount] started" line), or fails with the
- * log's tail when the driver exits first.
+ * Waits until the job really runs: its query started and its first micro-batch done (the
+ * "[wordcount] batch" line, which comes after the sink took the batch; an idle query reports one
+ * too), or an available-now run finished. A driver that exits first fails with its error lines.
  */
 export async function waitUntilStarted(shell: NodeShell, name: string, timeoutMs = 180_000): Promise<void> {
   // The probe answers "exited" instead of throwing: waitFor retries on errors, an exit is final.
-  const outcome = await waitFor(`job "${name}" to start its query`, async () => {
-    if ((await jobEvents(shell, name)).some((l) => l.startsWith("[wordcount] started"))) return { started: true, log: "" };
+  const outcome = await waitFor(`job "${name}" to run its first micro-batch`, async () => {
+    if ((await jobEvents(shell, name)).some((l) => /^\[wordcount\] (batch |finished)/.test(l))) return { started: true };
     if ((await jobStatus(shell, name)).running) return undefined;
-    return { started: false, log: (await jobLog(shell, name, 12)).join("\n") };
+    return { started: false };
   }, timeoutMs, 1000);
   if (!outcome.started) {
-    throw new SubmitError(`job "${name}" exited before its query started; last lines of its log:\n  ${outcome.log.trim().split("\n").slice(-12).join("\n  ")}`);
+    const { why } = await jobEnding(shell, name);
+    throw new SubmitError(`job "${name}" died before its first micro-batch; the end of its log says:\n  ${why.join("\n  ")}\nIts whole log: npm run submit -- --log --name ${name}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { Kafka, type Consumer } from "kafkajs";
 import { readHdfsTree } from "./hdfs";
 import type { KafkaRoute } from "./kafkaRoute";
 import type { NodeShell } from "./localSubmit";
-import { ResultsError } from "./errors";
+import { NoCountsError, ResultsError, TopicMissingError } from "./errors";
 import { waitFor } from "./poll";
 import { markdownTable } from "./table";
 
@@ -147,12 +147,37 @@ export interface CountsSource {
   close(): Promise<void>;
 }
 
+/** How many records a topic holds now; undefined when it does not exist. */
+export async function topicRecords(kafka: Kafka, topic: string): Promise<number | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return undefined;
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * A counts topic on a route's cluster: read to its end once, or (follow) a reader kept running
- * whose counts grow as the job writes. Closing it closes the route too.
+ * whose counts grow as the job writes. A topic that does not exist is refused before any consumer
+ * starts (a consumer would retry it for ever); an empty one is refused when read once, and said
+ * once when followed (`onEmpty`). `whoWrites` is the command that shows the job writing it.
+ * Closing the source closes the route too.
  */
-export async function topicCounts(route: Pick<KafkaRoute, "config" | "close">, topic: string, o: { follow: boolean }): Promise<CountsSource> {
+export async function topicCounts(route: Pick<KafkaRoute, "config" | "close">, topic: string, o: { follow: boolean; whoWrites: string; onEmpty?: (message: string) => void }): Promise<CountsSource> {
   const kafka = new Kafka(route.config);
+  try {
+    const records = await topicRecords(kafka, topic);
+    if (records === undefined) throw new TopicMissingError(`topic "${topic}" does not exist: no job has written counts there. Is one running? ${o.whoWrites} (a job counting topic T writes T-counts; <name>-lines gives <name>-counts)`);
+    const empty = `topic "${topic}" holds no counts yet: its job may still be starting, or has had no input (${o.whoWrites})`;
+    if (records === 0 && !o.follow) throw new NoCountsError(empty);
+    if (records === 0) o.onEmpty?.(`${empty}; waiting for the first counts`);
+  } catch (e) {
+    await route.close();
+    throw e;
+  }
   if (!o.follow) return { read: () => readCountsTopic(kafka, topic), close: () => route.close() };
   const reader = new CountsTopicReader(kafka, topic);
   await reader.start().catch(async (e: unknown) => { await route.close(); throw e; });

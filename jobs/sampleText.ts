@@ -61,12 +61,16 @@ export function* sampleLines({ seed = 42, lines, minWords = 5, maxWords = 15 }: 
   }
 }
 
+/** A word as the Spark job's Tokenizer finds it: letters, marks and digits, with apostrophes inside. */
+const WORD = /[\p{L}\p{M}\p{Nd}]+(?:['\u2019][\p{L}\p{M}\p{Nd}]+)*/gu;
+
 /**
- * The words of a line exactly as the Spark job splits them (jobs/wordcount Tokenizer): lower case,
- * split on anything that is not a letter or combining mark, empties dropped.
+ * The words of a line exactly as the Spark job finds them (jobs/wordcount Tokenizer, the rule in
+ * docs/wordcount.md): lower case; runs of letters, combining marks and digits, an apostrophe
+ * inside a word kept (a typographic one written as '); everything else separates words.
  */
 export function tokenize(line: string): string[] {
-  return line.toLowerCase().split(/[^\p{L}\p{M}]+/u).filter(Boolean);
+  return (line.toLowerCase().match(WORD) ?? []).map((w) => w.replace(/\u2019/g, "'"));
 }
 
 /** The counts the word-count job must report for these lines. */

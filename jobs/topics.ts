@@ -41,6 +41,12 @@ export interface EnsureTopicsOptions {
   brokerAdmin?: (broker: string) => Admin;
 }
 
+/**
+ * The layout of a job's topics (the demo's, the word count's, submit's): 3 partitions, replication
+ * factor 3, or one replica per broker on a cluster of fewer than 3.
+ */
+export const jobTopicSpec = (topic: string, brokerCount: number): TopicSpec => ({ topic, partitions: 3, replicationFactor: Math.min(3, brokerCount) });
+
 /** Admin clients pinned to one broker each: a client seeded with one broker asks only it for metadata. */
 export const adminPerBroker = (config: KafkaConfig) => (broker: string): Admin => new Kafka({ ...config, brokers: [broker] }).admin();
 

@@ -15,7 +15,7 @@ import { loadIntoTopic, type LoadProgress, type LoadResult } from "./loader";
 import { waitFor } from "./poll";
 import { type Counts, CountsTopicReader, totalOf } from "./results";
 import { expectedCounts, sampleLines } from "./sampleText";
-import { adminPerBroker, recreateTopics } from "./topics";
+import { adminPerBroker, jobTopicSpec, recreateTopics } from "./topics";
 import { countsTopicOf, jobDir, topicsOf, type WordCountJob } from "./wordcountJob";
 
 export { topicsOf };
@@ -112,9 +112,10 @@ export const WORD_COUNT_STEPS: readonly PipelineStep[] = [
       const admin = s.kafka.admin();
       await admin.connect();
       try {
-        const replication = Math.min(3, s.route.brokerCount ?? (await admin.describeCluster()).brokers.length);
-        await recreateTopics(admin, [s.topics.lines, s.topics.counts].map((topic) => ({ topic, partitions: 3, replicationFactor: replication })), s.route.config.brokers as string[], adminPerBroker(s.route.config));
-        note(`${s.topics.lines}, ${s.topics.counts}: 3 partitions, replication factor ${replication}, on ${s.route.describe}`);
+        const brokers = s.route.brokerCount ?? (await admin.describeCluster()).brokers.length;
+        const specs = [s.topics.lines, s.topics.counts].map((topic) => jobTopicSpec(topic, brokers));
+        await recreateTopics(admin, specs, s.route.config.brokers as string[], adminPerBroker(s.route.config));
+        note(`${s.topics.lines}, ${s.topics.counts}: ${specs[0].partitions} partitions, replication factor ${specs[0].replicationFactor}, on ${s.route.describe}`);
       } finally {
         await admin.disconnect();
       }

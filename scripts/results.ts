@@ -27,7 +27,7 @@ ${SSH_HELP}
 export const results = defineCommand({
   name: "results",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "RESULTS"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "RESULTS", "TOPIC_MISSING", "NO_COUNTS"],
   options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" } },
   async run(f, c) {
     if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");
@@ -46,7 +46,8 @@ export const results = defineCommand({
       // Progress only where finding the brokers takes time (Ambari, the gateway); a local stack's are in its outputs.
       const options = c.route("kafka-spark-lab-results");
       const route = await openKafkaRoute({ stack, outputs }, outputs.target === "local" ? { ...options, note: () => undefined } : options);
-      source = await topicCounts(route, f.topic ?? "lines-counts", { follow: f.follow === true });
+      const whoWrites = outputs.target === "local" ? "npm run submit -- --status [--name <job>]" : `npm run wordcount -- --stack ${stack} --status [--name <job>]`;
+      source = await topicCounts(route, f.topic ?? "lines-counts", { follow: f.follow === true, whoWrites, onEmpty: c.note });
     }
     try {
       if (!f.follow) {

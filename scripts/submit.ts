@@ -4,8 +4,8 @@ import { EXIT, UsageError } from "../jobs/errors";
 import { sparkSubmitRunner } from "../jobs/jobRunners";
 import { openKafkaRoute } from "../jobs/kafkaRoute";
 import { localNodesOf } from "../jobs/localStack";
-import { dockerShell, followJob, jobLog, stopJob } from "../jobs/localSubmit";
-import { submitWordCount } from "../jobs/wordcountSubmit";
+import { dockerShell, followJob, jobEnding, jobLog, stopJob } from "../jobs/localSubmit";
+import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcountSubmit";
 import type { WordCountJob } from "../jobs/wordcountJob";
 import { choiceFlag, defineCommand, intFlag, runCli } from "./cli";
 import { steps } from "./console";
@@ -14,6 +14,9 @@ const usage = `Usage: npm run submit -- [options]
 
 Runs the word-count job on the local stack's master (spark-submit inside hadoop-master, as in
 the lab), detached: the job keeps running after this command ends. Its log stays on the master.
+Before it starts, the counts topic is created when missing (3 partitions, replication factor 3) and
+a missing input topic is refused; it returns once the job's first micro-batch is done, or says why
+the job died.
 
   --stack <name>            local stack (default dev)
   --name <job>              the job's name (default wordcount); one running job per name
@@ -27,6 +30,7 @@ the lab), detached: the job keeps running after this command ends. Its log stays
   --max-offsets-per-trigger <n>
   --shuffle-partitions <n>  default: one per core the job can use (local: the master's; YARN: the workers')
   --yarn                    run on YARN across the workers (default: local[*] on the master, as the lab)
+  --create-topics           create the input topic when it is missing (the counts topic always is)
   --follow                  then stream the job's log until it ends (Ctrl-C stops following, not the job)
   --status | --log | --stop   show whether it runs | print its log's last lines | stop it cleanly
   -h, --help
@@ -35,12 +39,12 @@ the lab), detached: the job keeps running after this command ends. Its log stays
 export const submit = defineCommand({
   name: "submit",
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "JAR_BUILD", "SUBMIT", "DOCKER"],
+  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER", "TOPIC_MISSING"],
   options: {
     stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
     "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
     "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
-    follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" },
+    follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" },
   },
   async run(f, c) {
     const name = f.name ?? "wordcount";
@@ -70,7 +74,10 @@ export const submit = defineCommand({
 
     if (f.status) {
       const running = await runner.status(name);
-      out(running.length ? `job "${name}" is running (${running.join(", ")})` : `job "${name}" is not running`);
+      if (running.length) { out(`job "${name}" is running (${running.join(", ")})`); return EXIT.OK; }
+      const { ended, why } = await jobEnding(shell, name);
+      out(ended === "died" ? `job "${name}" is not running: it died; the end of its log says:\n  ${why.join("\n  ")}`
+        : `job "${name}" is not running${ended === "finished" ? " (it drained its topic and finished)" : ended === "stopped" ? " (it was stopped; its checkpoint is kept)" : ""}`);
       return EXIT.OK;
     }
     if (f.log) { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
@@ -80,9 +87,12 @@ export const submit = defineCommand({
     }
 
     const route = await openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-submit"), note: () => undefined });
-    const s = steps(2, c.line);
-    await submitWordCount({ runner, jobBrokers: route.jobBrokers, job }, (title, work) => s.run(title, work));
-    await route.close();
+    const s = steps(SUBMIT_STEPS.length, c.line);
+    try {
+      await submitWordCount({ runner, route, job, createTopics: f["create-topics"] === true }, (title, work) => s.run(title, work));
+    } finally {
+      await route.close();
+    }
     out(`job "${name}" runs. Its log: npm run submit -- --log --name ${name}; stop it: npm run submit -- --stop --name ${name}`);
     if (f.follow) await followJob(shell, name, out);
     return EXIT.OK;

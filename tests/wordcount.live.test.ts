@@ -15,11 +15,15 @@ import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords, LoadProgress } from "../jobs/loader";
-import { dockerShell, jobEvents, jobLog, jobStatus, putJar, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { dockerShell, jobEvents, jobLog, jobStatus, putJar, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { readHdfsTree } from "../jobs/hdfs";
-import { countsFromParquet, readCountsTopic, totalOf } from "../jobs/results";
+import { countsFromParquet, readCountsTopic, totalOf, wordTable } from "../jobs/results";
 import { wordCountArgs } from "../jobs/wordcountJob";
 import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
+import { countWords } from "./support/wordCount";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const MASTER = topology.endpoints.containerNames[0];
@@ -242,6 +246,108 @@ test("a broker stopped during a load and started again: every acknowledged recor
   expect(values.size).toBe(total);
   expect([...values.values()].every((n) => n === 1)).toBe(true);
   expect(createHash("sha256").update([...values.keys()].join("\n")).digest("hex")).toBe(createHash("sha256").update([...records].sort().join("\n")).digest("hex"));
+}, 15 * 60_000);
+
+// ---- Your own text, step by step (docs/wordcount.md), as a user runs it --------------------------
+
+const ROOT = join(__dirname, "..");
+const shown: string[] = [];
+
+/** A command line of the docs run as a user runs it (in the repository, npm run, no -s), its output kept. */
+function npmLine(line: string, opts: { timeoutMs?: number } = {}) {
+  const args = line.split(/\s+/).filter(Boolean).slice(1); // ["run", script, "--", ...]
+  const child = execa("npm", args, { cwd: ROOT, reject: false, timeout: opts.timeoutMs ?? 10 * 60_000, all: true });
+  child.stderr?.on("data", (b: Buffer) => b.toString().split("\n").filter((l) => l.trim()).forEach((l) => progress(`  ${l}`)));
+  return child;
+}
+
+/** The step-by-step block of docs/wordcount.md, each line without its comment. */
+function stepByStep(): string[] {
+  const doc = readFileSync(join(ROOT, "docs", "wordcount.md"), "utf8");
+  const block = /<!-- step-by-step -->\n```bash\n([\s\S]*?)```/.exec(doc);
+  if (!block) throw new Error("docs/wordcount.md has no <!-- step-by-step --> block");
+  return block[1].split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter(Boolean);
+}
+
+test("the docs' step-by-step word count, line by line as written, on a real text: the counts equal an independent count of the file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "step-by-step-"));
+  const lines = stepByStep();
+  expect(lines.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual(["npm run corpus", "npm run topics", "npm run submit", "npm run load", "npm run results", "npm run submit"]);
+  // The one change to what is written: the text file lives in a directory of the test's own.
+  const file = join(dir, "sotu.txt");
+  const run = lines.map((l) => l.replace(/(?<=\s)sotu\.txt\b/, file));
+  let expected = new Map<string, number>();
+  try {
+    for (const line of run) {
+      const start = Date.now();
+      if (line.includes("--follow")) {
+        // Followed until the table shows every word of the file, then Ctrl-C, as a user stops it.
+        const child = npmLine(line);
+        let out = "";
+        child.stdout?.on("data", (b: Buffer) => { out += b.toString(); });
+        const total = totalOf(expected);
+        await waitFor(`results --follow to show all ${total} words`, async () => (out.includes(`${expected.size.toLocaleString("en-US")} distinct words, ${total.toLocaleString("en-US")} in all`) ? true : undefined), 5 * 60_000, 250);
+        child.kill("SIGINT");
+        const r = await child;
+        shown.push(line, `  exit ${r.exitCode} after ${((Date.now() - start) / 1000).toFixed(1)} s`);
+        expect(r.exitCode).toBe(0);
+        expect(out).toContain(wordTable(expected, 20));
+        continue;
+      }
+      const r = await npmLine(line);
+      shown.push(line, `  exit ${r.exitCode} after ${((Date.now() - start) / 1000).toFixed(1)} s`);
+      expect({ line, exit: r.exitCode, output: r.exitCode ? r.all : "" }).toEqual({ line, exit: 0, output: "" });
+      if (line.startsWith("npm run corpus")) expected = countWords(readFileSync(file, "utf8").split("\n"));
+      if (line.startsWith("npm run submit -- --name")) expect(r.stdout).toMatch(/job "sotu" runs/);
+    }
+    // Observed independently of the commands: the counts topic's latest value per word.
+    expect(expected.size).toBeGreaterThan(10_000);
+    expect(new Map([...(await readCountsTopic(kafka, "sotu-counts"))].sort())).toEqual(new Map([...expected].sort()));
+    report.push(["step by step: distinct / all words of the real text", `${expected.size} / ${totalOf(expected)}`]);
+  } finally {
+    await stopJob(shell, "sotu");
+    rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`\nStep by step, as run\n${shown.join("\n")}\n\n`);
+  }
+}, 20 * 60_000);
+
+test("the messages of the step-by-step path: a missing input topic, a job that dies while starting, results on a missing or empty topic", async () => {
+  const npm = async (args: string) => { const r = await npmLine(`npm run ${args}`); return { ...r, stderr: r.stderr.split("\n").filter((l) => !/^npm (warn|error)|^\s*$/.test(l)).join("\n") }; };
+  const noHandles = (text: string) => expect(text).not.toMatch(/kept the process alive|PipeWrap|TCPSocketWrap/);
+
+  // 1. submit on a topic nobody created: exit 24, the topic named with the command that creates it; nothing submitted.
+  const missing = await npm("submit -- --name msg-missing --topic msg-nosuch");
+  expect(missing.exitCode).toBe(24);
+  expect(missing.stderr).toContain('submit: error: topic "msg-nosuch" does not exist, so the job would have nothing to read: create it (npm run topics -- --topic msg-nosuch:3:3), or pass --create-topics');
+  expect(missing.stdout).not.toMatch(/runs/);
+  expect((await jobStatus(shell, "msg-missing")).running).toBe(false);
+
+  // 2. a job that dies within its first micro-batch (its checkpoint path is under an HDFS file): exit 14 and why, never "runs"; --status says why too.
+  await shell.run('hdfs dfs -mkdir -p /msg && echo x | hdfs dfs -put -f - /msg/a-file');
+  const dies = await npm("submit -- --name msg-dies --topic msg-input --create-topics --checkpoint /msg/a-file/checkpoint");
+  expect(dies.exitCode).toBe(14);
+  expect(dies.stderr).toContain("created msg-input (3 partitions, replication factor 3), msg-input-counts (3 partitions, replication factor 3)");
+  expect(dies.stderr).toMatch(/submit: error: job "msg-dies" died before its first micro-batch; the end of its log says:\n\s+.*(ParentNotDirectoryException|FileAlreadyExistsException|Not a directory)/);
+  expect(dies.stdout).not.toMatch(/runs/);
+  const status = await npm("submit -- --status --name msg-dies");
+  expect(status.exitCode).toBe(0);
+  expect(status.stdout).toMatch(/^job "msg-dies" is not running: it died; the end of its log says:\n\s+.*(ParentNotDirectoryException|FileAlreadyExistsException|Not a directory)/);
+
+  // 3. results: a topic that does not exist (24), an empty one (25), each one line, no handle dump; --follow on an empty one says it waits.
+  const none = await npm("results -- --topic msg-nosuch-counts");
+  expect(none.exitCode).toBe(24);
+  expect(none.stderr).toBe('results: error: topic "msg-nosuch-counts" does not exist: no job has written counts there. Is one running? npm run submit -- --status [--name <job>] (a job counting topic T writes T-counts; <name>-lines gives <name>-counts)');
+  const empty = await npm("results -- --topic msg-input-counts");
+  expect(empty.exitCode).toBe(25);
+  expect(empty.stderr).toBe('results: error: topic "msg-input-counts" holds no counts yet: its job may still be starting, or has had no input (npm run submit -- --status [--name <job>])');
+  for (const r of [missing, dies, none, empty]) noHandles(r.all ?? "");
+  const follow = npmLine("npm run results -- --topic msg-input-counts --follow");
+  let err = "";
+  follow.stderr?.on("data", (b: Buffer) => { err += b.toString(); });
+  await waitFor("results --follow to say it waits", async () => (err.includes("waiting for the first counts") ? true : undefined), 60_000, 200);
+  follow.kill("SIGINT");
+  expect((await follow).exitCode).toBe(0);
+  expect(err).toContain('results: topic "msg-input-counts" holds no counts yet: its job may still be starting, or has had no input (npm run submit -- --status [--name <job>]); waiting for the first counts');
 }, 15 * 60_000);
 
 test("the lab's restart path: docker stop, then docker start of the three nodes brings everything back healthy, topics and data intact", async () => {

@@ -10,6 +10,7 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
 public final class ProgressLines extends StreamingQueryListener {
     public static final String PREFIX = "[wordcount] ";
     private final PrintStream out;
+    private boolean reported;
 
     public ProgressLines(PrintStream out) {
         this.out = out;
@@ -23,8 +24,10 @@ public final class ProgressLines extends StreamingQueryListener {
 
     @Override
     public void onQueryProgress(QueryProgressEvent event) {
-        // Idle triggers report too; only batches that did work are worth a line.
-        if (event.progress().numInputRows() == 0 && event.progress().batchId() > 0) return;
+        // Idle triggers report too; only batches that did work are worth a line, and the run's first
+        // report (which says the query runs, even when a restart from a checkpoint finds no new data).
+        if (event.progress().numInputRows() == 0 && reported) return;
+        reported = true;
         out.println(PREFIX + "batch " + event.progress().batchId() + ": " + event.progress().numInputRows()
             + " rows in " + event.progress().batchDuration() + " ms");
         out.flush();

@@ -24,9 +24,10 @@ class TokenizerTest {
     }
 
     @Test
-    void digitsAndPunctuationSeparateWordsAndEmptiesAreDropped() {
-        assertEquals(Arrays.asList("don", "t", "stop", "me", "now"), Tokenizer.words("  don't  stop-me 2 now!!  "));
-        assertEquals(Collections.emptyList(), Tokenizer.words(" 42 ... "));
+    void apostrophesInsideAWordAndDigitsStayPunctuationAndHyphensSeparate() {
+        assertEquals(Arrays.asList("don't", "stop", "me", "2", "now"), Tokenizer.words("  don't  stop-me 2 now!!  "));
+        assertEquals(Arrays.asList("nation's", "rock'n'roll", "1", "000", "tis"), Tokenizer.words("Nation\u2019s rock'n'roll 1,000 'tis"));
+        assertEquals(Collections.singletonList("42"), Tokenizer.words(" 42 ... "));
         assertEquals(Collections.emptyList(), Tokenizer.words(""));
         assertEquals(Collections.emptyList(), Tokenizer.words(null));
     }
