@@ -10,6 +10,7 @@ import { sparkSubmitRunner } from "./jobRunners";
 import { openKafkaRoute, type KafkaRouteOptions } from "./kafkaRoute";
 import { chooseUpVia, localNodesOf, requireDocker, upLocalStack, type UpVia, waitHealthy } from "./localStack";
 import { localConfigFromStackFile, readStack, type ReadStackOutputs } from "./pulumiStack";
+import type { TextSource } from "./textSource";
 import { runWordCount, type StepReporter, WORD_COUNT_STEPS, type WordCountRunResult } from "./wordcountPipeline";
 
 export const DEMO_NAME = "demo";
@@ -18,8 +19,7 @@ export interface DemoOptions {
   stack: string;
   workDir: string;
   via: UpVia;
-  lines: number;
-  seed: number;
+  source: TextSource;
   /** Leave the job running at the end (default: stop it, so nothing keeps using the CPU). */
   keepRunning: boolean;
 }
@@ -44,7 +44,7 @@ export async function runDemo(o: DemoOptions, report: StepReporter, route: Kafka
   const kafka = await openKafkaRoute({ stack: o.stack, outputs }, route);
   const runner = sparkSubmitRunner({ master: localNodesOf(o.stack, outputs).master, commandHint: (action, name) => `npm run submit -- --${action} --name ${name}` });
   try {
-    return await runWordCount(kafka, runner, { name: DEMO_NAME, lines: o.lines, seed: o.seed, keepRunning: o.keepRunning }, report);
+    return await runWordCount(kafka, runner, { name: DEMO_NAME, source: o.source, keepRunning: o.keepRunning }, report);
   } finally {
     await kafka.close();
   }

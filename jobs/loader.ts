@@ -64,9 +64,13 @@ export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<L
   }
 }
 
-/** The lines of a file, or of stdin for "-". */
-export function linesOf(path: string, stdin: Readable = process.stdin): AsyncIterable<string> {
-  return createInterface({ input: path === "-" ? stdin : createReadStream(path, "utf8"), crlfDelay: Infinity });
+/**
+ * The lines of a file, or of stdin for "-". Lazy: the file is opened when the first line is asked
+ * for (readline emits lines as soon as it exists, and its async iterator only holds the ones read
+ * after it was created: made earlier, awaiting anything else would lose lines).
+ */
+export async function* linesOf(path: string, stdin: Readable = process.stdin): AsyncGenerator<string> {
+  yield* createInterface({ input: path === "-" ? stdin : createReadStream(path, "utf8"), crlfDelay: Infinity });
 }
 
 function isJson(line: string): boolean {

@@ -6,17 +6,17 @@ import { sameCounts, wordTable } from "../jobs/results";
 import { topicsOf } from "../jobs/wordcountJob";
 import { choiceFlag, defineCommand, intFlag, runCli } from "./cli";
 import { loadBar, steps, table } from "./console";
+import { chooseTextSource, TEXT_FLAGS_HELP } from "../jobs/textSource";
 
 const usage = `Usage: npm run demo -- [options]
 
 Brings the local stack up (Pulumi when its CLI is installed and logged in, else docker-compose),
-creates the demo topics, submits the word-count job, loads seeded sample text, waits until the
+creates the demo topics, starts the word-count job while it loads a real text, waits until the
 counts cover every word loaded and prints the top words. Safe to re-run: it starts afresh.
 
   --stack <name>         local stack (default dev)
   --via auto|pulumi|compose   how to bring the stack up (default auto)
-  --lines <n>            sample lines to load (default 20000)
-  --seed <n>             sample seed (default 42)
+${TEXT_FLAGS_HELP}
   --top <n>              rows of the table (default 15)
   --keep-running         leave the job running at the end (default: stop it)
   -h, --help
@@ -28,18 +28,23 @@ export const demo = defineCommand({
   usage,
   exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER"],
   options: {
-    stack: { type: "string" }, via: { type: "string" }, lines: { type: "string" }, seed: { type: "string" },
+    stack: { type: "string" }, via: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, file: { type: "string" }, from: { type: "string" }, to: { type: "string" },
     top: { type: "string" }, "keep-running": { type: "boolean" },
   },
   async run(f, c) {
     const via = choiceFlag<UpVia>("via", f.via, ["auto", "pulumi", "compose"], "auto");
     const top = intFlag("top", f.top, 15, 1, 1000);
-    const lines = intFlag("lines", f.lines, 20_000, 1, 10_000_000);
-    const seed = intFlag("seed", f.seed, 42, 0);
+    const source = await chooseTextSource({
+      file: f.file,
+      lines: f.lines === undefined ? undefined : intFlag("lines", f.lines, 0, 1, 10_000_000),
+      seed: f.seed === undefined ? undefined : intFlag("seed", f.seed, 42, 0),
+      from: f.from === undefined ? undefined : intFlag("from", f.from, 0, 1790, 2021),
+      to: f.to === undefined ? undefined : intFlag("to", f.to, 0, 1790, 2021),
+    });
     const started = Date.now();
     const s = steps(DEMO_STEPS, c.line);
     const result = await runDemo(
-      { stack: c.stackName(f.stack), workDir: c.deps.workDir, via, lines, seed, keepRunning: f["keep-running"] === true },
+      { stack: c.stackName(f.stack), workDir: c.deps.workDir, via, source, keepRunning: f["keep-running"] === true },
       { step: (title, work) => s.run(title, work), loadProgress: (total) => loadBar(total, c.progressStream) },
       c.route("kafka-spark-lab-demo"),
       c.deps.readStackOutputs,
@@ -48,7 +53,8 @@ export const demo = defineCommand({
     const topics = topicsOf(DEMO_NAME);
     c.out(`\nTop ${top} words of ${topics.lines}, as counted by Spark (topic ${topics.counts}):\n${wordTable(result.counts, top)}\n\n`);
     c.out(`${table(["demo", "result"], [
-      ["records loaded", result.load.records.toLocaleString("en-US")],
+      ["text", source.describe],
+    ["records loaded", result.load.records.toLocaleString("en-US")],
       ["load records/s", Math.round(result.load.recordsPerSecond).toLocaleString("en-US")],
       ["counts complete after the load", `${result.catchUpSeconds.toFixed(1)} s`],
       ["words counted = words loaded", exact ? "yes" : "NO"],

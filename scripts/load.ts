@@ -1,10 +1,10 @@
 // Loads a data set into a Kafka topic: text or JSON lines from a file or stdin, or the seeded
 // sample text. A progress bar while it runs (stderr), then a table (stdout).
-import { statSync } from "node:fs";
 import { UsageError } from "../jobs/errors";
 import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
 import { sampleLines } from "../jobs/sampleText";
+import { fileSource } from "../jobs/textSource";
 import { choiceFlag, defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
 import { loadBar, loadTable } from "./console";
 
@@ -48,9 +48,8 @@ export const load = defineCommand({
     const inFlight = intFlag("in-flight", f["in-flight"], 4, 1, 64);
     const sample = f.sample === undefined ? undefined : intFlag("sample", f.sample, 0, 1, 100_000_000);
     const seed = intFlag("seed", f.seed, 42, 0);
-    if (f.file !== undefined && f.file !== "-") {
-      try { statSync(f.file); } catch { throw new UsageError(`--file ${f.file}: no such file`); }
-    }
+    // A file is checked whole before anything is sent (exists, is a file, not empty, UTF-8), then streamed.
+    const file = f.file !== undefined && f.file !== "-" ? await fileSource(f.file) : undefined;
 
     let where: KafkaWhere;
     if (f.bootstrap !== undefined) where = { bootstrap: f.bootstrap.split(",").filter(Boolean) };
@@ -59,9 +58,9 @@ export const load = defineCommand({
       where = { stack, outputs: await c.readStack(stack) };
     }
     const route = await openKafkaRoute(where, c.route("kafka-spark-lab-load"));
-    const bar = loadBar(sample, c.progressStream);
+    const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
     try {
-      const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : linesOf(f.file!);
+      const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
       const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, onProgress: bar.update });
       bar.stop();
       c.out(f.json ? `${JSON.stringify(result)}\n` : `${loadTable(result)}\n`);

@@ -8,20 +8,20 @@ import { topicsOf } from "../jobs/wordcountJob";
 import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
 import { defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
 import { loadBar, steps, table } from "./console";
+import { chooseTextSource, TEXT_FLAGS_HELP } from "../jobs/textSource";
 
 const usage = `Usage: npm run wordcount -- --stack <name> [options]
 
 The word count end to end on a deployed stack: finds the brokers (Ambari on Azure), recreates
 the job's topics <name>-lines and <name>-counts (through the SSH gateway on Azure), starts the
-Spark job (spark-submit in the local master; Livy on Azure), loads seeded sample text, waits
+Spark job (spark-submit in the local master; Livy on Azure) while it loads a real text, waits
 until the counts cover every word loaded and prints the top words. Safe to re-run: it starts afresh.
 
   --stack <name>         a deployed stack (default dev)
   --livy <url>           local stack: submit through this Livy server instead of spark-submit
                          (a login, if it asks for one, from LIVY_USER and LIVY_PASSWORD)
   --name <job>           the job's name (default wordcount)
-  --lines <n>            sample lines to load (default 20000)
-  --seed <n>             sample seed (default 42)
+${TEXT_FLAGS_HELP}
   --top <n>              rows of the table (default 15)
   --shuffle-partitions <n>   default: the master's cores (spark-submit), 4 (Livy)
   --timeout <s>          how long to wait for the counts after the load (default 300)
@@ -39,7 +39,7 @@ export const wordcount = defineCommand({
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED"],
   options: {
-    stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, lines: { type: "string" }, seed: { type: "string" },
+    stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, file: { type: "string" }, from: { type: "string" }, to: { type: "string" },
     top: { type: "string" }, "shuffle-partitions": { type: "string" }, timeout: { type: "string" }, "keep-running": { type: "boolean" },
     status: { type: "boolean" }, stop: { type: "boolean" },
   },
@@ -48,8 +48,13 @@ export const wordcount = defineCommand({
     const name = f.name ?? "wordcount";
     if (!JOB_NAME.test(name)) throw new UsageError(`--name ${name}: use 1-64 letters, digits, - or _ (it names the job's topics)`);
     if (f.status && f.stop) throw new UsageError("give --status or --stop, not both");
-    const lines = intFlag("lines", f.lines, 20_000, 1, 10_000_000);
-    const seed = intFlag("seed", f.seed, 42, 0);
+    const source = await chooseTextSource({
+      file: f.file,
+      lines: f.lines === undefined ? undefined : intFlag("lines", f.lines, 0, 1, 10_000_000),
+      seed: f.seed === undefined ? undefined : intFlag("seed", f.seed, 42, 0),
+      from: f.from === undefined ? undefined : intFlag("from", f.from, 0, 1790, 2021),
+      to: f.to === undefined ? undefined : intFlag("to", f.to, 0, 1790, 2021),
+    });
     const top = intFlag("top", f.top, 15, 1, 1000);
     const timeout = intFlag("timeout", f.timeout, 300, 10, 86_400);
     const shufflePartitions = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
@@ -76,7 +81,7 @@ export const wordcount = defineCommand({
     try {
       route = await s.run(outputs.target === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway",
         (note) => openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-wordcount"), note }));
-      const result = await runWordCount(route, runner, { name, lines, seed, keepRunning: f["keep-running"] === true, countsTimeoutSeconds: timeout }, {
+      const result = await runWordCount(route, runner, { name, source, keepRunning: f["keep-running"] === true, countsTimeoutSeconds: timeout }, {
         step: (title, work) => s.run(title, work),
         loadProgress: (total) => loadBar(total, c.progressStream),
       });
@@ -86,6 +91,7 @@ export const wordcount = defineCommand({
       c.out(`${table(["word count", "result"], [
         ["stack", `${stack} (${outputs.target === "local" ? "local" : "azure"})`],
         ["job ran with", runner.describe],
+        ["text", source.describe],
         ["records loaded", result.load.records.toLocaleString("en-US")],
         ["load records/s", Math.round(result.load.recordsPerSecond).toLocaleString("en-US")],
         ["counts complete after the load", `${result.catchUpSeconds.toFixed(1)} s`],
