@@ -25,8 +25,7 @@ export const DEFAULT_CORPUS_FROM = 1960;
 export function corpusSource(o: { from?: number; to?: number } = {}): TextSource {
   const from = o.from ?? DEFAULT_CORPUS_FROM;
   const to = o.to ?? 2021;
-  let lineCount = 0;
-  for (const _ of sotuLines({ from, to })) lineCount++;
+  const lineCount = [...sotuLines({ from, to })].length;
   return { describe: `State of the Union addresses ${from}-${to} (${lineCount.toLocaleString("en-US")} lines)`, lineCount, lines: () => sotuLines({ from, to }) };
 }
 
