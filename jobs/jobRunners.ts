@@ -13,14 +13,17 @@ import { parseOutputs, type StackOutputs } from "./pulumiStack";
 import type { Secrets } from "./secrets";
 import { dockerShell, jobStatus, NodeShell, putJar, shufflePartitionsFor, SparkMode, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "./localSubmit";
 import type { JobRunner } from "./wordcountPipeline";
-import { buildWordCountJar } from "./wordcountJar";
+import { buildWordCountJar, type BuiltJar } from "./wordcountJar";
 import { jobDir, wordCountArgs } from "./wordcountJob";
 
 export const WORD_COUNT_CLASS = "spark.kafka.SparkKafkaWordCount";
 
-/** Builds the Spark 3.5 jar (cached) and puts it on the master; resolves with its path there. */
-export async function jarOnMaster(shell: NodeShell, note: (m: string) => void): Promise<string> {
-  const jar = await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: note });
+/**
+ * Builds the Spark 3.5 jar (cached) and puts it on the master; resolves with its path there.
+ * `building`: a build already under way (the demo starts it while the stack comes up).
+ */
+export async function jarOnMaster(shell: NodeShell, note: (m: string) => void, building?: Promise<BuiltJar>): Promise<string> {
+  const jar = await (building ?? buildWordCountJar({ spark: "3.5", runTests: false, onProgress: note }));
   note(jar.cached ? "jar up to date (Maven not run)" : `jar built in ${jar.seconds.toFixed(1)} s`);
   const put = await putJar(shell, jar.path);
   note(put.copied ? `copied to ${put.path}` : `${put.path} already on the master`);
@@ -39,6 +42,8 @@ export interface SparkSubmitRunnerOptions {
   mode?: SparkMode;
   /** Workers of the stack, for YARN's sizing. */
   workers?: number;
+  /** A jar build already under way, used instead of starting one. */
+  building?: Promise<BuiltJar>;
   commandHint: JobRunner["commandHint"];
 }
 
@@ -50,7 +55,7 @@ export function sparkSubmitRunner(o: SparkSubmitRunnerOptions): JobRunner {
   let jar = "";
   return {
     describe: `spark-submit in ${o.master}${mode === "yarn" ? " on YARN" : ""}`,
-    prepare: async (note) => { jar = await jarOnMaster(shell, note); },
+    prepare: async (note) => { jar = await jarOnMaster(shell, note, o.building); },
     stop: (name) => stopJob(shell, name),
     clear: clearJobDir(shell),
     async start(job, brokers, note) {

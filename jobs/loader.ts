@@ -10,6 +10,7 @@ import type { Readable } from "stream";
 import { Kafka, Partitioners, type Producer } from "kafkajs";
 import { LoadError } from "./errors";
 import type { KafkaRoute } from "./kafkaRoute";
+import { type BatchSink, defaultProducers, producerPool } from "./loaderPool";
 
 export type RecordFormat = "text" | "json";
 
@@ -27,14 +28,16 @@ export interface LoadResult extends LoadProgress {
 }
 
 export interface LoadOptions {
-  /** A connected producer created with `{ idempotent: true }`; the caller owns its lifecycle. */
-  producer: Producer;
+  /** A connected producer created with `{ idempotent: true }`; the caller owns its lifecycle. Or: */
+  producer?: Producer;
+  /** Where batches go instead of `producer` (jobs/loaderPool.ts: producers in worker threads). */
+  sink?: BatchSink;
   topic: string;
   lines: AsyncIterable<string> | Iterable<string>;
   format?: RecordFormat;
   /** Messages per request (default 2000); one batch per partition must stay under the broker's ~1 MB. */
   batchSize?: number;
-  /** Requests in flight at once (default 4). */
+  /** Requests in flight at once (default 4 for one producer, the pool's own for a pool). */
   inFlight?: number;
   onProgress?: (p: LoadProgress) => void;
 }
@@ -49,12 +52,22 @@ export const idempotentProducer = (kafka: Kafka): Producer => kafka.producer({ i
  * Loads `lines` into `topic` on a route's cluster with a producer of its own. Refuses a topic that
  * does not exist: an idempotent producer would retry it for ever.
  */
-export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<LoadOptions, "producer">): Promise<LoadResult> {
+export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<LoadOptions, "producer" | "sink"> & { producers?: number }): Promise<LoadResult> {
   const kafka = new Kafka(route.config);
   const admin = kafka.admin();
   await admin.connect();
   const exists = await admin.listTopics().then((t) => t.includes(o.topic)).finally(() => admin.disconnect());
   if (!exists) throw new LoadError(`topic "${o.topic}" does not exist: create it first (npm run topics -- --topic ${o.topic}:3:3)`);
+  // Producers in worker threads where they can reach the brokers themselves (not through a gateway).
+  const producers = route.config.socketFactory ? 1 : (o.producers ?? defaultProducers());
+  if (producers > 1) {
+    const sink = await producerPool(route.config, o.topic, producers);
+    try {
+      return await loadRecords({ ...o, sink });
+    } finally {
+      await sink.close();
+    }
+  }
   const producer = idempotentProducer(kafka);
   await producer.connect();
   try {
@@ -82,8 +95,13 @@ function isJson(line: string): boolean {
   }
 }
 
+/** Characters per batch at most: 256 Ki (at most 768 KiB of UTF-8), below the broker's 1 MB message.max.bytes. */
+const MAX_BATCH_CHARS = 256 * 1024;
+
 export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
-  const { producer, topic, lines, format = "text", batchSize = 2000, inFlight = 4, onProgress = () => undefined } = options;
+  const { producer, topic, lines, format = "text", batchSize = 2000, onProgress = () => undefined } = options;
+  const sink: BatchSink = options.sink ?? { inFlight: 4, close: async () => undefined, send: async (values) => { await producer!.send({ topic, acks: -1, messages: values.map((value) => ({ value })) }); } };
+  const inFlight = options.inFlight ?? sink.inFlight;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new LoadError(`batchSize ${batchSize}: expected a whole number above 0`);
   if (!Number.isInteger(inFlight) || inFlight < 1) throw new LoadError(`inFlight ${inFlight}: expected a whole number above 0`);
   const start = Date.now();
@@ -93,11 +111,12 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
   let failure: unknown;
   let lineNo = 0;
   let batch: string[] = [];
+  let batchBytes = 0;
 
   const elapsed = () => (Date.now() - start) / 1000;
   const send = (values: string[]) => {
     const bytes = values.reduce((n, v) => n + Buffer.byteLength(v), 0);
-    const request = producer.send({ topic, acks: -1, messages: values.map((value) => ({ value })) })
+    const request = sink.send(values)
       .then(() => {
         // Counted only once acknowledged by every in-sync replica.
         stats.records += values.length;
@@ -119,9 +138,13 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
       continue;
     }
     batch.push(line);
-    if (batch.length >= batchSize) {
+    // Counted in UTF-16 units, an upper bound's half at worst: one batch goes to one partition, and
+    // a produce request to a partition must stay under the broker's message.max.bytes (1 MB).
+    batchBytes += line.length;
+    if (batch.length >= batchSize || batchBytes >= MAX_BATCH_CHARS) {
       send(batch);
       batch = [];
+      batchBytes = 0;
       while (pending.size >= inFlight) await Promise.race(pending);
     }
   }

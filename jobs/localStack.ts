@@ -88,6 +88,8 @@ export interface UpOptions {
   via: "pulumi" | "compose";
   topology: Topology;
   onProgress: (message: string) => void;
+  /** Told once the node image exists, before the containers are started and waited for. */
+  onImageReady?: () => void;
 }
 
 /** The last line of a tool's output every few seconds, not its whole live view. */
@@ -99,22 +101,30 @@ export function everyFewSeconds(tool: string, onProgress: (message: string) => v
   };
 }
 
+/** A Docker tool's run with its last line every few seconds as progress; a failure says its last lines. */
+async function run(command: string, args: string[], what: string, onProgress: (m: string) => void): Promise<void> {
+  const child = execa(command, args, { all: true });
+  const note = everyFewSeconds(command === "docker" ? "build" : "compose", onProgress);
+  child.all?.on("data", (chunk: Buffer) => note(chunk.toString()));
+  try {
+    await child;
+  } catch (e) {
+    const all = (e as { all?: string }).all ?? "";
+    throw new DockerUnavailableError(`${what} failed: ${all.trim().split("\n").slice(-3).join(" / ")}`, { cause: e });
+  }
+}
+
 /** Brings the stack up (idempotent: a running stack is left as it is) and waits until every node is healthy. */
 export async function upLocalStack(o: UpOptions): Promise<void> {
   if (o.via === "pulumi") {
     const stack = await openPulumiStack(o.stack, o.workDir, { create: true });
     await stack.up(everyFewSeconds("pulumi", o.onProgress));
+    o.onImageReady?.();
   } else {
-    const file = composeFileFor(o.topology);
-    const up = execa("docker-compose", ["-p", composeProject(o.stack), "-f", file, "up", "-d", "--build"], { all: true });
-    const note = everyFewSeconds("compose", o.onProgress);
-    up.all?.on("data", (chunk: Buffer) => note(chunk.toString()));
-    try {
-      await up;
-    } catch (e) {
-      const all = (e as { all?: string }).all ?? "";
-      throw new DockerUnavailableError(`docker-compose up failed: ${all.trim().split("\n").slice(-3).join(" / ")}`, { cause: e });
-    }
+    // The image first, then the containers: what waits for the image (the job's jar) starts sooner.
+    await run("docker", ["build", "-t", o.topology.image, IMAGE_CONTEXT], "docker build", o.onProgress);
+    o.onImageReady?.();
+    await run("docker-compose", ["-p", composeProject(o.stack), "-f", composeFileFor(o.topology), "up", "-d"], "docker-compose up", o.onProgress);
   }
   await waitHealthy(o.topology.endpoints.containerNames, 300_000);
 }

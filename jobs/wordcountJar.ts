@@ -56,7 +56,8 @@ export const BUILDER_IMAGE = "kafka-spark-lab-builder:local";
 
 const onPath = (command: string) => execa("sh", ["-c", `command -v ${command}`]).then(() => true, () => false);
 
-async function chooseBuilder(builder: "auto" | "host" | "docker"): Promise<"host" | "docker"> {
+/** Where Maven runs for `builder` "auto": the host when it has mvn and javac, else Docker. */
+export async function chooseBuilder(builder: "auto" | "host" | "docker" = "auto"): Promise<"host" | "docker"> {
   if (builder !== "auto") return builder;
   return (await onPath("mvn")) && (await onPath("javac")) ? "host" : "docker";
 }

@@ -14,7 +14,7 @@ export interface WordCountJob {
   output?: string;
   /** Default `/kafka-spark-lab/<name>/checkpoint`; none for the console sink (as in the lab). */
   checkpoint?: string;
-  /** Seconds between micro-batches, or drain what is there and stop. */
+  /** Seconds between micro-batches (fractions allowed, to the millisecond), or drain what is there and stop. */
   trigger: number | "available-now";
   startingOffsets: "earliest" | "latest";
   maxOffsetsPerTrigger?: number;
@@ -41,7 +41,9 @@ export function wordCountArgs(job: WordCountJob, bootstrapServers: string): stri
   if (job.sink === "kafka") args.push("--counts-topic", countsTopicOf(job));
   if (job.sink === "parquet") args.push("--output", outputOf(job));
   if (job.sink !== "console" || job.checkpoint) args.push("--checkpoint", checkpointOf(job));
-  args.push("--trigger", String(job.trigger), "--starting-offsets", job.startingOffsets);
+  // Whole seconds as the lab's job always took them; a fraction in milliseconds ("500ms").
+  const trigger = job.trigger === "available-now" || Number.isInteger(job.trigger) ? String(job.trigger) : `${Math.round(job.trigger * 1000)}ms`;
+  args.push("--trigger", trigger, "--starting-offsets", job.startingOffsets);
   if (job.maxOffsetsPerTrigger !== undefined) args.push("--max-offsets-per-trigger", String(job.maxOffsetsPerTrigger));
   if (job.shufflePartitions !== undefined) args.push("--shuffle-partitions", String(job.shufflePartitions));
   return args;

@@ -23,7 +23,9 @@ Options:
   --seed <n>            sample seed (default 42)
   --format text|json    json: lines that do not parse are counted, reported and skipped
   --batch-size <n>      records per request (default 2000)
-  --in-flight <n>       requests in flight (default 4)
+  --in-flight <n>       batches in flight (default 4 with one producer, 3 per producer thread)
+  --producers <n>       producers, each in a thread of its own (default: one per core, 2 to 4;
+                        1: one producer on the main thread; through an SSH gateway always 1)
   --json                print the result as JSON
   -h, --help
 ${SSH_HELP}
@@ -36,7 +38,7 @@ export const load = defineCommand({
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string" }, file: { type: "string" },
     sample: { type: "string" }, seed: { type: "string" }, format: { type: "string" }, "batch-size": { type: "string" },
-    "in-flight": { type: "string" }, json: { type: "boolean" },
+    "in-flight": { type: "string" }, producers: { type: "string" }, json: { type: "boolean" },
   },
   async run(f, c) {
     const topic = f.topic;
@@ -45,7 +47,8 @@ export const load = defineCommand({
     if (f.stack !== undefined && f.bootstrap !== undefined) throw new UsageError("give --stack or --bootstrap, not both");
     const format = choiceFlag<RecordFormat>("format", f.format, ["text", "json"], "text");
     const batchSize = intFlag("batch-size", f["batch-size"], 2000, 1, 100_000);
-    const inFlight = intFlag("in-flight", f["in-flight"], 4, 1, 64);
+    const inFlight = f["in-flight"] === undefined ? undefined : intFlag("in-flight", f["in-flight"], 4, 1, 64);
+    const producers = f.producers === undefined ? undefined : intFlag("producers", f.producers, 1, 1, 16);
     const sample = f.sample === undefined ? undefined : intFlag("sample", f.sample, 0, 1, 100_000_000);
     const seed = intFlag("seed", f.seed, 42, 0);
     // A file is checked whole before anything is sent (exists, is a file, not empty, UTF-8), then streamed.
@@ -61,7 +64,7 @@ export const load = defineCommand({
     const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
     try {
       const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
-      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, onProgress: bar.update });
+      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, onProgress: bar.update });
       bar.stop();
       c.out(f.json ? `${JSON.stringify(result)}\n` : `${loadTable(result)}\n`);
       if (result.malformed) c.line(`${result.malformed} malformed JSON line(s) skipped, first at line(s) ${result.malformedLines.join(", ")}`);

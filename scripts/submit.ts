@@ -25,7 +25,7 @@ the job died.
   --counts-topic <name>     kafka sink (default <topic>-counts; for <name>-lines, <name>-counts)
   --output <hdfs dir>       parquet sink (default /kafka-spark-lab/<job>/output)
   --checkpoint <hdfs dir>   default /kafka-spark-lab/<job>/checkpoint; a restarted job continues from it
-  --trigger <s>|available-now   micro-batch every <s> seconds (default 1), or drain the topic and stop
+  --trigger <s>|<n>ms|available-now   micro-batch every <s> seconds or <n> ms (default 1 s), or drain the topic and stop
   --starting-offsets earliest|latest   for a new checkpoint (default earliest: count what is there)
   --max-offsets-per-trigger <n>
   --shuffle-partitions <n>  default: one per core the job can use (local: the master's; YARN: the workers')
@@ -51,7 +51,8 @@ export const submit = defineCommand({
     const actions = (["status", "log", "stop"] as const).filter((a) => f[a]);
     if (actions.length > 1) throw new UsageError(`give one of --${actions.join(", --")}`);
     const trigger = f.trigger;
-    if (trigger !== undefined && trigger !== "available-now") intFlag("trigger", trigger, 1, 1, 86_400);
+    const triggerMs = trigger === undefined || trigger === "available-now" ? undefined : /^\d+ms$/.test(trigger) ? Number(trigger.slice(0, -2)) : 1000 * intFlag("trigger", trigger, 1, 1, 86_400);
+    if (triggerMs !== undefined && (triggerMs < 100 || triggerMs > 86_400_000)) throw new UsageError(`--trigger ${trigger}: expected 100ms to 86400 seconds`);
     const job: WordCountJob = {
       name,
       topic: f.topic ?? "lines",
@@ -59,7 +60,7 @@ export const submit = defineCommand({
       countsTopic: f["counts-topic"],
       output: f.output,
       checkpoint: f.checkpoint,
-      trigger: trigger === undefined ? 1 : trigger === "available-now" ? "available-now" : Number(trigger),
+      trigger: trigger === "available-now" ? "available-now" : triggerMs === undefined ? 1 : triggerMs / 1000,
       startingOffsets: choiceFlag("starting-offsets", f["starting-offsets"], ["earliest", "latest"], "earliest"),
       maxOffsetsPerTrigger: f["max-offsets-per-trigger"] === undefined ? undefined : intFlag("max-offsets-per-trigger", f["max-offsets-per-trigger"], 1),
       shufflePartitions: f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000),

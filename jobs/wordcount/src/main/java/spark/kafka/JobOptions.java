@@ -17,7 +17,7 @@ public final class JobOptions {
         "  --counts-topic <name>          kafka sink: topic of counts, key word, value count (default <first topic>-counts)",
         "  --output <path>                parquet sink: directory, e.g. hdfs://hadoop-master:9000/wordcount",
         "  --checkpoint <path>            checkpoint directory (required for kafka and parquet sinks)",
-        "  --trigger <seconds>|available-now   micro-batch interval (default 1) or drain and stop",
+        "  --trigger <seconds>|<n>ms|available-now   micro-batch interval (default 1 s) or drain and stop",
         "  --starting-offsets earliest|latest  where a new query starts (default latest, as in the lab)",
         "  --max-offsets-per-trigger <n>  cap per micro-batch (default none)",
         "  --shuffle-partitions <n>       spark.sql.shuffle.partitions (default 4, not Spark's 200)");
@@ -30,7 +30,8 @@ public final class JobOptions {
     public String output;
     public String checkpoint;
     /** Null means available-now. */
-    public Long triggerSeconds = 1L;
+    /** Milliseconds between micro-batches; null: available-now. */
+    public Long triggerMillis = 1000L;
     public String startingOffsets = "latest";
     public Long maxOffsetsPerTrigger;
     public int shufflePartitions = 4;
@@ -65,7 +66,8 @@ public final class JobOptions {
                 case "--output": o.output = v; break;
                 case "--checkpoint": o.checkpoint = v; break;
                 case "--trigger":
-                    o.triggerSeconds = "available-now".equals(v) ? null : positiveLong("--trigger", v);
+                    o.triggerMillis = "available-now".equals(v) ? null
+                        : v.endsWith("ms") ? positiveLong("--trigger", v.substring(0, v.length() - 2)) : positiveLong("--trigger", v) * 1000;
                     break;
                 case "--starting-offsets":
                     if (!v.equals("earliest") && !v.equals("latest")) throw new UsageException("--starting-offsets " + v + ": expected earliest or latest");

@@ -85,9 +85,9 @@ public final class SparkKafkaWordCount {
                 writer = WordCounts.count(lines).writeStream().outputMode("complete").format("console");
         }
         if (o.checkpoint != null) writer = writer.option("checkpointLocation", o.checkpoint);
-        writer = writer.trigger(o.triggerSeconds == null
+        writer = writer.trigger(o.triggerMillis == null
             ? Trigger.AvailableNow()
-            : Trigger.ProcessingTime(o.triggerSeconds, TimeUnit.SECONDS));
+            : Trigger.ProcessingTime(o.triggerMillis, TimeUnit.MILLISECONDS));
         return writer.queryName("wordcount").start();
     }
 

@@ -15,7 +15,7 @@ class JobOptionsTest {
         assertEquals("Hello-Kafka", o.topics);
         assertEquals("mySparkConsumerGroup", o.groupId);
         assertEquals(JobOptions.Sink.CONSOLE, o.sink);
-        assertEquals(1L, o.triggerSeconds);
+        assertEquals(1000L, o.triggerMillis);
         assertEquals("latest", o.startingOffsets);
         assertEquals("Hello-Kafka-counts", o.countsTopic);
     }
@@ -26,7 +26,7 @@ class JobOptionsTest {
             "--checkpoint", "/cp", "--trigger", "available-now", "--max-offsets-per-trigger", "5000", "--shuffle-partitions", "6"});
         assertEquals(JobOptions.Sink.PARQUET, o.sink);
         assertEquals("hdfs:///wc", o.output);
-        assertNull(o.triggerSeconds);
+        assertNull(o.triggerMillis);
         assertEquals(5000L, o.maxOffsetsPerTrigger);
         assertEquals(6, o.shufflePartitions);
     }
@@ -39,6 +39,8 @@ class JobOptionsTest {
             .getMessage().startsWith("--sink hdfs: expected console, kafka or parquet"));
         assertTrue(assertThrows(JobOptions.UsageException.class, () -> JobOptions.parse(new String[] {"b", "t", "g", "--sink", "kafka"}))
             .getMessage().startsWith("--sink kafka needs --checkpoint <path>"));
+        assertEquals(500L, JobOptions.parse(new String[] {"b", "t", "g", "--trigger", "500ms"}).triggerMillis);
+        assertEquals(3000L, JobOptions.parse(new String[] {"b", "t", "g", "--trigger", "3"}).triggerMillis);
         assertTrue(assertThrows(JobOptions.UsageException.class, () -> JobOptions.parse(new String[] {"b", "t", "g", "--trigger", "0"}))
             .getMessage().startsWith("--trigger 0: expected a whole number above 0"));
         assertTrue(assertThrows(JobOptions.UsageException.class, () -> JobOptions.parse(new String[] {"b", "t", "g", "--sink", "parquet", "--checkpoint", "/c"}))

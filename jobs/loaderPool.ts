@@ -1,0 +1,71 @@
+/**
+ * Producers in worker threads, for loads that one thread cannot keep up with: kafkajs encodes
+ * every record on the thread that sends it, and an idempotent producer has one request in flight
+ * per broker. Each worker has its own producer; the main thread reads the lines, joins each batch
+ * into one buffer (transferred to the worker, not copied) and gives batches to the partitions in
+ * turn and to the workers in turn. Not used through an SSH gateway (a socket factory cannot
+ * cross threads): one producer on the main thread then.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { Kafka, type KafkaConfig } from "kafkajs";
+import { LabError } from "./errors";
+
+/** A worker's failure, rebuilt on the main thread: its name (KafkaJS... gives the Kafka exit code) and message. */
+class WorkerSendError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+export interface BatchSink {
+  send(values: string[]): Promise<void>;
+  close(): Promise<void>;
+  /** How many batches it usefully has in flight at once. */
+  inFlight: number;
+}
+
+/** The default number of worker producers: one per core, at least 3 (measured on 2 cores: 1 -> 56k, 2 -> 79k, 3 -> 92k records/s), at most 4. */
+export const defaultProducers = () => Math.max(3, Math.min(4, availableParallelism()));
+
+export async function producerPool(config: KafkaConfig, topic: string, producers: number): Promise<BatchSink> {
+  if (config.socketFactory) throw new LabError("producerPool cannot cross an SSH gateway: use one producer");
+  const admin = new Kafka(config).admin();
+  await admin.connect();
+  const partitions = await admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b)).finally(() => admin.disconnect());
+  const encoder = new TextEncoder();
+  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const workers = Array.from({ length: producers }, () => {
+    const w = new Worker(require.resolve("./loaderWorker.js"), { workerData: { brokers: config.brokers, clientId: config.clientId, topic } });
+    w.on("message", (m: { id?: number; error?: { name: string; message: string } }) => {
+      if (m.id === undefined) return;
+      const p = waiting.get(m.id);
+      waiting.delete(m.id);
+      if (m.error) p?.reject(new WorkerSendError(m.error.name, m.error.message));
+      else p?.resolve();
+    });
+    w.on("error", (e) => { for (const p of waiting.values()) p.reject(e); waiting.clear(); });
+    return w;
+  });
+  let next = 0;
+  return {
+    inFlight: producers * 3,
+    send(values) {
+      const id = next++;
+      const bytes = encoder.encode(values.join("\n"));
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        workers[id % producers].postMessage({ id, partition: partitions[id % partitions.length], buffer: bytes.buffer }, [bytes.buffer]);
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
+        const done = () => { void w.terminate().then(() => resolve()); };
+        w.once("message", done);
+        w.once("error", done);
+        w.postMessage({ close: true });
+      })));
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// One idempotent kafkajs producer in a worker thread (jobs/loaderPool.ts starts them): it turns
+// the batches the main thread sends (lines joined by "\n", one ArrayBuffer, transferred, no copy)
+// into a produce request to the batch's partition, acks=all, and answers with the batch's id.
+// Plain JavaScript: a worker thread runs outside tsx's and jest's transpilers.
+"use strict";
+const { parentPort, workerData } = require("node:worker_threads");
+const { Kafka, logLevel } = require("kafkajs");
+
+const { brokers, clientId, topic } = workerData;
+const producer = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({ idempotent: true });
+const connected = producer.connect();
+connected.catch(() => undefined);
+
+parentPort.on("message", async (m) => {
+  if (m.close) {
+    await producer.disconnect().catch(() => undefined);
+    parentPort.postMessage({ closed: true });
+    return;
+  }
+  try {
+    await connected;
+    const bytes = Buffer.from(m.buffer);
+    const messages = [];
+    for (let start = 0; start <= bytes.length;) {
+      let end = bytes.indexOf(10, start);
+      if (end < 0) end = bytes.length;
+      messages.push({ value: bytes.subarray(start, end), partition: m.partition });
+      start = end + 1;
+    }
+    await producer.send({ topic, acks: -1, messages });
+    parentPort.postMessage({ id: m.id });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: { name: e && e.name, message: e && e.message } });
+  }
+});
