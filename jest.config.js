@@ -10,6 +10,9 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!hyparquet/)"],
   testTimeout: 60000,
-  // The live tests share one Docker engine, fixed container names and host ports: one file at a time.
+  // The live tests share one Docker engine, fixed container names and host ports: one file at a
+  // time, in the order of tests/support/sequencer.js; the cluster some of them share goes at the end.
   maxWorkers: 1,
+  testSequencer: "<rootDir>/tests/support/sequencer.js",
+  globalTeardown: "<rootDir>/tests/support/globalTeardown.ts",
 };

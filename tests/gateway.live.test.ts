@@ -15,7 +15,7 @@ import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { SshGateway, fingerprintOf, publicKeyBlob } from "../jobs/sshGateway";
 import { SshAuthError, SshGatewayError, SshHostKeyError, TopicSpecError } from "../jobs/errors";
 import { adminPerBroker, ensureTopics as ensureTopicsWith, TopicSpec, EnsureTopicsOptions } from "../jobs/topics";
-import { bringUpCluster, compose, inNode, waitFor, ROOT } from "./support/docker";
+import { bringUpCluster, inNode, waitFor, ROOT } from "./support/docker";
 import { MASTER_HOST_KEY_PATH, readLocalSshAccess } from "../jobs/localCluster";
 import execa from "execa";
 import { main as topicsMain } from "../scripts/topics";
@@ -35,7 +35,7 @@ let kafkaConfig: ConstructorParameters<typeof Kafka>[0];
 const ensureTopics = (a: Admin, specs: TopicSpec[], options: EnsureTopicsOptions = {}) => ensureTopicsWith(a, specs, { brokerAdmin: adminPerBroker(kafkaConfig), ...options });
 
 beforeAll(async () => {
-  await bringUpCluster(topology.image, IMAGE_CONTEXT, NODES);
+  await bringUpCluster(topology.image, IMAGE_CONTEXT, NODES, { reuse: true });
   // The per-deployment key the nodes trust, and the master's host key, as the topics command
   // reads them; the whole host-key line too, for the known_hosts cases below.
   const access = await readLocalSshAccess();
@@ -52,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await admin?.disconnect().catch(() => undefined);
   await gateway?.close();
-  await compose(["down", "-v", "--remove-orphans"]).catch(() => undefined);
+  // The cluster stays for the next file that reuses it (tests/support/globalTeardown.ts removes it).
 }, 5 * 60_000);
 
 describe("kafkajs through the SSH gateway", () => {

@@ -34,7 +34,7 @@ import { LivyClient } from "../jobs/livy";
 import {
   LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
 } from "../jobs/errors";
-import { bringUpCluster, compose, inNode, progress, waitFor } from "./support/docker";
+import { bringUpCluster, inNode, progress, waitFor } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
@@ -54,7 +54,7 @@ const driverRunning = async () => (await inNode(MASTER, "pgrep -f '[S]parkSubmit
 
 beforeAll(async () => {
   const [{ upSeconds }, jar] = await Promise.all([
-    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames),
+    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
     buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`]);
@@ -68,7 +68,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gateway?.close();
-  await compose(["down", "-v", "--remove-orphans"]).catch(() => undefined);
+  // The cluster stays for the next file that reuses it; Livy and its drivers go.
+  await inNode(MASTER, "pkill -f org.apache.livy.server.LivyServer; pkill -f '[S]parkSubmit.*livy'; true").catch(() => undefined);
   process.stderr.write(`\nLivy, live\n| step | result |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
 }, 5 * 60_000);
 

@@ -19,7 +19,7 @@ import { dockerShell, jobEvents, jobLog, jobStatus, putJar, stopJob, submitDetac
 import { readHdfsTree } from "../jobs/hdfs";
 import { countsFromParquet, readCountsTopic, totalOf, wordTable } from "../jobs/results";
 import { wordCountArgs } from "../jobs/wordcountJob";
-import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
+import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
 import { countWords } from "./support/wordCount";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
@@ -81,7 +81,7 @@ async function readAll(topic: string, count: number): Promise<Map<string, number
 
 beforeAll(async () => {
   const [{ upSeconds }, jar] = await Promise.all([
-    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames),
+    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
     buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`], [`jar (${jar.cached ? "cached" : "built"})`, `${jar.seconds.toFixed(1)} s`]);
@@ -90,7 +90,7 @@ beforeAll(async () => {
 }, 40 * 60_000);
 
 afterAll(async () => {
-  await compose(["down", "-v", "--remove-orphans"]).catch(() => undefined);
+  // The cluster stays for the next file that reuses it (tests/support/globalTeardown.ts removes it).
   process.stderr.write(`\nWord count, live\n| step | result |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
 }, 5 * 60_000);
 

@@ -78,17 +78,28 @@ export async function buildImage(image: string, imageContext: string): Promise<n
   return (Date.now() - start) / 1000;
 }
 
+/** True when every node runs, is healthy, and runs `image` as it is now (its id). */
+async function runningOn(image: string, nodes: string[]): Promise<boolean> {
+  const want = (await docker(["image", "inspect", "--format", "{{.Id}}", image]).catch(() => "")).trim();
+  const states = await Promise.all(nodes.map((n) => docker(["inspect", "--format", "{{.Image}} {{if .State.Health}}{{.State.Health.Status}}{{end}}", n]).catch(() => "")));
+  return want !== "" && states.every((s) => s.trim() === `${want} healthy`);
+}
+
 /**
  * Builds the node image (cached layers reused), removes leftovers of an earlier run, starts the
  * cluster from the generated compose file and waits on the healthchecks. Returns the seconds
- * each step took.
+ * each step took. With `reuse`, a cluster already up, healthy and on the image just built is kept
+ * (the test files that only use the cluster share one; tests/support/globalTeardown.ts removes it).
  */
-export async function bringUpCluster(image: string, imageContext: string, nodes: string[]): Promise<{ buildSeconds: number; upSeconds: number }> {
+export async function bringUpCluster(image: string, imageContext: string, nodes: string[], o: { reuse?: boolean } = {}): Promise<{ buildSeconds: number; upSeconds: number; reused: boolean }> {
   const engine = await requireDockerAndBase();
+  const buildSeconds = await buildImage(image, imageContext);
+  if (o.reuse && (await runningOn(image, nodes))) {
+    progress(`Docker engine ${engine.trim()}; the cluster is up, healthy and on this image: reused`);
+    return { buildSeconds, upSeconds: 0, reused: true };
+  }
   progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
   await compose(["down", "-v", "--remove-orphans"]);
-
-  const buildSeconds = await buildImage(image, imageContext);
 
   progress("docker-compose up -d, then waiting on the healthchecks");
   const start = Date.now();
@@ -96,5 +107,5 @@ export async function bringUpCluster(image: string, imageContext: string, nodes:
   await waitHealthy(nodes, 300_000);
   const upSeconds = (Date.now() - start) / 1000;
   progress(`all ${nodes.length} containers healthy after ${upSeconds.toFixed(1)} s`);
-  return { buildSeconds, upSeconds };
+  return { buildSeconds, upSeconds, reused: false };
 }
