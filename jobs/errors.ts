@@ -27,7 +27,7 @@ export const EXIT_CODES = {
   JAR_BUILD: { code: 13, means: "jar build failed" },
   SUBMIT: { code: 14, means: "submission refused or job failed" },
   LOAD: { code: 15, means: "load stopped (the table says how far it got)" },
-  RESULTS: { code: 16, means: "counts incomplete or unreadable" },
+  RESULTS: { code: 16, means: "counts incomplete (the job had not counted everything in time)" },
   DOCKER: { code: 17, means: "Docker unavailable" },
   LEFTOVERS: { code: 18, means: "something is left (listed, with how to remove it)" },
   NOT_CONFIRMED: { code: 19, means: "not confirmed (nothing deleted)" },
@@ -37,6 +37,8 @@ export const EXIT_CODES = {
   JOB_KILLED: { code: 23, means: "job killed" },
   TOPIC_MISSING: { code: 24, means: "a topic the command needs does not exist" },
   NO_COUNTS: { code: 25, means: "the counts topic holds no counts yet" },
+  OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)" },
+  LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
 } as const satisfies Record<string, { code: number; means: string }>;
 
 export type ExitKind = keyof typeof EXIT_CODES;
@@ -266,9 +268,9 @@ export class AmbariRetriesExhaustedError extends AmbariError {
 
 // ------------------------------------------------------------------------ Livy
 
-/** Every failure of the Livy client is one of these; by itself, a refusal or failure of the job (14). */
+/** Every failure of the Livy client is one of these; by itself, Livy not doing what was asked (27). */
 export class LivyError extends LabError {
-  static override readonly exit: ExitKind = "SUBMIT";
+  static override readonly exit: ExitKind = "LIVY";
 }
 /** 401 at the gateway: wrong cluster login. */
 export class LivyAuthenticationError extends LivyError {
@@ -283,7 +285,9 @@ export class LivyBatchNotFoundError extends LivyError {
   static override readonly exit: ExitKind = "BATCH_NOT_FOUND";
 }
 /** 400 with {"msg"}: Livy refused the batch (a local path, too many sessions...). */
-export class LivyRejectedError extends LivyError {}
+export class LivyRejectedError extends LivyError {
+  static override readonly exit: ExitKind = "SUBMIT";
+}
 /** The batch ended `dead`: the log tail says why. */
 export class LivyJobDeadError extends LivyError {
   static override readonly exit: ExitKind = "JOB_DEAD";
@@ -345,9 +349,14 @@ export class NoCountsError extends LabError {
   static override readonly exit: ExitKind = "NO_COUNTS";
 }
 
-/** The counts could not be read, or did not cover what was loaded in time. */
+/** The counts did not cover what was loaded in time. */
 export class ResultsError extends LabError {
   static override readonly exit: ExitKind = "RESULTS";
+}
+
+/** The job's output cannot be read: a file not in its format, a counts topic no consumer could join. */
+export class OutputUnreadableError extends LabError {
+  static override readonly exit: ExitKind = "OUTPUT_UNREADABLE";
 }
 
 /** spark-submit refused the job, the job died, or a command in the node failed. */

@@ -8,7 +8,7 @@ import { Kafka, type Consumer } from "kafkajs";
 import { readHdfsTree } from "./hdfs";
 import type { KafkaRoute } from "./kafkaRoute";
 import type { NodeShell } from "./localSubmit";
-import { NoCountsError, ResultsError, TopicMissingError } from "./errors";
+import { NoCountsError, OutputUnreadableError, TopicMissingError } from "./errors";
 import { waitFor } from "./poll";
 import { markdownTable } from "./table";
 
@@ -57,7 +57,7 @@ export class CountsTopicReader {
     let timer: NodeJS.Timeout | undefined;
     const joined = new Promise<void>((resolve, reject) => {
       const off = consumer.on(consumer.events.GROUP_JOIN, () => { off(); clearTimeout(timer); resolve(); });
-      timer = setTimeout(() => { off(); reject(new ResultsError(`could not join a consumer group to read "${this.topic}" within 60 s: is Kafka up?`)); }, 60_000);
+      timer = setTimeout(() => { off(); reject(new OutputUnreadableError(`could not join a consumer group to read "${this.topic}" within 60 s: is Kafka up?`)); }, 60_000);
     });
     joined.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     try {
@@ -131,7 +131,7 @@ export async function countsFromParquet(files: OutputFile[]): Promise<Counts> {
     try {
       rows = await parquetReadObjects({ file: buffer, columns: ["word", "count"] });
     } catch (e) {
-      throw new ResultsError(`${f.path} is not a Parquet file of word counts: ${(e as Error).message}`, { cause: e });
+      throw new OutputUnreadableError(`${f.path} is not a Parquet file of word counts: ${(e as Error).message}`, { cause: e });
     }
     for (const row of rows) {
       const word = String(row.word);

@@ -83,8 +83,16 @@ export type Flags<O extends FlagSpecs> = {
  * being quoted: it could be a mistyped secret.
  */
 export function parseFlags<O extends FlagSpecs>(argv: string[], options: O): Flags<O> {
+  // "--lines -5" reads to parseArgs as two flags ("argument is ambiguous"); as "--lines=-5" the
+  // value reaches the flag's own check, which names the range allowed.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const takesValue = argv[i].startsWith("--") && options[argv[i].slice(2)]?.type === "string";
+    if (takesValue && /^-\d/.test(argv[i + 1] ?? "")) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as unknown as Flags<O>;
+    return parseArgs({ args, options, strict: true, allowPositionals: false }).values as unknown as Flags<O>;
   } catch (e) {
     if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError("this command takes no positional arguments (not shown here)");
     throw new UsageError((e as Error).message);
@@ -99,6 +107,35 @@ export function intFlag(name: string, value: unknown, fallback: number, min = 1,
     throw new UsageError(`--${name} ${String(value)}: expected a whole number from ${min} to ${max}`);
   }
   return n;
+}
+
+/** A list of host:port, each port 1-65535, checked before any connection; a usage error names the first bad one. */
+export function addressesFlag(name: string, value: string): string[] {
+  const items = value.split(",").map((a) => a.trim()).filter(Boolean);
+  if (!items.length) throw new UsageError(`--${name}: expected host:port[,host:port...]`);
+  for (const a of items) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(a);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--${name} ${a}: expected host:port with a port from 1 to 65535, e.g. localhost:9092`);
+  }
+  return items;
+}
+
+/**
+ * A URL flag for a service the command logs in to: no credentials in it (they would be visible to
+ * every user, in ps and in shell history: never echoed), and https unless `insecureHttp` (Basic
+ * auth over http sends the password in clear).
+ */
+export function serviceUrlFlag(name: string, value: string, o: { insecureHttp: boolean; hasLogin: boolean; credentialsFrom: string }): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--${name}: not a URL (expected https://host/path or http://host:port); not shown here in case it holds a secret`);
+  }
+  if (url.username || url.password) throw new UsageError(`--${name}: the URL carries credentials, which would be visible to other users (ps) and stay in shell history; not shown here. Put them in ${o.credentialsFrom} instead`);
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--${name}: expected an http:// or https:// URL, not ${url.protocol}`);
+  if (url.protocol === "http:" && o.hasLogin && !o.insecureHttp) throw new UsageError(`--${name} ${url.origin}: http:// would send the login in clear; use https://, or pass --insecure-http for a server on a network you trust`);
+  return value;
 }
 
 /** One of a list of words, or a usage error listing them. */

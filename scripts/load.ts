@@ -5,7 +5,7 @@ import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
 import { sampleLines } from "../jobs/sampleText";
 import { fileSource } from "../jobs/textSource";
-import { choiceFlag, defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
+import { addressesFlag, choiceFlag, defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
 import { loadBar, loadTable } from "./console";
 
 const usage = `Usage: npm run load -- --topic <name> <source> [options]
@@ -55,7 +55,7 @@ export const load = defineCommand({
     const file = f.file !== undefined && f.file !== "-" ? await fileSource(f.file) : undefined;
 
     let where: KafkaWhere;
-    if (f.bootstrap !== undefined) where = { bootstrap: f.bootstrap.split(",").filter(Boolean) };
+    if (f.bootstrap !== undefined) where = { bootstrap: addressesFlag("bootstrap", f.bootstrap) };
     else {
       const stack = c.stackName(f.stack);
       where = { stack, outputs: await c.readStack(stack) };

@@ -27,7 +27,7 @@ ${SSH_HELP}
 export const results = defineCommand({
   name: "results",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "RESULTS", "TOPIC_MISSING", "NO_COUNTS"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "OUTPUT_UNREADABLE", "TOPIC_MISSING", "NO_COUNTS"],
   options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" } },
   async run(f, c) {
     if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { UsageError } from "../jobs/errors";
 import { planKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { ensureTopicsVia, type TopicOutcome, type TopicSpec, validateTopicSpecs } from "../jobs/topics";
-import { defineCommand, runCli } from "./cli";
+import { addressesFlag, defineCommand, runCli } from "./cli";
 
 const usage = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
 
@@ -89,7 +89,7 @@ export const topics = defineCommand({
     let where: KafkaWhere;
     if (f.bootstrap !== undefined) {
       if (f["via-ssh"] || f["insecure-accept-any-host-key"]) throw new UsageError("--via-ssh and --insecure-accept-any-host-key go with --stack");
-      where = { bootstrap: f.bootstrap.split(",").filter(Boolean) };
+      where = { bootstrap: addressesFlag("bootstrap", f.bootstrap) };
     } else {
       const stack = f.stack!;
       where = { stack, outputs: await c.readStack(stack), viaSsh: f["via-ssh"], insecureAcceptAnyHostKey: f["insecure-accept-any-host-key"] };

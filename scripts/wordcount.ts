@@ -6,7 +6,7 @@ import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
 import { sameCounts, totalOf, wordTable } from "../jobs/results";
 import { topicsOf } from "../jobs/wordcountJob";
 import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
-import { defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
+import { defineCommand, intFlag, runCli, serviceUrlFlag, SSH_HELP } from "./cli";
 import { loadBar, steps, table } from "./console";
 import { chooseTextSource, TEXT_FLAGS_HELP } from "../jobs/textSource";
 
@@ -19,7 +19,8 @@ until the counts cover every word loaded and prints the top words. Safe to re-ru
 
   --stack <name>         a deployed stack (default dev)
   --livy <url>           local stack: submit through this Livy server instead of spark-submit
-                         (a login, if it asks for one, from LIVY_USER and LIVY_PASSWORD)
+                         (a login, if it asks for one, from LIVY_USER and LIVY_PASSWORD;
+                         with a login, https:// unless --insecure-http)
   --name <job>           the job's name (default wordcount)
 ${TEXT_FLAGS_HELP}
   --top <n>              rows of the table (default 15)
@@ -37,11 +38,11 @@ const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const wordcount = defineCommand({
   name: "wordcount",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE"],
   options: {
     stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, file: { type: "string" }, from: { type: "string" }, to: { type: "string" },
     top: { type: "string" }, "shuffle-partitions": { type: "string" }, timeout: { type: "string" }, "keep-running": { type: "boolean" },
-    status: { type: "boolean" }, stop: { type: "boolean" },
+    status: { type: "boolean" }, stop: { type: "boolean" }, "insecure-http": { type: "boolean" },
   },
   async run(f, c) {
     const stack = c.stackName(f.stack);
@@ -58,11 +59,12 @@ export const wordcount = defineCommand({
     const top = intFlag("top", f.top, 15, 1, 1000);
     const timeout = intFlag("timeout", f.timeout, 300, 10, 86_400);
     const shufflePartitions = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
-    if (f.livy !== undefined && !/^https?:\/\//.test(f.livy)) throw new UsageError(`--livy ${f.livy}: expected an http:// or https:// URL (credentials go in LIVY_USER and LIVY_PASSWORD, not in the URL)`);
+    const livyUrl = f.livy === undefined ? undefined
+      : serviceUrlFlag("livy", f.livy, { insecureHttp: f["insecure-http"] === true, hasLogin: c.deps.env.LIVY_PASSWORD !== undefined, credentialsFrom: "LIVY_USER and LIVY_PASSWORD" });
 
     const outputs = await c.readStack(stack);
     const runner = runnerForStack(stack, outputs, {
-      livyUrl: f.livy, shufflePartitions, env: c.deps.env, fetch: c.deps.fetch, ledger: c.deps.ledger, secrets: c.secrets, note: c.note,
+      livyUrl, shufflePartitions, env: c.deps.env, fetch: c.deps.fetch, ledger: c.deps.ledger, secrets: c.secrets, note: c.note,
       commandHint: (action, job) => `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --${action}${job === "wordcount" ? "" : ` --name ${job}`}`,
     });
     if (f.status) {

@@ -95,7 +95,13 @@ const INVALID: Case[] = [
   ["VM sizes", { kafkaHeadNodeSize: "Standard_A4_v2" }, "kafkaHeadNodeSize", /offered for ZooKeeper nodes only, not for head nodes/],
   ["VM sizes", { sparkHeadNodeSize: "Standard_A2_v2" }, "sparkHeadNodeSize", /offered for ZooKeeper nodes only/],
   ["VM sizes", { sparkWorkerNodeSize: "Standard_A8_v2" }, "sparkWorkerNodeSize", /offered for ZooKeeper nodes only, not for worker nodes/],
-  ["VM sizes", { kafkaZookeeperNodeSize: "Standard_D13_v2" }, "kafkaZookeeperNodeSize", /offered for head nodes and worker nodes only, not for ZooKeeper nodes/],
+  ["VM sizes", { kafkaZookeeperNodeSize: "Standard_E8ads_v5" }, "kafkaZookeeperNodeSize", /offered for head nodes and worker nodes only, not for ZooKeeper nodes/],
+  // HDInsight stopped offering Dv2 on 2026-03-31 (REFERENCE 11): the sizes of Microsoft's own templates are refused, with what to pick instead.
+  ["VM sizes", { sparkHeadNodeSize: "Standard_D12_v2" }, "sparkHeadNodeSize", /Standard_D12_v2 belongs to the retired Dv2-series, which HDInsight stopped offering on 2026-03-31; pick a current size such as Standard_E4ads_v5 or Standard_E4as_v4/],
+  ["VM sizes", { sparkWorkerNodeSize: "Standard_D13_v2" }, "sparkWorkerNodeSize", /retired Dv2-series/],
+  ["VM sizes", { kafkaHeadNodeSize: "Standard_D3_v2" }, "kafkaHeadNodeSize", /retired Dv2-series/],
+  ["VM sizes", { kafkaWorkerNodeSize: "Standard_D5_v2" }, "kafkaWorkerNodeSize", /retired Dv2-series/],
+  ["VM sizes", { kafkaWorkerNodeSize: "Standard_DS4_v2" }, "kafkaWorkerNodeSize", /retired Dv2-series/],
   ["VM sizes", { kafkaZookeeperNodeSize: "Standard_E8_v3" }, "kafkaZookeeperNodeSize", /not for ZooKeeper nodes/],
   ["VM sizes", { kafkaWorkerNodeSize: "Standard_E2_v3" }, "kafkaWorkerNodeSize", /offered for ZooKeeper nodes only, not for worker nodes/],
   ["VM sizes", { sparkHeadNodeSize: "Standard_E32_v3" }, "sparkHeadNodeSize", /offered for worker nodes only, not for head nodes/],
@@ -107,7 +113,7 @@ const INVALID: Case[] = [
   ["VM sizes", { kafkaHeadNodeSize: "Standard_D13" }, "kafkaHeadNodeSize", /retired D\/DS v1-series/],
   ["VM sizes", { kafkaHeadNodeSize: "standard_e4_v3" }, "kafkaHeadNodeSize", /must be an Azure VM size such as Standard_E4_v3/],
   ["VM sizes", { kafkaWorkerNodeCount: "33", ...NO_QUOTA }, "kafkaHeadNodeSize", /Standard_E4_v3 has 4 cores; with more than 32 workers \(33\) HDInsight needs head nodes of at least 8 cores/],
-  ["VM sizes", { sparkWorkerNodeCount: "40", sparkHeadNodeSize: "Standard_D3_v2", ...NO_QUOTA }, "sparkHeadNodeSize", /at least 8 cores/],
+  ["VM sizes", { sparkWorkerNodeCount: "40", sparkHeadNodeSize: "Standard_E4ads_v5", ...NO_QUOTA }, "sparkHeadNodeSize", /at least 8 cores/],
   ["VM sizes", { kafkaDisksPerNode: "17" }, "kafkaDisksPerNode", /at most 16/],
   ["VM sizes", { kafkaDisksPerNode: "9" }, "kafkaDisksPerNode", /9 data disks per broker, but Standard_E4_v3 can attach at most 8/],
   ["VM sizes", { kafkaDisksPerNode: "12", kafkaWorkerNodeSize: "Standard_E4a_v4" }, "kafkaDisksPerNode", /Standard_E4a_v4 can attach at most 8/],
@@ -159,17 +165,17 @@ const VALID: [string, Record<string, string | undefined>][] = [
   ["Kafka template's Av2 ZooKeeper size A4_v2", { kafkaZookeeperNodeSize: "Standard_A4_v2" }],
   ["Av2 ZooKeeper sizes A2_v2", { kafkaZookeeperNodeSize: "Standard_A2_v2" }],
   ["Av2 ZooKeeper sizes A8_v2", { kafkaZookeeperNodeSize: "Standard_A8_v2" }],
-  ["the Spark tutorial's D12_v2 heads and 4 x D13_v2 workers", { sparkHeadNodeSize: "Standard_D12_v2", sparkWorkerNodeSize: "Standard_D13_v2" }],
-  ["the Kafka template's D3_v2 heads and brokers", { kafkaHeadNodeSize: "Standard_D3_v2", kafkaWorkerNodeSize: "Standard_D3_v2" }],
+  ["the Spark tutorial's shape in Microsoft's replacement series: E4ads_v5 heads and 4 x E8ads_v5 workers", { sparkHeadNodeSize: "Standard_E4ads_v5", sparkWorkerNodeSize: "Standard_E8ads_v5" }],
+  ["the Kafka template's shape in Easv4: E4as_v4 heads and brokers, E2as_v4 ZooKeeper", { kafkaHeadNodeSize: "Standard_E4as_v4", kafkaWorkerNodeSize: "Standard_E4as_v4", kafkaZookeeperNodeSize: "Standard_E2as_v4" }],
   ["user names with the allowed special characters _ and @", { clusterLoginUser: "Lab_Admin@2", sshUser: "lab_ops@1" }],
   ["Microsoft's default user names admin and sshuser", { clusterLoginUser: "admin", sshUser: "sshuser" }],
   ["a 20-character login and a 64-character SSH user", { clusterLoginUser: "a".repeat(20), sshUser: "s".repeat(64) }],
   ["the template's VNet 10.0.0.0/16 and subnet 10.0.0.0/24", { vnetAddressSpace: "10.0.0.0/16", subnetAddressPrefix: "10.0.0.0/24" }],
   ["the smallest subnet that holds the default clusters (21 nodes and gateways + 5): /27", { subnetAddressPrefix: "10.0.0.0/27" }],
   ["a /27 exactly full: 27 addresses for 27 nodes", { subnetAddressPrefix: "10.0.0.32/27", sparkWorkerNodeCount: "10", coreQuota: undefined }],
-  ["a large cluster with 8-core heads: 40 brokers, D13_v2 heads", { kafkaWorkerNodeCount: "40", kafkaHeadNodeSize: "Standard_D13_v2", coreQuota: undefined }],
+  ["a large cluster with 8-core heads: 40 brokers, E8ads_v5 heads", { kafkaWorkerNodeCount: "40", kafkaHeadNodeSize: "Standard_E8ads_v5", coreQuota: undefined }],
   ["32 workers still with 4-core heads", { sparkWorkerNodeCount: "32", coreQuota: undefined }],
-  ["16 data disks per broker on a D5_v2", { kafkaDisksPerNode: "16", kafkaWorkerNodeSize: "Standard_D5_v2", coreQuota: undefined }],
+  ["16 data disks per broker on an E8ads_v5", { kafkaDisksPerNode: "16", kafkaWorkerNodeSize: "Standard_E8ads_v5", coreQuota: undefined }],
   ["8 data disks on an E4_v3 (its limit)", { kafkaDisksPerNode: "8" }],
   ["one client address without /32", { clientAddressPrefix: "203.0.113.7" }],
   ["a client range", { clientAddressPrefix: "198.51.100.0/24" }],
@@ -193,5 +199,5 @@ test("the fixes say what to set: the smallest subnet that fits, the nearest regi
   expect(fixOf({ subnetAddressPrefix: "10.0.0.0/28" }, "subnetAddressPrefix")).toBe("pulumi config set subnetAddressPrefix <a /27 or larger inside 10.0.0.0/16>");
   expect(fixOf({ location: "westeurop" }, "location")).toMatch(/^pulumi config set location westeurope {2}\(if HDInsight has reached "westeurop" since: pulumi config set extraLocations westeurop\)$/);
   expect(fixOf({ kafkaHeadNodeSize: "Standard_E4_v5" }, "kafkaHeadNodeSize")).toMatch(/^pulumi config set kafkaHeadNodeSize Standard_E4_v\d .*extraVmSizes Standard_E4_v5:<cores>/);
-  expect(fixOf({ kafkaZookeeperNodeSize: "Standard_D13_v2" }, "kafkaZookeeperNodeSize")).toMatch(/^pulumi config set kafkaZookeeperNodeSize Standard_(D3_v2|E\d_v\d|D4a_v4|E4a_v4|A\d_v2)$/);
+  expect(fixOf({ kafkaZookeeperNodeSize: "Standard_E8ads_v5" }, "kafkaZookeeperNodeSize")).toMatch(/^pulumi config set kafkaZookeeperNodeSize Standard_(E\d(a|as|ads)?_v\d|D4a_v4|A\d_v2)$/);
 });

@@ -58,7 +58,7 @@ const RULES: Rule[] = [
   { rule: "Kafka disks per node at most 8", valid: { kafkaDisksPerNode: "8" }, invalid: { kafkaDisksPerNode: "9" }, key: "kafkaDisksPerNode", message: /at most 8/ },
   { rule: "Spark has at least 1 worker", valid: { sparkWorkerNodeCount: "1" }, invalid: { sparkWorkerNodeCount: "0" }, key: "sparkWorkerNodeCount", message: /at least 1/ },
   { rule: "VM sizes are not from the retired A-series v1 (Av2 is valid)", valid: { kafkaZookeeperNodeSize: "Standard_A2_v2" }, invalid: { kafkaZookeeperNodeSize: "Standard_A3" }, key: "kafkaZookeeperNodeSize", message: /retired Standard A-series v1/ },
-  { rule: "VM sizes are not from the retired D v1-series", valid: { sparkWorkerNodeSize: "Standard_D13_v2" }, invalid: { sparkWorkerNodeSize: "Standard_D3" }, key: "sparkWorkerNodeSize", message: /retired D\/DS v1-series/ },
+  { rule: "VM sizes are not from the retired D v1-series", valid: { sparkWorkerNodeSize: "Standard_E8ads_v5" }, invalid: { sparkWorkerNodeSize: "Standard_D3" }, key: "sparkWorkerNodeSize", message: /retired D\/DS v1-series/ },
   { rule: "VM size looks like an Azure size", valid: { sparkHeadNodeSize: "Standard_E4_v3" }, invalid: { sparkHeadNodeSize: "E4_v3" }, key: "sparkHeadNodeSize", message: /Azure VM size/ },
   { rule: "HDInsight version is 5.1", valid: { hdinsightVersion: "5.1" }, invalid: { hdinsightVersion: "3.6" }, key: "hdinsightVersion", message: /only HDInsight version that can be created/ },
   { rule: "Spark component is 3.3", valid: { sparkVersion: "3.3" }, invalid: { sparkVersion: "2.1" }, key: "sparkVersion", message: /must be 3.3/ },

@@ -60,3 +60,13 @@ test("the local stack costs nothing in the cloud; a missing stack file is named"
   expect(r.code).toBe(9);
   expect(r.err).toMatch(/Pulumi\.nosuch\.yaml/);
 });
+
+test("a VM size the table does not know (or a retired one) is refused, not priced at zero", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cost-"));
+  writeFileSync(join(dir, "Pulumi.odd.yaml"), "config:\n  kafka-spark-lab:target: azure\n  kafka-spark-lab:location: eastus\n  kafka-spark-lab:sparkWorkerNodeSize: Standard_X99_v9\n  kafka-spark-lab:kafkaHeadNodeSize: Standard_D3_v2\n");
+  const r = await run(["--stack", "odd"], dir);
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(/sparkWorkerNodeSize: Standard_X99_v9 is not a size HDInsight offers for worker nodes/);
+  expect(r.err).toMatch(/kafkaHeadNodeSize: Standard_D3_v2 belongs to the retired Dv2-series/);
+  expect(r.out).toBe("");
+});

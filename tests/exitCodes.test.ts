@@ -4,7 +4,7 @@
  */
 import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError } from "../jobs/errors";
 import { AmbariAuthenticationError, AmbariHttpError, AmbariNotFoundError } from "../jobs/ambari";
-import { exitCodeFor, ResultsError, UsageError } from "../jobs/errors";
+import { exitCodeFor, OutputUnreadableError, ResultsError, UsageError } from "../jobs/errors";
 import { USAGE } from "../scripts/wordcount";
 
 const batch = { id: 1, state: "dead" as const };
@@ -18,8 +18,9 @@ test.each([
   ["job killed", 23, new LivyJobKilledError("killed", { ...batch, state: "killed" as const })],
   ["Livy unavailable after retries", 8, new LivyUnavailableError("503")],
   ["Livy refused the batch", 14, new LivyRejectedError("400")],
-  ["any other Livy failure", 14, new LivyError("still starting after 900 s")],
+  ["any other Livy failure", 27, new LivyError("still starting after 900 s")],
   ["counts incomplete", 16, new ResultsError("timeout")],
+  ["output unreadable", 26, new OutputUnreadableError("not Parquet")],
   ["usage", 2, new UsageError("--x")],
   ["Ambari login refused", 3, new AmbariAuthenticationError("admin", "https://kafka-lab.azurehdinsight.net", http(401))],
   ["a bug", 1, new TypeError("x is undefined")],

@@ -213,7 +213,7 @@ test("npm run wordcount --stack dev: spark-submit in the master, exact counts, t
 
 test("npm run wordcount --livy <url>: the same counts through Livy behind the gateway; --keep-running, --status and --stop", async () => {
   const env = { ...process.env, LIVY_USER: LOGIN.user, LIVY_PASSWORD: LOGIN.password };
-  const run = await wordcount(["--stack", "dev", "--livy", gateway.url, "--name", "viawc", "--keep-running", ...pipelineArgs], { env });
+  const run = await wordcount(["--stack", "dev", "--livy", gateway.url, "--insecure-http", "--name", "viawc", "--keep-running", ...pipelineArgs], { env });
   report.push(["wordcount --livy (gateway -> Livy 0.7.1)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
   expect(run.stderr).toMatch(/Livy batch \d+: running/);
   expect(run.stdout).toMatch(/job ran with\s*\|\s*Livy at http:\/\/127\.0\.0\.1:\d+\/livy/);
@@ -226,15 +226,15 @@ test("npm run wordcount --livy <url>: the same counts through Livy behind the ga
   // Left running: Livy lists it, so does --status; --stop kills it and Livy forgets it.
   const listed = async () => ((await (await fetch(`${livyUrl}/batches`)).json()) as { sessions: { name: string; state: string }[] }).sessions.filter((b) => b.name === "viawc");
   expect((await listed()).map((b) => b.state)).toEqual(["running"]);
-  const status = await wordcount(["--stack", "dev", "--livy", gateway.url, "--name", "viawc", "--status"], { env });
+  const status = await wordcount(["--stack", "dev", "--livy", gateway.url, "--insecure-http", "--name", "viawc", "--status"], { env });
   expect(status.stdout).toMatch(/^job "viawc" is running: Livy batch \d+ running/);
-  const stop = await wordcount(["--stack", "dev", "--livy", gateway.url, "--name", "viawc", "--stop"], { env });
+  const stop = await wordcount(["--stack", "dev", "--livy", gateway.url, "--insecure-http", "--name", "viawc", "--stop"], { env });
   expect(stop.stdout).toBe('job "viawc" stopped\n');
   expect(await listed()).toEqual([]);
   await waitFor("the driver to be gone", async () => ((await inNode(MASTER, "pgrep -f '[S]parkSubmit.*viawc' | wc -l")).trim() === "0" ? true : undefined), 60_000, 500);
 
   // A wrong login: the gateway's 401, exit 3, the password not shown.
-  const wrong = await wordcount(["--stack", "dev", "--livy", gateway.url, "--status"], { env: { ...env, LIVY_PASSWORD: "wrong-Password-1" } });
+  const wrong = await wordcount(["--stack", "dev", "--livy", gateway.url, "--insecure-http", "--status"], { env: { ...env, LIVY_PASSWORD: "wrong-Password-1" } });
   expect(wrong.code).toBe(3);
   expect(wrong.stderr).not.toContain("wrong-Password-1");
 }, 15 * 60_000);

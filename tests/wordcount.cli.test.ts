@@ -36,7 +36,12 @@ test.concurrent.each([
   ["demo", ["--lines", "0"], /--lines 0: expected a whole number from 1 to 10000000/],
   ["wordcount", ["--name", "my job"], /--name my job: use 1-64 letters, digits, - or _/],
   ["wordcount", ["--status", "--stop"], /give --status or --stop, not both/],
-  ["wordcount", ["--livy", "localhost:8998"], /--livy localhost:8998: expected an http:\/\/ or https:\/\/ URL/],
+  ["wordcount", ["--livy", "localhost:8998"], /--livy: expected an http:\/\/ or https:\/\/ URL, not localhost:/],
+  ["load", ["--topic", "t", "--sample", "10", "--batch-size", "-5"], /--batch-size -5: expected a whole number from 1 to 100000/],
+  ["load", ["--topic", "t", "--sample", "10", "--bootstrap", "notaport"], /--bootstrap notaport: expected host:port with a port from 1 to 65535/],
+  ["load", ["--topic", "t", "--sample", "10", "--bootstrap", "localhost:70000"], /--bootstrap localhost:70000: expected host:port with a port from 1 to 65535/],
+  ["topics", ["--bootstrap", "notaport", "--topic", "a"], /--bootstrap notaport: expected host:port/],
+  ["demo", ["--lines", "-3"], /--lines -3: expected a whole number from 1 to 10000000/],
   ["wordcount", ["--timeout", "5"], /--timeout 5: expected a whole number from 10 to 86400/],
   ["teardown", ["--force"], /Unknown option '--force'/],
   ["teardown", ["--stack", "azure", "--volumes"], /--volumes and --images are for a local stack/],
@@ -46,6 +51,23 @@ test.concurrent.each([
   const r = await run(script, args);
   expect(r.stderr).toMatch(message);
   expect(r.stderr).toContain(`See: npm run ${script} -- --help`);
+  expect(r.exitCode).toBe(2);
+}, 30_000);
+
+test.concurrent.each([
+  [["--livy", "http://admin:Sup3r-Secret-9@livy.example:8998"], /--livy: the URL carries credentials, which would be visible to other users \(ps\) and stay in shell history; not shown here/],
+  [["--livy", "https://admin:Sup3r-Secret-9@livy.example/livy"], /the URL carries credentials/],
+])("wordcount %j: a URL with credentials is refused without showing them, exit 2", async (args, message) => {
+  const r = await run("wordcount", args);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr + r.stdout).not.toContain("Sup3r-Secret-9");
+  expect(r.exitCode).toBe(2);
+}, 30_000);
+
+test("wordcount --livy http:// with a login: refused (the password would go in clear) unless --insecure-http", async () => {
+  const r = await execa(TSX, [join(ROOT, "scripts", "wordcount.ts"), "--livy", "http://livy.example:8998", "--status"], { cwd: ROOT, reject: false, env: { ...process.env, LIVY_USER: "admin", LIVY_PASSWORD: "Sup3r-Secret-9" } });
+  expect(r.stderr).toContain("--livy http://livy.example:8998: http:// would send the login in clear; use https://, or pass --insecure-http");
+  expect(r.stderr + r.stdout).not.toContain("Sup3r-Secret-9");
   expect(r.exitCode).toBe(2);
 }, 30_000);
 

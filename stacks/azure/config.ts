@@ -103,6 +103,8 @@ export interface AzureSizing {
 export function azureSizing(raw: Record<string, string>): { sizing?: AzureSizing; issues: ConfigIssue[] } {
   const all: ConfigIssue[] = [];
   const v = parseFields(AZURE_FIELDS, raw, all);
+  // The sizes too, as the program checks them: an unlisted or retired size has no price to add up.
+  rules.vmSizes({ v, raw, issue: (key, message, fix) => all.push({ key: fullKey(key), message, fix }), warn: () => undefined });
   const sizingKey = (key: string) => { const k = key.replace(`${PROJECT}:`, ""); return k === "location" || k === "extraVmSizes" || NODE_KEY.test(k); };
   const issues = all.filter((i) => sizingKey(i.key));
   if (issues.length) return { issues };

@@ -26,11 +26,11 @@ const vmSize = z
   .string()
   .regex(/^Standard_[A-Za-z0-9_]+$/, "must be an Azure VM size such as Standard_E4_v3")
   .superRefine((size, ctx) => {
-    const series = retiredSeriesOf(size);
-    if (series) {
+    const retired = retiredSeriesOf(size);
+    if (retired) {
       ctx.addIssue({
         code: "custom",
-        message: `${size} belongs to the retired ${series}; pick a current size such as ${AZURE_DEFAULTS.kafka.headNodeSize}`,
+        message: `${size} belongs to the retired ${retired.series}; pick a current size such as ${retired.instead ?? AZURE_DEFAULTS.kafka.headNodeSize}`,
       });
     }
   });

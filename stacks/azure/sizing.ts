@@ -58,7 +58,8 @@ export const PRICE_TABLE = {
  * who knows HDInsight offers it declares it with `extraVmSizes` (its cores, for the quota check).
  */
 export const VM_SIZE_TABLE = {
-  asOf: "2026-11",
+  // 2026-12: the Dv2-series removed (HDInsight stopped offering it on 2026-03-31), Eadsv5 and Easv4 added.
+  asOf: "2026-12",
   source: "learn.microsoft.com/azure/hdinsight/hdinsight-supported-node-configuration; learn.microsoft.com/azure/virtual-machines/sizes",
 } as const;
 
@@ -71,12 +72,6 @@ export const VM_SIZES: Readonly<Record<string, VmSize>> = {
   Standard_A2_v2: { cores: 2, memoryGiB: 4, maxDataDisks: 4, usdPerHour: 0.11, roles: ZK },
   Standard_A4_v2: { cores: 4, memoryGiB: 8, maxDataDisks: 8, usdPerHour: 0.23, roles: ZK },
   Standard_A8_v2: { cores: 8, memoryGiB: 16, maxDataDisks: 16, usdPerHour: 0.48, roles: ZK },
-  Standard_D3_v2: { cores: 4, memoryGiB: 14, maxDataDisks: 16, usdPerHour: 0.39, roles: ALL },
-  Standard_D4_v2: { cores: 8, memoryGiB: 28, maxDataDisks: 32, usdPerHour: 0.78, roles: HW },
-  Standard_D5_v2: { cores: 16, memoryGiB: 56, maxDataDisks: 64, usdPerHour: 1.56, roles: HW },
-  Standard_D12_v2: { cores: 4, memoryGiB: 28, maxDataDisks: 16, usdPerHour: 0.44, roles: HW },
-  Standard_D13_v2: { cores: 8, memoryGiB: 56, maxDataDisks: 32, usdPerHour: 0.88, roles: HW },
-  Standard_D14_v2: { cores: 16, memoryGiB: 112, maxDataDisks: 64, usdPerHour: 1.77, roles: HW },
   Standard_E2_v3: { cores: 2, memoryGiB: 16, maxDataDisks: 4, usdPerHour: 0.17, roles: ZK },
   Standard_E4_v3: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.34, roles: ALL },
   Standard_E8_v3: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.67, roles: HW },
@@ -90,6 +85,15 @@ export const VM_SIZES: Readonly<Record<string, VmSize>> = {
   Standard_D8a_v4: { cores: 8, memoryGiB: 32, maxDataDisks: 16, usdPerHour: 0.54, roles: HW },
   Standard_E4a_v4: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.33, roles: ALL },
   Standard_E8a_v4: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.66, roles: HW },
+  // What Microsoft names instead of Dv2 (HDInsight retirements page, 2026-03-31): Eadsv5 and Easv4.
+  Standard_E2ads_v5: { cores: 2, memoryGiB: 16, maxDataDisks: 4, usdPerHour: 0.18, roles: ZK },
+  Standard_E4ads_v5: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.36, roles: ALL },
+  Standard_E8ads_v5: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.72, roles: HW },
+  Standard_E16ads_v5: { cores: 16, memoryGiB: 128, maxDataDisks: 32, usdPerHour: 1.44, roles: HW },
+  Standard_E2as_v4: { cores: 2, memoryGiB: 16, maxDataDisks: 4, usdPerHour: 0.16, roles: ZK },
+  Standard_E4as_v4: { cores: 4, memoryGiB: 32, maxDataDisks: 8, usdPerHour: 0.33, roles: ALL },
+  Standard_E8as_v4: { cores: 8, memoryGiB: 64, maxDataDisks: 16, usdPerHour: 0.65, roles: HW },
+  Standard_E16as_v4: { cores: 16, memoryGiB: 128, maxDataDisks: 32, usdPerHour: 1.30, roles: HW },
 };
 
 /** A size declared by `extraVmSizes`: HDInsight offers it (the user says so), the table does not know it yet. */
@@ -103,14 +107,17 @@ export function coresOf(vmSize: string, extra: Readonly<Record<string, ExtraVmSi
   return VM_SIZES[vmSize]?.cores ?? extra[vmSize]?.cores;
 }
 
-/** VM series that old templates still name but that can no longer be deployed. */
-export const RETIRED_SERIES: ReadonlyArray<{ pattern: RegExp; series: string }> = [
+/** VM series that old templates still name but that can no longer be deployed, with what to pick instead. */
+export const RETIRED_SERIES: ReadonlyArray<{ pattern: RegExp; series: string; instead?: string }> = [
+  // Microsoft Learn, "Azure HDInsight retirements and action required" (read 2026-12-03):
+  // HDInsight stopped offering the Dv2-series on 2026-03-31 and names Eadsv5 and Easv4 instead.
+  { pattern: /^Standard_DS?\d+_v2(_Promo)?$/i, series: "Dv2-series, which HDInsight stopped offering on 2026-03-31", instead: "Standard_E4ads_v5 or Standard_E4as_v4 (Eadsv5 and Easv4, what Microsoft names instead; E8/E16 for larger nodes)" },
   { pattern: /^Basic_A\d+$/i, series: "Basic A-series" },
   { pattern: /^Standard_A\d+$/i, series: "Standard A-series v1 (A0-A11, retired 2024-08-31)" },
   { pattern: /^Standard_DS?\d+$/i, series: "D/DS v1-series" },
   { pattern: /^Standard_GS?\d+$/i, series: "G/GS-series" },
 ];
 
-export function retiredSeriesOf(vmSize: string): string | undefined {
-  return RETIRED_SERIES.find((r) => r.pattern.test(vmSize))?.series;
+export function retiredSeriesOf(vmSize: string): { series: string; instead?: string } | undefined {
+  return RETIRED_SERIES.find((r) => r.pattern.test(vmSize));
 }
