@@ -1,11 +1,16 @@
-// Benchmarks of the word-count path on the local stack (not part of npm test):
-//   loader     our loader vs Kafka's own ProducerPerformance (tuned), same brokers, same topic layout
-//   latency    a running word count (1 s trigger): from a record's send to its count being visible
-//   first      time from submit to the first visible count
-//   demo       `npm run demo` wall time from a cold stack (down, then demo)
-// Prints each as a table and writes bench/results.json. Usage: npm run bench -- [--only a,b] [--records n]
-import { writeFileSync, readFileSync, existsSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+// Benchmarks of the word-count path on the local stack (not part of npm test), each printed as a
+// table and kept in bench/results.json with its date and machine (the docs' figures come from there):
+//   warm      npm run demo with the stack down (image built: up to healthy), then with it up
+//   cold      a fresh clone, npm ci, an empty Docker (the project's images and the build cache
+//             removed; the base image kept), then npm run demo; asked for by name only (--only cold)
+//   loader    the load command (kafkajs: 1 producer, and producers in worker threads) side by side
+//             with Kafka's own tuned ProducerPerformance and @platformatic/kafka, same topic layout
+//   bigfile   the load command on a 1 GB file: throughput and peak memory
+//   latency   a running word count: from a line's send to its count being visible
+//   first     from submit to the first visible count
+// Usage: npm run bench -- [--only warm,loader,...] [options]; npm run docs then renders the figures.
+import { mkdtempSync, openSync, writeSync, closeSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import { Kafka, KafkaConfig } from "kafkajs";
@@ -26,11 +31,14 @@ import { table } from "../scripts/console";
 
 const ROOT = join(__dirname, "..");
 const RESULTS = join(__dirname, "results.json");
-const PARTS = ["loader", "latency", "first", "demo"] as const;
+const PARTS = ["warm", "cold", "loader", "bigfile", "latency", "first"] as const;
+const DEFAULT_PARTS = ["warm", "loader", "bigfile", "latency", "first"];
 type Part = (typeof PARTS)[number];
 
 let log: (m: string) => void = () => undefined;
+let out: (text: string) => void = () => undefined;
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 /** Deletes and recreates topics (3 partitions, RF 3), so each run starts from empty topics. */
 async function freshTopics(kafka: Kafka, config: KafkaConfig, topics: string[]): Promise<void> {
@@ -43,52 +51,97 @@ async function freshTopics(kafka: Kafka, config: KafkaConfig, topics: string[]):
   }
 }
 
-/** Kafka's own tool, tuned as the issue asks, inside the master (it ships with Kafka there). */
+/** A file of `records` lines of `size` bytes, numbered: what both loaders send. */
+function recordsFile(records: number, size: number): string {
+  const path = join(mkdtempSync(join(tmpdir(), "bench-")), `records-${records}x${size}.txt`);
+  const fd = openSync(path, "w");
+  const filler = "x".repeat(size);
+  let chunk: string[] = [];
+  for (let i = 0; i < records; i++) {
+    chunk.push(`${i} ${filler}`.slice(0, size));
+    if (chunk.length === 10_000) { writeSync(fd, `${chunk.join("\n")}\n`); chunk = []; }
+  }
+  if (chunk.length) writeSync(fd, `${chunk.join("\n")}\n`);
+  closeSync(fd);
+  return path;
+}
+
+/** Kafka's own tool, tuned, inside the master (it ships with Kafka there), on the internal listeners. */
 async function producerPerformance(master: string, route: KafkaRoute, topic: string, records: number, size: number) {
   const perf = await execa("docker", ["exec", master, "bash", "-lc", 'kafka-producer-perf-test.sh "$@"', "bash",
     "--topic", topic, "--num-records", String(records), "--record-size", String(size), "--throughput", "-1",
-    "--producer-props", `bootstrap.servers=${route.jobBrokers}`, "acks=all", "batch.size=262144", "linger.ms=10"]);
+    "--producer-props", `bootstrap.servers=${route.jobBrokers}`, "acks=all", "enable.idempotence=true", "batch.size=262144", "linger.ms=10"]);
   const last = perf.stdout.trim().split("\n").pop() ?? "";
   const m = /([\d.]+) records\/sec \(([\d.]+) MB\/sec\)/.exec(last);
   if (!m) throw new Error(`unexpected ProducerPerformance output: ${last}`);
   return Number(m[1]);
 }
 
-/** Our loader from the host, through the published ports (the path users take). */
-async function loader(kafka: Kafka, topic: string, records: number, size: number) {
-  const filler = "x".repeat(size);
-  const lines = function* () { for (let i = 0; i < records; i++) yield `${i} ${filler}`.slice(0, size); };
-  const producer = idempotentProducer(kafka);
-  await producer.connect();
-  try {
-    return (await loadRecords({ producer, topic, lines: lines() })).recordsPerSecond;
-  } finally {
-    await producer.disconnect();
-  }
+/** The load command as a user runs it, on the host through the published ports; its own JSON (records/s, peak RSS). */
+async function loadCommand(topic: string, file: string, producers: number) {
+  const r = await execa("npm", ["run", "-s", "load", "--", "--topic", topic, "--file", file, "--producers", String(producers), "--json"], { cwd: ROOT });
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { recordsPerSecond: number; peakRssMb: number; records: number };
 }
 
-/** Alternating rounds on fresh topics, best of each: neither side pays for the other's flushes. */
+async function platformatic(route: KafkaRoute, topic: string, file: string) {
+  const r = await execa(join(ROOT, "node_modules", ".bin", "tsx"), [join(__dirname, "platformaticLoad.ts"), (route.config.brokers as string[]).join(","), topic, file, "2000", "12"], { cwd: ROOT });
+  return JSON.parse(r.stdout.trim()) as { recordsPerSecond: number; peakRssMb: number };
+}
+
+/** Rounds on fresh topics, each tool once per round, best of each: compare within a run (this machine varies a lot between runs). */
 async function benchLoader(master: string, route: KafkaRoute, kafka: Kafka, config: KafkaConfig, records: number, size: number, rounds = 2) {
   const topic = "bench-load";
-  const runs = { producerPerformance: [] as number[], loader: [] as number[] };
-  for (let r = 1; r <= rounds; r++) {
-    await freshTopics(kafka, config, [topic]);
-    log(`round ${r}/${rounds}: ProducerPerformance, ${records} records of ${size} bytes, acks=all batch.size=262144 linger.ms=10`);
-    runs.producerPerformance.push(await producerPerformance(master, route, topic, records, size));
-    await freshTopics(kafka, config, [topic]);
-    log(`round ${r}/${rounds}: loader, ${records} records of ${size} bytes, idempotent, acks=all`);
-    runs.loader.push(await loader(kafka, topic, records, size));
+  const file = recordsFile(records, size);
+  const tools: Record<string, () => Promise<number>> = {
+    producerPerformance: () => producerPerformance(master, route, topic, records, size),
+    loaderOneProducer: async () => (await loadCommand(topic, file, 1)).recordsPerSecond,
+    loader: async () => (await loadCommand(topic, file, 3)).recordsPerSecond,
+    platformatic: async () => (await platformatic(route, topic, file)).recordsPerSecond,
+  };
+  const runs: Record<string, number[]> = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
+  try {
+    for (let r = 1; r <= rounds; r++) {
+      for (const [name, run] of Object.entries(tools)) {
+        await freshTopics(kafka, config, [topic]);
+        log(`round ${r}/${rounds}: ${name}, ${fmt(records)} records of ${size} bytes, idempotent, acks=all`);
+        runs[name].push(await run());
+      }
+    }
+  } finally {
+    rmSync(file, { force: true });
   }
-  const peer = Math.max(...runs.producerPerformance);
-  const ours = Math.max(...runs.loader);
-  const ratio = ours / peer;
-  const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-  out(`\nLoader vs ProducerPerformance (${records.toLocaleString("en-US")} records of ${size} B, 3 partitions, RF 3, acks=all, best of ${rounds})\n${table(["", "records/s"], [
-    ["ProducerPerformance (batch.size=262144, linger.ms=10)", `${fmt(peer)} (runs: ${runs.producerPerformance.map(fmt).join(", ")})`],
-    ["loader (kafkajs, idempotent)", `${fmt(ours)} (runs: ${runs.loader.map(fmt).join(", ")})`],
-    ["ratio (target >= 0.6)", ratio.toFixed(2)],
+  const best = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, Math.max(...v)]));
+  const ratio = best.loader / best.producerPerformance;
+  out(`\nLoaders side by side (${fmt(records)} records of ${size} B, 3 partitions, RF 3, acks=all, idempotent, best of ${rounds})\n${table(["", "records/s"], [
+    ["Kafka's ProducerPerformance (batch.size=262144, linger.ms=10), in hadoop-master", `${fmt(best.producerPerformance)} (runs: ${runs.producerPerformance.map(fmt).join(", ")})`],
+    ["npm run load, kafkajs, 3 producers in worker threads (the default), from the host", `${fmt(best.loader)} (runs: ${runs.loader.map(fmt).join(", ")})`],
+    ["npm run load --producers 1, kafkajs, one producer", `${fmt(best.loaderOneProducer)} (runs: ${runs.loaderOneProducer.map(fmt).join(", ")})`],
+    ["@platformatic/kafka, one producer, from the host", `${fmt(best.platformatic)} (runs: ${runs.platformatic.map(fmt).join(", ")})`],
+    ["ratio loader / ProducerPerformance (target >= 0.6)", ratio.toFixed(2)],
   ])}\n`);
-  return { records, recordSize: size, rounds, runs, producerPerformanceRecordsPerSecond: peer, loaderRecordsPerSecond: ours, ratio };
+  return {
+    records, recordSize: size, rounds, runs,
+    producerPerformanceRecordsPerSecond: best.producerPerformance, loaderRecordsPerSecond: best.loader,
+    loaderOneProducerRecordsPerSecond: best.loaderOneProducer, platformaticRecordsPerSecond: best.platformatic, ratio,
+  };
+}
+
+/** The load command on a 1 GB file: its throughput, and its peak memory, which must not grow with the file. */
+async function benchBigFile(kafka: Kafka, config: KafkaConfig, gigabytes: number) {
+  const topic = "bench-bigfile";
+  const records = Math.round((gigabytes * 1e9) / 200);
+  log(`writing a ${gigabytes} GB file (${fmt(records)} lines of 200 B)`);
+  const file = recordsFile(records, 199);
+  try {
+    await freshTopics(kafka, config, [topic]);
+    log("npm run load on it");
+    const r = await loadCommand(topic, file, 3);
+    out(`\nThe load command on a ${gigabytes} GB file\n${table(["", "result"], [["records", fmt(r.records)], ["records/s", fmt(r.recordsPerSecond)], ["peak memory (RSS of the process, its worker threads included)", `${r.peakRssMb} MB`]])}\n`);
+    return { gigabytes, records: r.records, recordsPerSecond: r.recordsPerSecond, peakRssMb: r.peakRssMb };
+  } finally {
+    rmSync(file, { force: true });
+    await freshTopics(kafka, config, [topic]);
+  }
 }
 
 /** A word made of letters only (the tokeniser splits on anything else), unique per probe. */
@@ -104,8 +157,8 @@ async function withJob<T>(shell: NodeShell, job: WordCountJob, work: () => Promi
   }
 }
 
-async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, rate: number, seconds: number, shufflePartitions?: number) {
-  const job: WordCountJob = { name: "bench-latency", topic: "bench-lines", sink: "kafka", countsTopic: "bench-counts", trigger: 1, startingOffsets: "earliest", shufflePartitions };
+async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, rate: number, seconds: number, trigger: number, shufflePartitions?: number) {
+  const job: WordCountJob = { name: "bench-latency", topic: "bench-lines", sink: "kafka", countsTopic: "bench-counts", trigger, startingOffsets: "earliest", shufflePartitions };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   return withJob(shell, job, async () => {
     await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
@@ -137,16 +190,16 @@ async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig
     await producer.disconnect();
     await reader.stop();
     const latencies = [...sent].map(([w, t]) => (seen.get(w)! - t) / 1000).sort((a, b) => a - b);
-    const result = { rateLinesPerSecond: rate, seconds, probes: latencies.length, trigger: "1 s", shufflePartitions, p50: pct(latencies, 50), p95: pct(latencies, 95), max: latencies[latencies.length - 1] };
-    out(`\nWord count latency, send -> count visible (${rate} lines/s, 1 s trigger, ${shufflePartitions} shuffle partitions, ${latencies.length} probes)\n${table(["", "seconds"], [
-      ["p50 (target <= 1.5)", result.p50.toFixed(2)], ["p95", result.p95.toFixed(2)], ["max", result.max.toFixed(2)],
+    const result = { rateLinesPerSecond: rate, seconds, probes: latencies.length, trigger: `${trigger} s`, shufflePartitions, p50: pct(latencies, 50), p95: pct(latencies, 95), max: latencies[latencies.length - 1] };
+    out(`\nWord count latency, send -> count visible (${rate} lines/s, ${trigger} s trigger, ${shufflePartitions} shuffle partitions, ${latencies.length} probes)\n${table(["", "seconds"], [
+      ["p50 (target <= 1.0)", result.p50.toFixed(2)], ["p95 (target <= 1.5)", result.p95.toFixed(2)], ["max", result.max.toFixed(2)],
     ])}\n`);
     return result;
   });
 }
 
-async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, shufflePartitions: number) {
-  const job: WordCountJob = { name: "bench-first", topic: "bench-first-lines", sink: "kafka", countsTopic: "bench-first-counts", trigger: 1, startingOffsets: "earliest", shufflePartitions };
+async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, trigger: number, shufflePartitions: number) {
+  const job: WordCountJob = { name: "bench-first", topic: "bench-first-lines", sink: "kafka", countsTopic: "bench-first-counts", trigger, startingOffsets: "earliest", shufflePartitions };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   const producer = idempotentProducer(kafka);
   await producer.connect();
@@ -163,45 +216,93 @@ async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, 
     const first = (Date.now() - start) / 1000;
     await reader.stop();
     out(`\nSubmit to first visible count (1,000 lines waiting in the topic)\n${table(["", "seconds"], [
-      ["query started", started.toFixed(1)], ["first count visible (target <= 30)", first.toFixed(1)],
+      ["query started", started.toFixed(1)], ["first count visible (target <= 10)", first.toFixed(1)],
     ])}\n`);
     return { queryStartedSeconds: started, firstCountSeconds: first };
   });
 }
 
-async function benchDemo() {
-  log("npm run teardown, then npm run demo (cold stack: containers and volumes new, image cached)");
-  await execa("npm", ["run", "-s", "teardown", "--", "--yes", "--volumes"], { cwd: ROOT });
+/** `npm run demo` in `dir`, its wall time and the time of each step it printed. */
+async function demoRun(dir: string, args: string[] = []) {
   const start = Date.now();
-  const demo = await execa("npm", ["run", "-s", "demo"], { cwd: ROOT, all: true });
+  const demo = await execa("npm", ["run", "-s", "demo", "--", ...args], { cwd: dir, all: true });
   const seconds = (Date.now() - start) / 1000;
-  const steps = [...(demo.all ?? "").matchAll(/\[(\d)\/\d\] (.*): done in ([\d.]+) s/g)].map((m) => [m[2].slice(0, 60), `${m[3]} s`] as [string, string]);
-  out(`\nnpm run demo from a cold stack\n${table(["step", "time"], [...steps, ["demo wall time", `${seconds.toFixed(1)} s`]])}\n`);
+  const steps = [...(demo.all ?? "").matchAll(/\[(\d)\/\d\] (.*): done in ([\d.]+) s/g)].map((m) => [`[${m[1]}] ${m[2].slice(0, 70)}`, `${m[3]} s`] as [string, string]);
   return { wallSeconds: seconds, steps: Object.fromEntries(steps) };
 }
 
-let out: (text: string) => void = () => undefined;
+/** The demo with the stack down (containers removed, image and data volumes kept), then with it up. */
+async function benchWarm() {
+  log("npm run teardown (the data volumes and the image are kept), then npm run demo twice");
+  await execa("npm", ["run", "-s", "teardown", "--", "--yes"], { cwd: ROOT });
+  const down = await demoRun(ROOT);
+  const up = await demoRun(ROOT);
+  out(`\nnpm run demo, the image built\n${table(["", "seconds"], [
+    ["stack down: wall time", down.wallSeconds.toFixed(1)],
+    ["stack down: up to healthy (step 1)", String(Object.values(down.steps)[0])],
+    ["stack up (warm, target <= 30): wall time", up.wallSeconds.toFixed(1)],
+    ...Object.entries(up.steps).map(([k, v]): [string, string] => [`  warm ${k}`, v]),
+  ])}\n`);
+  return { stackDown: down, stackUp: up };
+}
+
+/** A fresh clone with npm ci and an empty Docker (the base image kept), then the demo: a new user's first minutes. */
+async function benchCold(o: { volumes: boolean }) {
+  const dir = join(mkdtempSync(join(tmpdir(), "bench-cold-")), "kafka-spark-lab");
+  const split: [string, number][] = [];
+  const timed = async (what: string, work: () => Promise<unknown>) => { const s = Date.now(); log(what); await work(); split.push([what, (Date.now() - s) / 1000]); };
+  await execa("npm", ["run", "-s", "teardown", "--", "--yes", "--images", ...(o.volumes ? ["--volumes"] : [])], { cwd: ROOT });
+  await execa("docker", ["builder", "prune", "-af"]);
+  const start = Date.now();
+  await timed("git clone", () => execa("git", ["clone", "-q", ROOT, dir]));
+  await timed("npm ci", () => execa("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir }));
+  const demo = await demoRun(dir);
+  const wall = (Date.now() - start) / 1000;
+  out(`\nFirst contact: fresh clone, npm ci, empty Docker, npm run demo (target <= 300 s)\n${table(["step", "seconds"], [
+    ...split.map(([k, v]): [string, string] => [k, v.toFixed(1)]),
+    ...Object.entries(demo.steps).map(([k, v]): [string, string] => [`demo ${k}`, v]),
+    ["demo wall time", demo.wallSeconds.toFixed(1)],
+    ["in all", wall.toFixed(1)],
+  ])}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  return { wallSeconds: wall, before: Object.fromEntries(split.map(([k, v]) => [k, `${v.toFixed(1)} s`])), demo };
+}
 
 export const bench = defineCommand({
   name: "bench",
-  usage: `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--records n] [--record-size b] [--rate n] [--seconds s] [--shuffle-partitions n]
+  usage: `Usage: npm run bench -- [--only ${PARTS.join(",")}] [options]
 
-Benchmarks of the word-count path on the local stack (not part of npm test); writes bench/results.json.
+Benchmarks of the word-count path on the local stack (not part of npm test); each part printed as
+a table and kept in bench/results.json (npm run docs then renders docs/benchmarks.md from it).
+Default parts: ${DEFAULT_PARTS.join(",")}. "cold" removes the project's images and Docker's build cache
+(and, with --volumes, the stack's data volumes): asked for by name only. No part deletes data
+volumes unless --volumes.
+  --records <n> --record-size <b>   loader (default 1000000 of 200 B)
+  --gigabytes <n>                   bigfile (default 1)
+  --rate <n> --seconds <s>          latency (default 1000 lines/s for 30 s)
+  --trigger-ms <ms>                 latency and first (default 1000)
+  --shuffle-partitions <n>          latency and first (default: the master's cores)
+  --volumes                         cold: delete the stack's data volumes too
 `,
   exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER"],
-  options: { only: { type: "string" }, records: { type: "string" }, "record-size": { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "shuffle-partitions": { type: "string" } },
+  options: {
+    only: { type: "string" }, records: { type: "string" }, "record-size": { type: "string" }, gigabytes: { type: "string" }, rate: { type: "string" },
+    seconds: { type: "string" }, "trigger-ms": { type: "string" }, "shuffle-partitions": { type: "string" }, volumes: { type: "boolean" },
+  },
   run: (f, c) => main(f, c),
 });
 
-async function main(f: { only?: string; records?: string; "record-size"?: string; rate?: string; seconds?: string; "shuffle-partitions"?: string }, c: CommandContext): Promise<number> {
+async function main(f: { only?: string; records?: string; "record-size"?: string; gigabytes?: string; rate?: string; seconds?: string; "trigger-ms"?: string; "shuffle-partitions"?: string; volumes?: boolean }, c: CommandContext): Promise<number> {
   log = (m) => c.line(`[bench] ${new Date().toISOString().slice(11, 19)} ${m}`);
   out = (text) => c.out(text);
-  const only = (f.only ?? PARTS.join(",")).split(",") as Part[];
+  const only = (f.only ?? DEFAULT_PARTS.join(",")).split(",") as Part[];
   for (const p of only) if (!PARTS.includes(p)) throw new UsageError(`--only ${p}: expected some of ${PARTS.join(",")}`);
   const records = intFlag("records", f.records, 1_000_000, 1000);
   const size = intFlag("record-size", f["record-size"], 200, 10, 100_000);
+  const gigabytes = intFlag("gigabytes", f.gigabytes, 1, 1, 100);
   const rate = intFlag("rate", f.rate, 1000, 10, 100_000);
   const seconds = intFlag("seconds", f.seconds, 30, 5, 3600);
+  const trigger = intFlag("trigger-ms", f["trigger-ms"], 1000, 100, 60_000) / 1000;
   const shuffle = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4);
 
   const results: Record<string, unknown> = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
@@ -210,9 +311,10 @@ async function main(f: { only?: string; records?: string; "record-size"?: string
     results[part] = { date: new Date().toISOString().slice(0, 10), machine, ...(value as object) };
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   };
-  // The demo part runs the whole demo itself, which brings the stack up; the others need it up.
-  if (only.includes("demo")) save("demo", await benchDemo());
-  if (only.some((p) => p !== "demo")) {
+  // cold and warm run the demo themselves, which brings the stack up; the others need it up.
+  if (only.includes("cold")) save("cold", await benchCold({ volumes: f.volumes === true }));
+  if (only.includes("warm")) save("warm", await benchWarm());
+  if (only.some((p) => p !== "cold" && p !== "warm")) {
     const outputs = await c.readStack(DEFAULT_STACK);
     const route = await openKafkaRoute({ stack: DEFAULT_STACK, outputs }, c.route("kafka-spark-lab-bench"));
     const config: KafkaConfig = route.config;
@@ -221,11 +323,12 @@ async function main(f: { only?: string; records?: string; "record-size"?: string
     const shell = dockerShell(master);
     const jar = (await putJar(shell, (await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: log })).path)).path;
     if (only.includes("loader")) save("loader", await benchLoader(master, route, kafka, config, records, size));
+    if (only.includes("bigfile")) save("bigfile", await benchBigFile(kafka, config, gigabytes));
     const partitions = shuffle ?? (await shufflePartitionsFor(shell, "local", 0));
-    if (only.includes("latency")) save("latency", await benchLatency(route, kafka, config, shell, jar, rate, seconds, partitions));
-    if (only.includes("first")) save("first", await benchFirst(route, kafka, config, shell, jar, partitions));
+    if (only.includes("latency")) save("latency", await benchLatency(route, kafka, config, shell, jar, rate, seconds, trigger, partitions));
+    if (only.includes("first")) save("first", await benchFirst(route, kafka, config, shell, jar, trigger, partitions));
   }
-  log(`results written to ${RESULTS}`);
+  log(`results written to ${RESULTS}; npm run docs renders them`);
   return 0;
 }
 

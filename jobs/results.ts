@@ -180,7 +180,10 @@ export async function topicCounts(route: Pick<KafkaRoute, "config" | "close">, t
   }
   if (!o.follow) return { read: () => readCountsTopic(kafka, topic), close: () => route.close() };
   const reader = new CountsTopicReader(kafka, topic);
-  await reader.start().catch(async (e: unknown) => { await route.close(); throw e; });
+  // The first table shows what the topic holds already, not the empty map of a reader just started.
+  await reader.start()
+    .then(() => waitFor(`the end of topic "${topic}"`, async () => ((await reader.caughtUp()) ? true : undefined), 60_000, 250))
+    .catch(async (e: unknown) => { await reader.stop(); await route.close(); throw e; });
   return { read: async () => new Map(reader.counts), close: async () => { await reader.stop(); await route.close(); } };
 }
 

@@ -44,7 +44,7 @@ export function table(head: [string, string], rows: [string, string][]): string 
   return markdownTable(head, rows, ["plain", "right"]);
 }
 
-export function loadTable(r: LoadResult): string {
+export function loadTable(r: LoadResult, peakRssMb?: number): string {
   const rows: [string, string][] = [
     ["records", r.records.toLocaleString("en-US")],
     ["bytes", r.bytes.toLocaleString("en-US")],
@@ -52,6 +52,7 @@ export function loadTable(r: LoadResult): string {
     ["seconds", r.seconds.toFixed(2)],
     ["records/s", Math.round(r.recordsPerSecond).toLocaleString("en-US")],
     ["MB/s", (r.bytes / 1e6 / Math.max(r.seconds, 0.001)).toFixed(2)],
+    ...(peakRssMb === undefined ? [] : [["peak memory (RSS)", `${peakRssMb} MB`] as [string, string]]),
   ];
   return table(["load", "result"], rows);
 }

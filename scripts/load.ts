@@ -66,7 +66,9 @@ export const load = defineCommand({
       const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
       const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, onProgress: bar.update });
       bar.stop();
-      c.out(f.json ? `${JSON.stringify(result)}\n` : `${loadTable(result)}\n`);
+      // The whole process's high-water mark, its worker threads included: flat whatever the file's size.
+      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      c.out(f.json ? `${JSON.stringify({ ...result, peakRssMb })}\n` : `${loadTable(result, peakRssMb)}\n`);
       if (result.malformed) c.line(`${result.malformed} malformed JSON line(s) skipped, first at line(s) ${result.malformedLines.join(", ")}`);
       return 0;
     } finally {
