@@ -307,7 +307,8 @@ test("the docs' step-by-step word count, line by line as written, on a real text
       if (line.startsWith("npm run submit -- --name")) expect(r.stdout).toMatch(/job "sotu" runs/);
     }
     // Observed independently of the commands: the counts topic's latest value per word.
-    expect(expected.size).toBeGreaterThan(10_000);
+    // A real text: thousands of distinct words (the addresses since 2000: 8,499), not a sample's few dozen.
+    expect(expected.size).toBeGreaterThan(5_000);
     expect(new Map([...(await readCountsTopic(kafka, "sotu-counts"))].sort())).toEqual(new Map([...expected].sort()));
     report.push(["step by step: distinct / all words of the real text", `${expected.size} / ${totalOf(expected)}`]);
   } finally {
@@ -337,7 +338,8 @@ test("the messages of the step-by-step path: a missing input topic, a job that d
   expect(dies.stdout).not.toMatch(/runs/);
   const status = await npm("submit -- --status --name msg-dies");
   expect(status.exitCode).toBe(0);
-  expect(status.stdout).toMatch(/^job "msg-dies" is not running: it died; the end of its log says:\n\s+.*(ParentNotDirectoryException|FileAlreadyExistsException|Not a directory)/);
+  // (npm's own "> kafka-spark-lab@0.1.0 submit" banner comes first on stdout.)
+  expect(status.stdout).toMatch(/^job "msg-dies" is not running: it died; the end of its log says:\n\s+.*(ParentNotDirectoryException|FileAlreadyExistsException|Not a directory)/m);
 
   // 3. results: a topic that does not exist (24), an empty one (25), each one line, no handle dump; --follow on an empty one says it waits.
   const none = await npm("results -- --topic msg-nosuch-counts");
