@@ -1,7 +1,8 @@
 // Entry point: read and validate the stack config, run the target's preflight, deploy it, export
 // what the jobs need next. Every resource lives in stacks/.
 import * as pulumi from "@pulumi/pulumi";
-import { loadConfig, PROJECT } from "./stacks/config";
+import { PROJECT } from "./stacks/config";
+import { loadConfig } from "./stacks/loadConfig";
 import { azurePreflight } from "./stacks/azure/preflight";
 import { sparkJobJarFor } from "./jobs/wordcountJar";
 import { AzureEnvironment } from "./stacks/azure";

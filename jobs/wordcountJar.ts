@@ -111,7 +111,7 @@ export async function sparkJobJarFor(configured: string | undefined, workDir: st
   if (configured !== undefined) {
     const path = resolve(workDir, configured);
     if (!existsSync(path)) {
-      const { ConfigValidationError, PROJECT } = await import("../stacks/config");
+      const [{ ConfigValidationError }, { PROJECT }] = await Promise.all([import("../stacks/configError"), import("../stacks/configSchema")]);
       throw new ConfigValidationError([{ key: `${PROJECT}:sparkJobJar`, message: `${path} does not exist`, fix: "build the jar first, or pulumi config rm sparkJobJar to deploy the word-count job" }]);
     }
     return path;

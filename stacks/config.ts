@@ -5,15 +5,14 @@
  * This module only reads `target`, refuses keys no target knows, and hands the rest to the
  * target's own module (`azure/config.ts`, `local/config.ts`). `validateConfig` is pure (raw
  * strings in, typed config or every problem out) so tests and scripts can use it without a
- * Pulumi engine; `loadConfig` feeds it the stack's config.
+ * Pulumi engine; `loadConfig` (loadConfig.ts, the program's) feeds it the stack's config.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { AZURE_FIELDS, validateAzure, type AzureConfig } from "./azure/config";
-import { ConfigIssue, ConfigValidationError, field, FieldSpec, fullKey, nearest, levenshtein, parseFields, PROJECT } from "./configSchema";
+import { ConfigIssue, field, FieldSpec, fullKey, nearest, levenshtein, parseFields } from "./configSchema";
 import { LOCAL_FIELDS, validateLocal, type LocalConfig } from "./local/config";
 
-export { PROJECT, ConfigValidationError, type ConfigIssue } from "./configSchema";
+export { PROJECT, type ConfigIssue } from "./configSchema";
 export { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES, AZURE_FIELDS, azureSizing, cidrContains, durationMinutes, RESERVED_SSH_USERS, sharesThreeChars } from "./azure/config";
 export type { AzureConfig, AzureSizing, ClusterNodes } from "./azure/config";
 export { LOCAL_FIELDS, type LocalConfig } from "./local/config";
@@ -64,24 +63,4 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
   if (common.target === undefined) return { issues, warnings };
   const { config } = common.target === "local" ? validateLocal(raw, issues, warnings) : validateAzure(raw, secretKeys, now, issues, warnings);
   return issues.length ? { issues, warnings } : { config, issues, warnings };
-}
-
-/** Reads this stack's config, validates it, logs warnings, and throws on any problem. */
-export function loadConfig(): StackConfig {
-  const prefix = `${PROJECT}:`;
-  const all = pulumi.runtime.allConfig();
-  // isConfigSecret is exported by the runtime but not typed; without it, skip the plain-text check.
-  const isSecret = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
-  const raw: Record<string, string> = {};
-  const secretKeys = new Set<string>();
-  for (const [key, value] of Object.entries(all)) {
-    if (!key.startsWith(prefix)) continue;
-    const short = key.slice(prefix.length);
-    raw[short] = value;
-    if (!isSecret || isSecret(key)) secretKeys.add(short);
-  }
-  const { config, issues, warnings } = validateConfig(raw, secretKeys);
-  if (issues.length || !config) throw new ConfigValidationError(issues);
-  for (const w of warnings) void pulumi.log.warn(w);
-  return config;
 }

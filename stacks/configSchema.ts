@@ -1,10 +1,9 @@
 /**
  * What every target's config module shares: how a key is described (rules, default, example,
- * secret), how raw text is parsed into typed values with one issue per broken rule, and the
- * error that lists them all. The targets' own keys and rules live in `azure/config.ts` and
+ * secret), and how raw text is parsed into typed values with one issue per broken rule (the error
+ * that lists them all is configError.ts's: it needs the Pulumi SDK, which the commands do not load). The targets' own keys and rules live in `azure/config.ts` and
  * `local/config.ts`; `config.ts` dispatches between them.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 export const PROJECT = "kafka-spark-lab";
@@ -46,16 +45,6 @@ export interface ConfigIssue {
   key: string;
   message: string;
   fix: string;
-}
-
-export class ConfigValidationError extends pulumi.RunError {
-  constructor(public readonly issues: ConfigIssue[]) {
-    super(
-      `Invalid stack configuration: ${issues.length} problem${issues.length === 1 ? "" : "s"}; nothing was created.\n` +
-        issues.map((i) => `  - ${i.key}: ${i.message}.\n      Fix: ${i.fix}`).join("\n"),
-    );
-    this.name = "ConfigValidationError";
-  }
 }
 
 export const fullKey = (key: string) => `${PROJECT}:${key}`;

@@ -5,7 +5,7 @@
  */
 import { runProgram, ProgramRun } from "./support/pulumiProgram";
 import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
-import { ConfigValidationError } from "../stacks/config";
+import { ConfigValidationError } from "../stacks/configError";
 
 const BROKEN: Record<string, string> = {
   ...VALID_AZURE,

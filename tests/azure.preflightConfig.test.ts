@@ -6,7 +6,8 @@
  * "Azure HDInsight supported node configurations" (sizes per role), "Plan a virtual network for
  * HDInsight" (subnet sizing), Azure naming rules for storage containers, resource groups and Logic Apps.
  */
-import { ConfigValidationError, validateConfig } from "../stacks/config";
+import { validateConfig } from "../stacks/config";
+import { ConfigValidationError } from "../stacks/configError";
 import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
 
 const SECRETS = new Set(AZURE_SECRET_KEYS);

@@ -2,7 +2,8 @@
  * One row per validation rule: a valid and an invalid case, and the message the user sees.
  * Rules and their sources: REFERENCE.md section 2 (HDInsight limits).
  */
-import { validateConfig, ConfigValidationError, sharesThreeChars, cidrContains } from "../stacks/config";
+import { validateConfig, sharesThreeChars, cidrContains } from "../stacks/config";
+import { ConfigValidationError } from "../stacks/configError";
 import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
 
 const SECRETS = new Set(AZURE_SECRET_KEYS);

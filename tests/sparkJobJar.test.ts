@@ -5,7 +5,7 @@
  */
 import { join } from "path";
 import { sparkJobJarFor } from "../jobs/wordcountJar";
-import { ConfigValidationError } from "../stacks/config";
+import { ConfigValidationError } from "../stacks/configError";
 
 const ROOT = join(__dirname, "..");
 

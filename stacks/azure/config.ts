@@ -4,7 +4,7 @@
  * key, the rule and the fix, before any resource is declared (a wrong name or size costs a second
  * instead of a twenty-minute failed deploy).
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { ConfigIssue, fullKey, parseFields, PROJECT } from "../configSchema";
 import { AZURE_FIELDS, type AzureValues } from "./fields";
 import * as rules from "./rules";
@@ -37,6 +37,15 @@ export interface AzureConfig extends Omit<AzureValues, "clusterLoginPassword" | 
   autoDelete?: { at: string; explicit: boolean };
 }
 
+/**
+ * A Pulumi secret, the SDK loaded only here: the commands validate stack files without deploying
+ * and should not pay a second of start-up for an SDK they do not use.
+ */
+function secret(value: string): pulumi.Output<string> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).secret(value);
+}
+
 /** Validates an Azure stack's raw config; every problem goes to `issues`, advice to `warnings`. */
 export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlySet<string>, now: Date, issues: ConfigIssue[], warnings: string[]): { config?: AzureConfig } {
   const v = parseFields(AZURE_FIELDS, raw, issues);
@@ -62,8 +71,8 @@ export function validateAzure(raw: Record<string, string>, secretKeys: ReadonlyS
     kafkaClusterName: names.kafka!.name,
     sparkClusterName: names.spark!.name,
     resourceGroupName: a.resourceGroupName ?? `rg-${a.baseName}`,
-    clusterLoginPassword: pulumi.secret(a.clusterLoginPassword),
-    sshPassword: a.sshPassword === undefined ? undefined : pulumi.secret(a.sshPassword),
+    clusterLoginPassword: secret(a.clusterLoginPassword),
+    sshPassword: a.sshPassword === undefined ? undefined : secret(a.sshPassword),
     kafkaNodes,
     sparkNodes,
     autoDelete,

@@ -7,7 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
-import { ConfigValidationError, PROJECT } from "../configSchema";
+import { PROJECT } from "../configSchema";
+import { ConfigValidationError } from "../configError";
 import type { AzureConfig } from "./config";
 import { ArmError, armGet, defaultAzureCredential, type ArmOptions } from "./arm";
 
