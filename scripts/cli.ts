@@ -13,6 +13,7 @@ import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute"
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
 import { Secrets, type TerminalInput } from "../jobs/secrets";
 import type { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
+import { chooseTextSource, type TextSource } from "../jobs/textSource";
 
 export interface Writable {
   write(text: string): unknown;
@@ -143,6 +144,21 @@ export function choiceFlag<T extends string>(name: string, value: string | undef
   if (value === undefined) return fallback;
   if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} ${value}: expected ${choices.slice(0, -1).join(", ")}${choices.length > 1 ? " or " : ""}${choices[choices.length - 1]}`);
   return value as T;
+}
+
+/** The flags that say what the demo and the word count count (jobs/textSource.ts, TEXT_FLAGS_HELP). */
+export const TEXT_FLAGS = { lines: { type: "string" }, seed: { type: "string" }, file: { type: "string" }, from: { type: "string" }, to: { type: "string" } } as const;
+
+/** The text those flags ask for, each number within its range. */
+export function textSourceOf(f: Flags<typeof TEXT_FLAGS>): Promise<TextSource> {
+  const year = (name: "from" | "to") => (f[name] === undefined ? undefined : intFlag(name, f[name], 0, 1790, 2021));
+  return chooseTextSource({
+    file: f.file,
+    lines: f.lines === undefined ? undefined : intFlag("lines", f.lines, 0, 1, 10_000_000),
+    seed: f.seed === undefined ? undefined : intFlag("seed", f.seed, 42, 0),
+    from: year("from"),
+    to: year("to"),
+  });
 }
 
 /** How SSH credentials are given (azure, or --via-ssh on a local stack): shared by the commands that reach brokers. */

@@ -4,9 +4,9 @@ import { EXIT } from "../jobs/errors";
 import type { UpVia } from "../jobs/localStack";
 import { sameCounts, wordTable } from "../jobs/results";
 import { topicsOf } from "../jobs/wordcountJob";
-import { choiceFlag, defineCommand, intFlag, runCli } from "./cli";
+import { choiceFlag, defineCommand, intFlag, runCli, TEXT_FLAGS, textSourceOf } from "./cli";
 import { loadBar, steps, table } from "./console";
-import { chooseTextSource, TEXT_FLAGS_HELP } from "../jobs/textSource";
+import { TEXT_FLAGS_HELP } from "../jobs/textSource";
 
 const usage = `Usage: npm run demo -- [options]
 
@@ -28,19 +28,13 @@ export const demo = defineCommand({
   usage,
   exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER"],
   options: {
-    stack: { type: "string" }, via: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, file: { type: "string" }, from: { type: "string" }, to: { type: "string" },
+    stack: { type: "string" }, via: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "keep-running": { type: "boolean" },
   },
   async run(f, c) {
     const via = choiceFlag<UpVia>("via", f.via, ["auto", "pulumi", "compose"], "auto");
     const top = intFlag("top", f.top, 15, 1, 1000);
-    const source = await chooseTextSource({
-      file: f.file,
-      lines: f.lines === undefined ? undefined : intFlag("lines", f.lines, 0, 1, 10_000_000),
-      seed: f.seed === undefined ? undefined : intFlag("seed", f.seed, 42, 0),
-      from: f.from === undefined ? undefined : intFlag("from", f.from, 0, 1790, 2021),
-      to: f.to === undefined ? undefined : intFlag("to", f.to, 0, 1790, 2021),
-    });
+    const source = await textSourceOf(f);
     const started = Date.now();
     const s = steps(DEMO_STEPS, c.line);
     const result = await runDemo(

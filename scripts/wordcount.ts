@@ -6,9 +6,9 @@ import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
 import { sameCounts, totalOf, wordTable } from "../jobs/results";
 import { topicsOf } from "../jobs/wordcountJob";
 import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
-import { defineCommand, intFlag, runCli, serviceUrlFlag, SSH_HELP } from "./cli";
+import { defineCommand, intFlag, runCli, serviceUrlFlag, SSH_HELP, TEXT_FLAGS, textSourceOf } from "./cli";
 import { loadBar, steps, table } from "./console";
-import { chooseTextSource, TEXT_FLAGS_HELP } from "../jobs/textSource";
+import { TEXT_FLAGS_HELP } from "../jobs/textSource";
 
 const usage = `Usage: npm run wordcount -- --stack <name> [options]
 
@@ -40,7 +40,7 @@ export const wordcount = defineCommand({
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE"],
   options: {
-    stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, lines: { type: "string" }, seed: { type: "string" }, file: { type: "string" }, from: { type: "string" }, to: { type: "string" },
+    stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "shuffle-partitions": { type: "string" }, timeout: { type: "string" }, "keep-running": { type: "boolean" },
     status: { type: "boolean" }, stop: { type: "boolean" }, "insecure-http": { type: "boolean" },
   },
@@ -49,13 +49,7 @@ export const wordcount = defineCommand({
     const name = f.name ?? "wordcount";
     if (!JOB_NAME.test(name)) throw new UsageError(`--name ${name}: use 1-64 letters, digits, - or _ (it names the job's topics)`);
     if (f.status && f.stop) throw new UsageError("give --status or --stop, not both");
-    const source = await chooseTextSource({
-      file: f.file,
-      lines: f.lines === undefined ? undefined : intFlag("lines", f.lines, 0, 1, 10_000_000),
-      seed: f.seed === undefined ? undefined : intFlag("seed", f.seed, 42, 0),
-      from: f.from === undefined ? undefined : intFlag("from", f.from, 0, 1790, 2021),
-      to: f.to === undefined ? undefined : intFlag("to", f.to, 0, 1790, 2021),
-    });
+    const source = await textSourceOf(f);
     const top = intFlag("top", f.top, 15, 1, 1000);
     const timeout = intFlag("timeout", f.timeout, 300, 10, 86_400);
     const shufflePartitions = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000);
