@@ -211,6 +211,9 @@ export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000):
     await shell.run('kill -KILL "$1" 2>/dev/null || true', [String(status.pid)]);
     await waitFor(`job "${name}" to be killed`, async () => ((await jobStatus(shell, name)).running ? undefined : true), 10_000, 500);
   }
+  // Spark's shutdown hook stops the listener bus before the query reports its end: the log says
+  // the stop itself, so that a later --status tells a stop from a death.
+  await shell.run('echo "[wordcount] stopped" >> "$JOBS_DIR/$JOB.log"', [], { JOBS_DIR, JOB: name });
   return true;
 }
 

@@ -121,7 +121,7 @@ test("npm run load into a topic that does not exist says so and exits 15, instea
 test("npm run submit --yarn runs the job on YARN across the workers; its counts are exact", async () => {
   expect((await npm(["topics", "--", "--stack", "dev", "--topic", "yarn-counts:3:3"], 2 * 60_000)).exitCode).toBe(0);
   const run = await npm(["submit", "--", "--name", "yarn-wc", "--topic", "demo-lines", "--counts-topic", "yarn-counts", "--yarn", "--trigger", "available-now"], 10 * 60_000);
-  expect(run.stderr).toMatch(/on YARN: done in/);
+  expect(run.stderr).toMatch(/on YARN\): done in/);
   expect(run.exitCode).toBe(0);
   const shell = dockerShell(topology.endpoints.containerNames[0]);
   await waitFor("the YARN job to drain the topic and finish", async () => ((await jobStatus(shell, "yarn-wc")).running ? undefined : true), 10 * 60_000, 2000);
