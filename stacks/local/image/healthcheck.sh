@@ -6,7 +6,7 @@
 #   both:   Kafka INTERNAL listener (19092) accepts a TCP connection; sshd has a listening TCP
 #           socket on 22 (checked with `ss`, not by connecting: every probe connection that
 #           does not finish a key exchange is logged by sshd, even at LogLevel ERROR, which
-#           would flood `docker logs` every 5 s).
+#           would flood `docker logs` at every probe).
 # Prints one line (Docker keeps it in `docker inspect` .State.Health.Log).
 set -u
 [ -r /etc/lab/node.env ] && . /etc/lab/node.env

@@ -52,6 +52,11 @@ export LAB_JAVA17_OPTS
 # Client JVMs (hdfs dfs, yarn node -list...) start faster with C1 only and the serial GC.
 : "${LAB_CLI_JVM_OPTS:=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto}"
 
+# Daemons too: ten JVMs start at once on two cores, and the C2 compiler's work is most of the CPU
+# a daemon burns while starting; a lab's NameNode, ResourceManager, DataNode and NodeManager never
+# run long enough or hot enough to pay it back. Kafka keeps C2 (it carries the loads).
+: "${LAB_DAEMON_JVM_OPTS:=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto}"
+
 lab_hadoop_classpath() { echo "$LAB_HADOOP_CLASSPATH"; }
 
 # An options string (HADOOP_OPTS...) split on blanks and newlines into LAB_SPLIT, explicitly and
@@ -83,6 +88,7 @@ lab_hadoop_exec() {
     opts+=(-Dhadoop.log.file="hadoop-root-$name.log" -Dyarn.log.file="hadoop-root-$name.log"
            -Dhadoop.root.logger="${HADOOP_ROOT_LOGGER:-INFO,console,RFA}"
            -Dhadoop.security.logger=INFO,NullAppender)
+    lab_split_opts "$LAB_DAEMON_JVM_OPTS"; opts+=("${LAB_SPLIT[@]}")
   else
     opts+=(-Dhadoop.log.file=hadoop-client.log -Dhadoop.root.logger="${HADOOP_ROOT_LOGGER:-WARN,console}")
     lab_split_opts "$LAB_CLI_JVM_OPTS ${HADOOP_CLIENT_OPTS:-}"; opts+=("${LAB_SPLIT[@]}")

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # supervisor program "kafka": KRaft combined broker+controller. Formats the log dir with the
-# deployment's KAFKA_CLUSTER_ID; --ignore-formatted makes it a no-op after the first start.
+# deployment's KAFKA_CLUSTER_ID on the first start only: kafka-storage.sh is a JVM of its own (5-6 s
+# on 2 busy cores), so a restart skips it when the log dir already holds meta.properties.
 set -euo pipefail
 . /etc/lab/node.env
 CONF=/usr/local/kafka/config/server.properties
 mkdir -p /data/kafka
-/usr/local/kafka/bin/kafka-storage.sh format -t "$KAFKA_CLUSTER_ID" -c "$CONF" --ignore-formatted
+[ -s /data/kafka/meta.properties ] || /usr/local/kafka/bin/kafka-storage.sh format -t "$KAFKA_CLUSTER_ID" -c "$CONF" --ignore-formatted
 /usr/local/kafka/bin/kafka-server-start.sh "$CONF" &
 kafka_pid=$!
 
