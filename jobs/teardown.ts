@@ -4,13 +4,13 @@
  * supplies how to look (`inventory`), how to delete (`destroy`) and what "gone" means.
  */
 import execa from "execa";
-import { azureSizing, PROJECT } from "../stacks/config";
+import { azureSizing, PROJECT, validateConfig, type LocalConfig } from "../stacks/config";
 import { estimateCost } from "../stacks/azure/cost";
 import { topologyFor, type Topology } from "../stacks/local/topology";
 import { defaultAzureCredential, resourceGroupState, type ResourceGroupState } from "./azureResourceGroup";
 import { StackOutputsError, UsageError } from "./errors";
 import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds, requireDocker } from "./localStack";
-import { localConfigFromStackFile, openPulumiStack, requireStackFile, type PulumiStack } from "./pulumiStack";
+import { openPulumiStack, requireStackFile, type PulumiStack } from "./pulumiStack";
 
 /** One thing a stack owns, as the teardown shows it. */
 export interface StackItem {
@@ -179,8 +179,13 @@ export async function deployedWithPulumi(stack: string, workDir: string, o: { lo
 export interface AzureTeardownOptions {
   stack: string;
   handle: PulumiStackHandle | undefined;
-  /** What the environment costs per hour, from its config (stacks/azure/cost.ts). */
-  usdPerHour: number;
+  /**
+   * What the environment costs per hour, from its config (stacks/azure/cost.ts); undefined when the
+   * config no longer validates (the estimate the stack exported at its last `up` is used then).
+   */
+  usdPerHour: number | undefined;
+  /** Why the config does not validate, when it does not: the teardown goes on (it needs only the stack). */
+  configIssues?: string;
   /** Checks a resource group by id (jobs/azureResourceGroup.ts with the user's credential). */
   resourceGroupState: (id: string) => Promise<{ exists: boolean; provisioningState?: string }>;
 }
@@ -193,15 +198,13 @@ export async function planAzureTeardown(o: AzureTeardownOptions): Promise<Teardo
   const outputs = o.handle && resources.length ? await o.handle.outputs() : {};
   const resourceGroupId = typeof outputs.resourceGroupId === "string" ? outputs.resourceGroupId : undefined;
   const remove = resources.filter((r) => isAzureResource(r.type)).map((r) => ({ kind: r.type.split(":").pop() ?? r.type, name: r.name }));
-  return {
-    stack: o.stack,
-    target: "azure",
-    remove,
-    keep: [],
-    usdPerHour: remove.length ? o.usdPerHour : 0,
-    costNote: remove.length ? "estimated from the stack's config (npm run cost)" : "nothing deployed",
-    resourceGroupId,
-  };
+  const exported = (outputs.estimatedCost as { usdPerHour?: unknown } | undefined)?.usdPerHour;
+  const fromOutputs = typeof exported === "number" ? exported : undefined;
+  const usdPerHour = !remove.length ? 0 : o.usdPerHour ?? fromOutputs ?? Number.NaN;
+  const costNote = !remove.length ? "nothing deployed"
+    : o.usdPerHour !== undefined ? "estimated from the stack's config (npm run cost)"
+    : `the config no longer validates (${o.configIssues}), so ${fromOutputs !== undefined ? "as the stack estimated it at its last pulumi up" : "the cost per hour is unknown"}`;
+  return { stack: o.stack, target: "azure", remove, keep: [], usdPerHour, costNote, resourceGroupId };
 }
 
 /**
@@ -243,12 +246,13 @@ export interface Teardown {
  * The teardown of a stack, whichever its target: from its stack file, what Pulumi (Azure) or the
  * Docker engine (local) holds of it, and how deleting it is checked afterwards.
  */
-export async function prepareTeardown(r: TeardownRequest, o: { resourceGroupState?: (id: string) => Promise<ResourceGroupState> } = {}): Promise<Teardown> {
+export async function prepareTeardown(r: TeardownRequest, o: { resourceGroupState?: (id: string) => Promise<ResourceGroupState>; onConfigIssue?: (message: string) => void } = {}): Promise<Teardown> {
   const stackFile = requireStackFile(r.stack, r.workDir);
   if (stackFile.raw.target === "azure") {
     if (r.volumes || r.images) throw new UsageError("--volumes and --images are for a local stack: an Azure teardown deletes the whole resource group, storage included");
+    // A config that no longer validates (an edited key, a retired VM size) must never keep a billing
+    // stack alive: deleting it needs only Pulumi's record of the stack, not the config.
     const { sizing, issues } = azureSizing(stackFile.raw);
-    if (!sizing) throw new UsageError(`${stackFile.file}: ${issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
     const handle = await deployedWithPulumi(r.stack, r.workDir, { local: false });
     // Without Pulumi's record of the stack there is nothing to destroy or check: say so, never "nothing left".
     if (!handle) throw new StackOutputsError(`Pulumi has no stack "${r.stack}" here: log in to the backend that holds it (pulumi login) and check pulumi stack ls`);
@@ -256,15 +260,32 @@ export async function prepareTeardown(r: TeardownRequest, o: { resourceGroupStat
     const azure: AzureTeardownOptions = {
       stack: r.stack,
       handle,
-      usdPerHour: estimateCost(sizing).usdPerHour,
+      usdPerHour: sizing && estimateCost(sizing).usdPerHour,
+      configIssues: sizing ? undefined : issues.map((i) => `${i.key}: ${i.message}`).join("; "),
       resourceGroupState: o.resourceGroupState ?? ((id: string) => resourceGroupState(id, { credential: credential! })),
     };
     const plan = await planAzureTeardown(azure);
     return { plan, run: (note) => teardownAzure(azure, plan, note) };
   }
-  const config = localConfigFromStackFile(r.stack, r.workDir);
-  if (!config) throw new StackOutputsError(`${stackFile.file} is not a local or Azure stack (target ${stackFile.raw.target ?? "unset"})`);
+  if (stackFile.raw.target !== "local") throw new StackOutputsError(`${stackFile.file} is not a local or Azure stack (target ${stackFile.raw.target ?? "unset"})`);
+  const config = localConfigForTeardown(stackFile.raw, stackFile.file, o.onConfigIssue ?? (() => undefined));
   await requireDocker();
   const local: LocalTeardownOptions = { stack: r.stack, workDir: r.workDir, topology: topologyFor(config, PROJECT, r.stack), volumes: r.volumes, images: r.images };
   return { plan: await planLocalTeardown(local), run: async (note) => { await destroyLocalStack(local, note); return verifyLocalTeardown(local); } };
+}
+
+/**
+ * A local stack's config for its teardown. The resources are found by the labels of the project and
+ * stack (localInventory), which no config key changes, so keys that no longer validate are dropped
+ * and their defaults used, with a note, instead of refusing to delete the stack.
+ */
+export function localConfigForTeardown(raw: Record<string, string>, file: string, onConfigIssue: (message: string) => void): LocalConfig {
+  const first = validateConfig(raw);
+  if (first.config?.target === "local") return first.config;
+  const bad = new Set(first.issues.map((i) => i.key));
+  const kept = Object.fromEntries(Object.entries(raw).filter(([k]) => !bad.has(k) && !bad.has(`${PROJECT}:${k}`)));
+  const second = validateConfig({ ...kept, target: "local" });
+  if (second.config?.target !== "local") throw new StackOutputsError(`${file}: ${second.issues.map((i) => `${i.key}: ${i.message}`).join("; ")}`);
+  onConfigIssue(`${file} no longer validates (${first.issues.map((i) => `${i.key}: ${i.message}`).join("; ")}); the stack is found by its labels, so it is deleted all the same`);
+  return second.config;
 }

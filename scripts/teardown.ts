@@ -29,6 +29,8 @@ export function planTable(plan: TeardownPlan): string {
   return markdownTable(["action", "kind", "name", "size"], rows, ["plain", "plain", "plain", "right"]);
 }
 
+const perHour = (usd: number) => (Number.isFinite(usd) ? `US$ ${usd.toFixed(2)}/hour` : "unknown per hour");
+
 export function outcomeTable(plan: TeardownPlan, outcome: TeardownOutcome): string {
   const describe = (i: StackItem) => `${i.kind} ${i.name}${i.size ? ` (${i.size})` : ""}${i.state ? ` [${i.state}]` : ""}`;
   return markdownTable(["teardown", "result"], [
@@ -36,7 +38,7 @@ export function outcomeTable(plan: TeardownPlan, outcome: TeardownOutcome): stri
     ["deleted", String(Math.max(0, plan.remove.length - outcome.leftovers.length))],
     ["left over", outcome.leftovers.map(describe).join(", ") || "none"],
     ...outcome.kept.map((i): [string, string] => ["kept", describe(i)]),
-    ["cost stopped", `US$ ${plan.usdPerHour.toFixed(2)}/hour`],
+    ["cost stopped", perHour(plan.usdPerHour)],
     ["seconds", outcome.seconds.toFixed(1)],
   ], ["plain", "plain"]);
 }
@@ -57,13 +59,13 @@ export const teardown = defineCommand({
   options: { stack: { type: "string" }, yes: { type: "boolean", short: "y" }, volumes: { type: "boolean" }, images: { type: "boolean" } },
   async run(f, c) {
     const stack = c.stackName(f.stack);
-    const { plan, run } = await prepareTeardown({ stack, workDir: c.deps.workDir, volumes: f.volumes === true, images: f.images === true });
+    const { plan, run } = await prepareTeardown({ stack, workDir: c.deps.workDir, volumes: f.volumes === true, images: f.images === true }, { onConfigIssue: (m) => c.note(m) });
 
     if (plan.remove.length === 0) {
       c.out(`Nothing of stack "${stack}" to delete.\n`);
     } else {
       c.out(`Stack "${stack}" (${plan.target}):\n\n${planTable(plan)}\n\n`);
-      c.out(`Deleting it stops about US$ ${plan.usdPerHour.toFixed(2)} per hour (${plan.costNote}).\n`);
+      c.out(`Deleting it stops ${Number.isFinite(plan.usdPerHour) ? `about ${perHour(plan.usdPerHour)}` : "what it costs"} (${plan.costNote}).\n`);
       if (!f.yes && !c.deps.stdin.isTTY) throw new UsageError("nobody can confirm (stdin is not a terminal), so nothing was deleted: pass --yes to delete without asking");
       if (!f.yes && !(await confirm(`Delete these ${plan.remove.length} items of stack "${stack}"? [y/N] `, c))) {
         c.out("Not confirmed: nothing was deleted.\n");

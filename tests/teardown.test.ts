@@ -6,7 +6,11 @@
  * tests/demo.live.test.ts and tests/pulumi.live.test.ts.
  */
 import { ArmError, parseResourceGroupId, resourceGroupState } from "../jobs/azureResourceGroup";
-import { planAzureTeardown, removalHint, teardownAzure, type PulumiStackHandle } from "../jobs/teardown";
+import { localConfigForTeardown, planAzureTeardown, prepareTeardown, removalHint, teardownAzure, type PulumiStackHandle } from "../jobs/teardown";
+import { StackOutputsError } from "../jobs/errors";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { outcomeTable, planTable } from "../scripts/teardown";
 import { azureSizing } from "../stacks/config";
 import { estimateCost } from "../stacks/azure/cost";
@@ -132,5 +136,49 @@ describe("the Azure teardown flow", () => {
     expect(plan.usdPerHour).toBe(0);
     expect(await teardownAzure(options(stack), plan, () => undefined)).toEqual({ leftovers: [], kept: [] });
     expect(stack.destroyed).toBe(1);
+  });
+
+  test("a config that no longer validates does not block the teardown: the estimate the stack exported at its last up is shown", async () => {
+    const stack = fakeStack(() => undefined);
+    const exported = { ...stack, outputs: async () => ({ target: "azure", resourceGroupId: RG_ID, estimatedCost: { usdPerHour: 7.25 } }) };
+    const plan = await planAzureTeardown({ ...options(exported), usdPerHour: undefined, configIssues: "kafka-spark-lab:kafkaWorkerNodeSize: Standard_D3_v2 is retired" });
+    expect(plan.remove).toHaveLength(3);
+    expect(plan.usdPerHour).toBe(7.25);
+    expect(plan.costNote).toMatch(/no longer validates \(kafka-spark-lab:kafkaWorkerNodeSize: Standard_D3_v2 is retired\), so as the stack estimated it at its last pulumi up/);
+    const unknown = await planAzureTeardown({ ...options(stack), usdPerHour: undefined, configIssues: "x" });
+    expect(unknown.usdPerHour).toBeNaN();
+    expect(unknown.costNote).toMatch(/the cost per hour is unknown/);
+    expect(outcomeTable(unknown, { leftovers: [], kept: [], seconds: 1 })).toMatch(/\| cost stopped \| unknown per hour/);
+  });
+});
+
+describe("a teardown whose stack file no longer validates", () => {
+  test("Azure: an invalid VM size gets past the config to Pulumi's record of the stack (here: none, exit 9), never a usage error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "teardown-invalid-"));
+    const backend = mkdtempSync(join(tmpdir(), "pulumi-empty-"));
+    const saved = { ...process.env };
+    try {
+      writeFileSync(join(dir, "Pulumi.yaml"), "name: kafka-spark-lab\nruntime: nodejs\n");
+      writeFileSync(join(dir, "Pulumi.azure.yaml"), "config:\n  kafka-spark-lab:target: azure\n  kafka-spark-lab:location: eastus\n  kafka-spark-lab:kafkaWorkerNodeSize: Standard_D3_v2\n");
+      Object.assign(process.env, { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "unused", PULUMI_SKIP_UPDATE_CHECK: "true" });
+      const e = await prepareTeardown({ stack: "azure", workDir: dir, volumes: false, images: false }, { resourceGroupState: async () => ({ exists: false }) }).then(() => undefined, (err: unknown) => err);
+      expect(e).toBeInstanceOf(StackOutputsError);
+      expect((e as Error).message).toContain('Pulumi has no stack "azure" here');
+    } finally {
+      process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(backend, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  test("local: keys that no longer validate are replaced by their defaults (the stack is found by its labels), with a note naming them", () => {
+    const notes: string[] = [];
+    const config = localConfigForTeardown({ target: "local", localWorkerCount: "many", localSshPort: "2222" }, "Pulumi.dev.yaml", (m) => notes.push(m));
+    expect(config.target).toBe("local");
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^Pulumi\.dev\.yaml no longer validates \(.*localWorkerCount.*\); the stack is found by its labels, so it is deleted all the same$/);
+    const valid: string[] = [];
+    localConfigForTeardown({ target: "local" }, "Pulumi.dev.yaml", (m) => valid.push(m));
+    expect(valid).toEqual([]);
   });
 });
