@@ -47,6 +47,13 @@ export interface EnsureTopicsOptions {
  */
 export const jobTopicSpec = (topic: string, brokerCount: number): TopicSpec => ({ topic, partitions: 3, replicationFactor: Math.min(3, brokerCount) });
 
+/**
+ * min.insync.replicas of the topics the project creates: 2 with 3 or more replicas (an
+ * acknowledged write is on two brokers, and one broker may be down), else 1 (with 2 replicas, a
+ * min ISR of 2 would stop every write while one broker is down). A spec's own value wins.
+ */
+export const minInsyncReplicasFor = (replicationFactor: number) => (replicationFactor >= 3 ? 2 : 1);
+
 /** Admin clients pinned to one broker each: a client seeded with one broker asks only it for metadata. */
 export const adminPerBroker = (config: KafkaConfig) => (broker: string): Admin => new Kafka({ ...config, brokers: [broker] }).admin();
 
@@ -122,7 +129,7 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], options: En
           topic: spec.topic,
           numPartitions: spec.partitions,
           replicationFactor: spec.replicationFactor,
-          configEntries: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
+          configEntries: Object.entries({ "min.insync.replicas": String(minInsyncReplicasFor(spec.replicationFactor)), ...spec.configs }).map(([name, value]) => ({ name, value })),
         }],
         waitForLeaders: false,
       });

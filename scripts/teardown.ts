@@ -65,7 +65,7 @@ export const teardown = defineCommand({
       c.out(`Nothing of stack "${stack}" to delete.\n`);
     } else {
       c.out(`Stack "${stack}" (${plan.target}):\n\n${planTable(plan)}\n\n`);
-      c.out(`Deleting it stops ${Number.isFinite(plan.usdPerHour) ? `about ${perHour(plan.usdPerHour)}` : "what it costs"} (${plan.costNote}).\n`);
+      c.out(`Deleting it stops ${Number.isFinite(plan.usdPerHour) ? `about US$ ${plan.usdPerHour.toFixed(2)} per hour` : "an unknown cost per hour"} (${plan.costNote}).\n`);
       if (!f.yes && !c.deps.stdin.isTTY) throw new UsageError("nobody can confirm (stdin is not a terminal), so nothing was deleted: pass --yes to delete without asking");
       if (!f.yes && !(await confirm(`Delete these ${plan.remove.length} items of stack "${stack}"? [y/N] `, c))) {
         c.out("Not confirmed: nothing was deleted.\n");

@@ -127,8 +127,10 @@ describe("ensureTopics on a real cluster", () => {
     // whichever broker answers (all three are replicas).
     const { topics } = await admin.fetchTopicMetadata({ topics: ["mixed-new-1", "mixed-new-2"] });
     expect(topics.flatMap((t) => t.partitions.map((p) => p.leader >= 0))).toEqual([true, true, true, true]);
-    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "mixed-new-2", configNames: ["retention.ms"] }] });
-    expect(configs.resources[0].configEntries[0].configValue).toBe("3600000");
+    const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "mixed-new-2", configNames: ["retention.ms", "min.insync.replicas"] }] });
+    const entries = Object.fromEntries(configs.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
+    // RF 3 gets min ISR 2 (jobs/topics.ts minInsyncReplicasFor), next to the spec's own configs.
+    expect(entries).toEqual({ "retention.ms": "3600000", "min.insync.replicas": "2" });
   }, 120_000);
 
   test("an existing topic with fewer partitions is grown, or only reported with growPartitions: false", async () => {

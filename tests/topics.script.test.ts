@@ -4,6 +4,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { main, parseTopicFlag, renderTable } from "../scripts/topics";
 import { EXIT } from "../jobs/errors";
+import { minInsyncReplicasFor } from "../jobs/topics";
 import type { AddressInfo } from "net";
 import { Server, utils } from "ssh2";
 import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
@@ -25,6 +26,10 @@ async function run(argv: string[], overrides: Record<string, unknown> = {}): Pro
   });
   return { code, stdout, stderr, gatewayOpened };
 }
+
+test.each([[1, 1], [2, 1], [3, 2], [5, 2]])("a topic with %i replicas is created with min.insync.replicas %i", (rf, minIsr) => {
+  expect(minInsyncReplicasFor(rf)).toBe(minIsr);
+});
 
 describe("--topic name[:partitions[:replication]]", () => {
   test.each([

@@ -183,14 +183,19 @@ export const AZURE_FIELDS = {
   ),
   vnetAddressSpace: field(cidrField(8, 29, "a VNet").default("10.0.0.0/16"), "VNet address space.", "10.0.0.0/16"),
   subnetAddressPrefix: field(cidrField(8, 29, "a subnet").default("10.0.0.0/24"), "Subnet for both clusters: it must hold every node of both clusters, their gateways, and the 5 addresses Azure keeps.", "10.0.0.0/24"),
+  // No default: "Internet" would open 443 and 22 to everyone without a word. The user says who.
   clientAddressPrefix: field(
-    z.string().superRefine((text, ctx) => {
+    z.string({
+      error: (iss) => (iss.input === undefined
+        ? "is required: who may reach the clusters' HTTPS (443) and SSH (22) gateways. Only you: pulumi config set clientAddressPrefix \"$(curl -s https://ifconfig.me)/32\"; everyone (not advised): pulumi config set clientAddressPrefix Internet"
+        : "must be text"),
+    }).superRefine((text, ctx) => {
       if (text === "Internet") return;
       const parsed = parseCidr(text.includes("/") ? text : `${text}/32`);
       if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: `must be Internet or an IPv4 address or range such as 203.0.113.7/32: ${parsed}` });
       else if (parsed.network !== parsed.address) ctx.addIssue({ code: "custom", message: `${text} has host bits set: the range it means is ${parsed.network}/${parsed.bits}` });
-    }).default("Internet"),
-    "Who may reach the clusters' HTTPS (443) and SSH (22) gateways; set your own IP/32.",
+    }),
+    "Who may reach the clusters' HTTPS (443) and SSH (22) gateways: your own IP/32, a range, or Internet (everyone).",
     "203.0.113.7/32",
   ),
   kafkaHeadNodeCount: field(count(2, 2, "HDInsight Kafka has two head nodes").default(k.headNodeCount), "Kafka head nodes.", "2"),
