@@ -14,5 +14,6 @@ module.exports = {
   // time, in the order of tests/support/sequencer.js; the cluster some of them share goes at the end.
   maxWorkers: 1,
   testSequencer: "<rootDir>/tests/support/sequencer.js",
+  globalSetup: "<rootDir>/tests/support/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/support/globalTeardown.ts",
 };

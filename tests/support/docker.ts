@@ -1,6 +1,8 @@
 /** Small helpers for live tests on a real Docker engine: run, poll, report progress. */
 import execa from "execa";
+import { existsSync, writeFileSync } from "fs";
 import { join } from "path";
+import { RUN_MARKER_ENV } from "./globalSetup";
 import { COMPOSE_FILE } from "../../stacks/local/compose";
 import { waitFor } from "../../jobs/poll";
 import { waitHealthy } from "../../jobs/localStack";
@@ -15,12 +17,20 @@ export function progress(message: string): void {
   process.stderr.write(`[live] ${new Date().toISOString().slice(11, 19)} ${message}\n`);
 }
 
+/** Marks this jest run as one that used the engine, so that its global teardown cleans up (and only then). */
+function usedDocker(): void {
+  const marker = process.env[RUN_MARKER_ENV];
+  if (marker && !existsSync(marker)) writeFileSync(marker, "");
+}
+
 export async function docker(args: string[], input?: string): Promise<string> {
+  usedDocker();
   const { stdout } = await execa("docker", args, { input, cwd: ROOT });
   return stdout;
 }
 
 export async function compose(args: string[]): Promise<string> {
+  usedDocker();
   const { stdout } = await execa("docker-compose", ["-p", COMPOSE_PROJECT, "-f", COMPOSE_FILE, ...args], { cwd: ROOT });
   return stdout;
 }
