@@ -3,6 +3,7 @@
  * never the command line: argv is readable by every user of the machine, `ps`, /proc, and lands in
  * shell history), and the registry of every secret a command holds, which its output redacts.
  */
+import { readFileSync } from "node:fs";
 import { PasswordUnavailableError } from "./errors";
 
 /** Replaces every occurrence of `secret` (ignored when too short to be a real secret). */
@@ -34,6 +35,21 @@ export class Secrets {
 }
 
 export const PASSWORD_ENV = "AMBARI_PASSWORD";
+
+/** The environment variables that hold a secret a command may be given (jobs/kafkaRoute.ts, jobs/jobRunners.ts). */
+export const SECRET_ENV = [PASSWORD_ENV, "SSH_PASSWORD", "LIVY_PASSWORD"] as const;
+
+/**
+ * Every secret the environment hands a command, the SSH key file's text included (when readable):
+ * registered when the command starts, so an error body that quotes one is redacted even on a path
+ * that never used it (wordcount --status quoting the SSH password).
+ */
+export function secretsOfEnv(env: Record<string, string | undefined>): (string | Buffer | undefined)[] {
+  const key = env.SSH_PRIVATE_KEY_FILE;
+  let keyText: Buffer | undefined;
+  try { keyText = key ? readFileSync(key) : undefined; } catch { /* named with the fix where it is used (sshCredentials) */ }
+  return [...SECRET_ENV.map((name) => env[name]), keyText];
+}
 
 /** The part of a terminal's stdin a hidden prompt needs (process.stdin, or a fake in tests). */
 export type TerminalInput = Pick<NodeJS.ReadStream, "on" | "off" | "resume" | "pause" | "setEncoding"> & {

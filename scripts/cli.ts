@@ -11,7 +11,8 @@ import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, UsageError } from "../
 import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
-import { Secrets, type TerminalInput } from "../jobs/secrets";
+import { Secrets, secretsOfEnv, type TerminalInput } from "../jobs/secrets";
+import { SECRET_OUTPUTS } from "../stacks/outputs";
 import type { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { chooseTextSource, type TextSource } from "../jobs/textSource";
 
@@ -168,6 +169,7 @@ with SSH_HOST_KEY_FINGERPRINT=SHA256:...`;
 
 function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
   const secrets = new Secrets();
+  secrets.add(...secretsOfEnv(deps.env));
   const redact = (text: string) => secrets.redact(text);
   const stderr = deps.stderr as Writable & Partial<NodeJS.WriteStream>;
   // A stream-shaped view of stderr for cli-progress: writes redacted, terminal methods passed through.
@@ -182,7 +184,12 @@ function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
     line: (text) => { deps.stderr.write(redact(`${text}\n`)); },
     progressStream,
     stackName: (flag) => flag ?? DEFAULT_STACK,
-    readStack: (stack) => readStack(stack, deps.workDir, deps.readStackOutputs),
+    readStack: async (stack) => {
+      const outputs = await readStack(stack, deps.workDir, deps.readStackOutputs);
+      // Registered as soon as read: whatever later quotes it (an Ambari or Livy error body) is redacted.
+      for (const name of SECRET_OUTPUTS) if (typeof outputs[name] === "string") secrets.add(outputs[name]);
+      return outputs;
+    },
     route: (clientId) => ({ clientId, secrets, note: c.note, deps }),
   };
   return c;
@@ -205,7 +212,7 @@ export async function runCommand(command: string, deps: CommandDeps, body: (c: C
     }
     const cause = e instanceof Error && e.cause instanceof Error && !e.message.includes(e.cause.message) ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
     c.note(`error: ${(e as Error).message}${cause}`);
-    if (code === EXIT.USAGE) deps.stderr.write(`See: npm run ${command} -- --help\n`);
+    if (code === EXIT.USAGE) c.line(`See: npm run ${command} -- --help`);
     return code;
   }
 }
