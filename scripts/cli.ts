@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { AmbariClient, AmbariClientOptions } from "../jobs/ambari";
 import { cachePath } from "../jobs/cache";
-import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, UsageError } from "../jobs/errors";
+import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, UsageError } from "../jobs/errors";
 import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
@@ -15,6 +15,7 @@ import { Secrets, secretsOfEnv, type TerminalInput } from "../jobs/secrets";
 import { SECRET_OUTPUTS } from "../stacks/outputs";
 import type { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { chooseTextSource, type TextSource } from "../jobs/textSource";
+import { JOB_NAME } from "../jobs/wordcountJob";
 
 export interface Writable {
   write(text: string): unknown;
@@ -68,8 +69,8 @@ export interface CommandContext {
   stackName(flag: string | undefined): string;
   /** That stack's outputs (Pulumi's, or a local stack's from its file). */
   readStack(stack: string): Promise<StackOutputs>;
-  /** What jobs/kafkaRoute.ts needs, this command's secrets and notes included. */
-  route(clientId: string): KafkaRouteOptions;
+  /** What jobs/kafkaRoute.ts needs, this command's secrets and notes included; `verbose`: kafkajs's log on stderr. */
+  route(clientId: string, verbose?: boolean): KafkaRouteOptions;
 }
 
 type FlagSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
@@ -140,6 +141,13 @@ export function serviceUrlFlag(name: string, value: string, o: { insecureHttp: b
   return value;
 }
 
+/** --name of a word-count job (default wordcount), checked before any stack is read: it goes into topic names and shell commands. */
+export function jobNameFlag(value: string | undefined): string {
+  const name = value ?? "wordcount";
+  if (!JOB_NAME.test(name)) throw new UsageError(`--name ${name}: use 1-64 letters, digits, - or _ (it names the job's topics)`);
+  return name;
+}
+
 /** One of a list of words, or a usage error listing them. */
 export function choiceFlag<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -161,6 +169,10 @@ export function textSourceOf(f: Flags<typeof TEXT_FLAGS>): Promise<TextSource> {
     to: year("to"),
   });
 }
+
+/** --verbose, for the commands that open Kafka (jobs/kafkaRoute.ts builds their one Kafka config). */
+export const VERBOSE_FLAG = { verbose: { type: "boolean" } } as const;
+export const VERBOSE_HELP = "  --verbose             kafkajs's own log on stderr (default: off; its retries print dozens of lines)";
 
 /** How SSH credentials are given (azure, or --via-ssh on a local stack): shared by the commands that reach brokers. */
 export const SSH_HELP = `SSH (azure): key file SSH_PRIVATE_KEY_FILE, else ssh-agent (SSH_AUTH_SOCK), else password
@@ -190,7 +202,7 @@ function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
       for (const name of SECRET_OUTPUTS) if (typeof outputs[name] === "string") secrets.add(outputs[name]);
       return outputs;
     },
-    route: (clientId) => ({ clientId, secrets, note: c.note, deps }),
+    route: (clientId, verbose = false) => ({ clientId, secrets, note: c.note, deps, kafkaLog: verbose ? c.line : undefined }),
   };
   return c;
 }
@@ -211,7 +223,7 @@ export async function runCommand(command: string, deps: CommandDeps, body: (c: C
       return code;
     }
     const cause = e instanceof Error && e.cause instanceof Error && !e.message.includes(e.cause.message) ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
-    c.note(`error: ${(e as Error).message}${cause}`);
+    c.note(`error: ${(e as Error).message}${kafkaUnreachableHint(e)}${cause}`);
     if (code === EXIT.USAGE) c.line(`See: npm run ${command} -- --help`);
     return code;
   }
