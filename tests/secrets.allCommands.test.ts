@@ -274,6 +274,39 @@ test("cost on an Azure stack file holding passwords in clear (and a size it refu
   expect(r.code).toBe(2);
 });
 
+describe("URL flags of services the command logs in to", () => {
+  const URL_FLAGS = [
+    ["brokers", brokers, ["--cluster", "kafka-lab"], "ambari-url", { AMBARI_PASSWORD: CLUSTER_PASSWORD }],
+    ["wordcount", wordcount, ["--stack", "dev", "--status"], "livy", { LIVY_USER: "admin", LIVY_PASSWORD: CLUSTER_PASSWORD }],
+  ] as const;
+  /** Every request the command makes, answered 401 (so a login sent over http is caught, and nothing waits). */
+  const recordingFetch = (sent: string[]) => (async (url: string | URL | Request) => {
+    sent.push(String(url));
+    return new Response(JSON.stringify({ status: 401, message: "Authentication required" }), { status: 401 });
+  }) as typeof fetch;
+
+  test.each(URL_FLAGS)("%s --%s with credentials in the URL: exit 2, the URL not echoed, nothing sent", async (name, command, argv, flag, env) => {
+    const sent: string[] = [];
+    const r = await runCommand(command, [...argv, `--${flag}`, `https://admin:${CLUSTER_PASSWORD}@host.example/x`], { env, fetch: recordingFetch(sent), readStackOutputs: async () => ({}) });
+    expect(r.stderr).toContain(`${name}: error: --${flag}: the URL carries credentials, which would be visible to other users (ps) and stay in shell history; not shown here.`);
+    expect(r.stderr).not.toContain("host.example");
+    expect(r.code).toBe(2);
+    expect(sent).toEqual([]);
+  });
+
+  test.each(URL_FLAGS)("%s --%s http:// with a login: refused (exit 2) unless --insecure-http", async (name, command, argv, flag, env) => {
+    const sent: string[] = [];
+    const deps = { env, fetch: recordingFetch(sent), readStackOutputs: async () => ({}) };
+    const refused = await runCommand(command, [...argv, `--${flag}`, "http://host.example:8080"], deps);
+    expect(refused.stderr).toContain(`${name}: error: --${flag} http://host.example:8080: http:// would send the login in clear; use https://, or pass --insecure-http for a server on a network you trust`);
+    expect(refused.code).toBe(2);
+    expect(sent).toEqual([]);
+    const allowed = await runCommand(command, [...argv, `--${flag}`, "http://host.example:8080", "--insecure-http"], deps);
+    expect(allowed.code).toBe(3); // it asked, and the server's 401 is the answer
+    expect(sent[0]).toMatch(/^http:\/\/host\.example:8080\//);
+  });
+});
+
 test("no command writes past the redacting writers: no process.stdout/stderr or console call in scripts/ or jobs/", () => {
   const ROOT = join(__dirname, "..");
   // The only two: the real streams handed to every command as its deps, and runCli's line after the command ended.
