@@ -12,11 +12,23 @@ export function redactSecret(text: string, secret: string | undefined): string {
 }
 
 /**
+ * What a message cut short shows of a secret (a client keeps 80 characters of an HTML title): its
+ * start, 6 characters or more, where the text is cut ("…", the end of a line or of the text).
+ */
+function cutStartPattern(secret: string): RegExp | undefined {
+  if (secret.length < 8 || secret.length > 200 || secret.includes("\n")) return undefined; // a key: its lines are registered too
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const starts = Array.from({ length: secret.length - 6 }, (_, i) => escape(secret.slice(0, secret.length - 1 - i)));
+  return new RegExp(`(?:${starts.join("|")})(?=…|\n|$)`, "g");
+}
+
+/**
  * The secrets a command holds (passwords, private keys). Whatever a command writes goes through
  * `redact` first (scripts/cli.ts), so a secret that reaches a message by any path is not printed.
  */
 export class Secrets {
   readonly #values = new Set<string>();
+  readonly #cutStarts = new Map<string, RegExp | undefined>();
 
   /** Registers secrets; a multi-line one (a private key) also line by line, in case a message quotes a part. */
   add(...secrets: (string | Buffer | undefined)[]): void {
@@ -30,7 +42,13 @@ export class Secrets {
 
   redact(text: string): string {
     // Longest first: a key's whole text before its lines.
-    return [...this.#values].sort((a, b) => b.length - a.length).reduce((t, s) => redactSecret(t, s), text);
+    const secrets = [...this.#values].sort((a, b) => b.length - a.length);
+    const whole = secrets.reduce((t, s) => redactSecret(t, s), text);
+    return secrets.reduce((t, s) => {
+      if (!this.#cutStarts.has(s)) this.#cutStarts.set(s, cutStartPattern(s));
+      const pattern = this.#cutStarts.get(s);
+      return pattern ? t.replace(pattern, "***") : t;
+    }, whole);
   }
 }
 

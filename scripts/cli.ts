@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { AmbariClient, AmbariClientOptions } from "../jobs/ambari";
 import { cachePath } from "../jobs/cache";
 import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, UsageError } from "../jobs/errors";
+import type { DeadlineStack } from "../jobs/deadline";
 import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
@@ -36,6 +37,8 @@ export interface CommandDeps extends KafkaRouteDeps {
   ambari?: (options: AmbariClientOptions) => Pick<AmbariClient, "kafkaBrokers">;
   /** Where the ids of submitted Livy batches are kept, per Livy URL. */
   ledger: (livyUrl: string) => BatchLedger;
+  /** An Azure stack whose deadline `extend` moves (Pulumi's Automation API). */
+  openDeadlineStack: (stack: string, workDir: string) => Promise<DeadlineStack>;
 }
 
 export const defaultDeps = (): CommandDeps => ({
@@ -50,6 +53,7 @@ export const defaultDeps = (): CommandDeps => ({
   openGateway: async (options) => (await import("../jobs/sshGateway")).SshGateway.open(options),
   readLocalSshAccess: async (master) => (await import("../jobs/localCluster")).readLocalSshAccess(master),
   ledger: (url) => fileBatchLedger(cachePath("livy-batches.json"), url),
+  openDeadlineStack: async (stack, workDir) => (await import("../jobs/deadline")).automationDeadlineStack(stack, workDir),
 });
 
 /** What a running command has: its dependencies, its secrets and the writers that redact them. */
@@ -67,8 +71,10 @@ export interface CommandContext {
   progressStream: NodeJS.WritableStream & { isTTY?: boolean };
   /** The stack named by --stack, or the default. */
   stackName(flag: string | undefined): string;
-  /** That stack's outputs (Pulumi's, or a local stack's from its file). */
+  /** That stack's outputs (Pulumi's, or a local stack's from its file), their secrets registered. */
   readStack(stack: string): Promise<StackOutputs>;
+  /** Registers a stack's secret outputs (read some other way than `readStack`); returns the outputs. */
+  knowSecretOutputs<T extends StackOutputs>(outputs: T): T;
   /** What jobs/kafkaRoute.ts needs, this command's secrets and notes included; `verbose`: kafkajs's log on stderr. */
   route(clientId: string, verbose?: boolean): KafkaRouteOptions;
 }
@@ -196,9 +202,9 @@ function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
     line: (text) => { deps.stderr.write(redact(`${text}\n`)); },
     progressStream,
     stackName: (flag) => flag ?? DEFAULT_STACK,
-    readStack: async (stack) => {
-      const outputs = await readStack(stack, deps.workDir, deps.readStackOutputs);
-      // Registered as soon as read: whatever later quotes it (an Ambari or Livy error body) is redacted.
+    readStack: async (stack) => c.knowSecretOutputs(await readStack(stack, deps.workDir, deps.readStackOutputs)),
+    // Registered as soon as read: whatever later quotes one (an Ambari or Livy error body, Pulumi's output) is redacted.
+    knowSecretOutputs: (outputs) => {
       for (const name of SECRET_OUTPUTS) if (typeof outputs[name] === "string") secrets.add(outputs[name]);
       return outputs;
     },

@@ -18,6 +18,7 @@ import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from
 import type { Command, CommandDeps } from "../scripts/cli";
 import { brokers } from "../scripts/brokers";
 import { cost } from "../scripts/cost";
+import { extend } from "../scripts/extend";
 import { load } from "../scripts/load";
 import { results } from "../scripts/results";
 import { submit } from "../scripts/submit";
@@ -55,8 +56,12 @@ afterAll(() => {
 
 const filesUnder = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 
-/** Every secret found in the text, by its start (never the secret itself: the failure message must not leak either). */
-const leaked = (text: string, secrets = [CLUSTER_PASSWORD, SSH_PASSWORD, ...KEY_TEXT]) => secrets.filter((s) => text.includes(s)).map((s) => `${s.slice(0, 4)}...`);
+/**
+ * Every secret found in the text, by its start (never the secret itself: the failure message must
+ * not leak either). A password's first 8 characters count too: a line cut short shows its start.
+ */
+const leaked = (text: string, secrets = [CLUSTER_PASSWORD, SSH_PASSWORD, ...KEY_TEXT]) =>
+  [...secrets, CLUSTER_PASSWORD.slice(0, 8), SSH_PASSWORD.slice(0, 8)].filter((s) => text.includes(s)).map((s) => `${s.slice(0, 4)}...`);
 
 interface Outcome { code: number; stdout: string; stderr: string }
 
@@ -305,6 +310,25 @@ describe("URL flags of services the command logs in to", () => {
     expect(allowed.code).toBe(3); // it asked, and the server's 401 is the answer
     expect(sent[0]).toMatch(/^http:\/\/host\.example:8080\//);
   });
+});
+
+test.each([
+  ["pulumi up succeeds", false, 0],
+  ["pulumi up fails", true, 1],
+])("extend on an Azure stack (%s) whose Pulumi output quotes the password prints it nowhere", async (_what, fails, exit) => {
+  const deadline = new Date(Date.now() + 2 * 3600_000).toISOString();
+  const stack = {
+    outputs: async () => ({ ...outputs("https://kafka-mylab42.azurehdinsight.net"), autoDeleteAt: deadline }),
+    getExpiresAt: async () => undefined,
+    setExpiresAt: async () => undefined,
+    up: async (onOutput: (text: string) => void) => {
+      onOutput(`  ~ azure-native:logic:Workflow deadline updating [diff: ~parameters]; clusterLoginPassword=${CLUSTER_PASSWORD}\n`);
+      if (fails) throw new Error(`error: update failed: ${LEAK}`);
+    },
+  };
+  const r = await runCommand(extend, ["--stack", "azure", "--by", "4h"], { openDeadlineStack: async () => stack });
+  expect(r.stderr).toContain("pulumi: ~ azure-native:logic:Workflow deadline updating [diff: ~parameters]; clusterLoginPassword=***");
+  expect(r.code).toBe(exit);
 });
 
 test("no command writes past the redacting writers: no process.stdout/stderr or console call in scripts/ or jobs/", () => {
