@@ -56,7 +56,8 @@ export async function extendDeadline(stack: DeadlineStack, ext: Extension, now: 
     note("pulumi up: updates the Logic App's trigger and the resource group's expires-at tag");
     await stack.up((text) => {
       const line = text.split("\n").map((l) => l.trim()).filter(Boolean).pop();
-      if (line) note(`pulumi: ${line.slice(0, 100)}`);
+      // Whole: cut before the note redacts it, a line would show the start of a secret it quotes.
+      if (line) note(`pulumi: ${line}`);
     });
   } catch (e) {
     await stack.setExpiresAt(previous);

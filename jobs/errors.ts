@@ -90,6 +90,12 @@ export function exitCodeFor(e: unknown): number {
   return EXIT.UNEXPECTED;
 }
 
+/** What to check when kafkajs gave up because no broker answered (its own message says only the socket's error). */
+export function kafkaUnreachableHint(e: unknown): string {
+  const unreachable = e instanceof Error && e.name.startsWith("KafkaJS") && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Connection timeout/.test(e.message);
+  return unreachable ? ": no Kafka broker answers there; check the address (--bootstrap, or the stack's: is it up?), --verbose shows kafkajs's own log" : "";
+}
+
 // ------------------------------------------------------------------------ the command line
 
 /** A mistake in how the command was called: exit 2, with a pointer to --help. */

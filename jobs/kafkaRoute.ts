@@ -6,12 +6,12 @@
  * (Ambari password, SSH password or key) with the caller's `Secrets`, so the caller's output
  * redacts them; SSH credentials come from the environment, never from the command line.
  */
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { logLevel, type KafkaConfig } from "kafkajs";
 import { AmbariClient, type AmbariClientOptions, type RetryNotice } from "./ambari";
 import { UsageError } from "./errors";
+import { readWholeFile } from "./files";
 import type { LocalSshAccess } from "./localCluster";
 import { parseOutputs, type StackOutputs } from "./pulumiStack";
 import type { Secrets } from "./secrets";
@@ -59,16 +59,30 @@ export interface KafkaRouteOptions {
   secrets: Secrets;
   note: (message: string) => void;
   deps: KafkaRouteDeps;
+  /** Where kafkajs's own log lines go (--verbose); without it kafkajs logs nothing. */
+  kafkaLog?: (line: string) => void;
+}
+
+/**
+ * kafkajs's logging: off by default (its retries print JSON lines by the dozen, through
+ * console.*, past the command's redaction); with `log`, one plain line per entry, at INFO.
+ */
+export function kafkaLogging(log: ((line: string) => void) | undefined): Pick<KafkaConfig, "logLevel" | "logCreator"> {
+  if (!log) return { logLevel: logLevel.NOTHING };
+  const levels: Record<number, string> = { [logLevel.ERROR]: "ERROR", [logLevel.WARN]: "WARN", [logLevel.INFO]: "INFO", [logLevel.DEBUG]: "DEBUG" };
+  return {
+    logLevel: logLevel.INFO,
+    logCreator: () => ({ namespace, level, log: { message, ...extra } }) => {
+      const details = Object.entries(extra).filter(([k]) => k !== "timestamp" && k !== "logger").map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ");
+      log(`kafkajs ${levels[level] ?? level} [${namespace}] ${message}${details ? ` (${details})` : ""}`);
+    },
+  };
 }
 
 /** SSH credentials from the environment: a key file, else the agent, else a password. */
 export function sshCredentials(env: Env): Pick<SshGatewayOptions, "privateKey" | "agent" | "password"> {
   if (env.SSH_PRIVATE_KEY_FILE) {
-    try {
-      return { privateKey: readFileSync(env.SSH_PRIVATE_KEY_FILE) };
-    } catch (e) {
-      throw new UsageError(`SSH_PRIVATE_KEY_FILE=${env.SSH_PRIVATE_KEY_FILE}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "cannot be read"}; point it at your private key (e.g. ~/.ssh/id_ed25519), or unset it to use the ssh-agent`, { cause: e });
-    }
+    return { privateKey: readWholeFile("SSH_PRIVATE_KEY_FILE=", env.SSH_PRIVATE_KEY_FILE, "point it at your private key (e.g. ~/.ssh/id_ed25519), or unset it to use the ssh-agent") };
   }
   if (env.SSH_AUTH_SOCK) return { agent: env.SSH_AUTH_SOCK };
   if (env.SSH_PASSWORD) return { password: env.SSH_PASSWORD };
@@ -124,19 +138,20 @@ export async function planKafkaRoute(where: KafkaWhere, o: KafkaRouteOptions): P
   if (where.insecureAcceptAnyHostKey) throw new UsageError("--insecure-accept-any-host-key is for the local stack only: on Azure the host key is always checked");
   const login = ambariLoginOf(stack, outputs, o.secrets);
   const { kafkaSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["kafkaSshHost", "sshUser"]);
+  // Before any connection: a missing key file is a usage error, not a minute after Ambari answered.
+  const credentials = sshCredentials(o.deps.env);
+  o.secrets.add(credentials.password, credentials.privateKey);
   o.note(`asking Ambari at ${login.baseUrl} for the brokers of "${login.cluster}"`);
   const options: AmbariClientOptions = { ...login, fetch: o.deps.fetch, onRetry: retryNote(o.note) };
   const brokers = await (o.deps.ambari ? o.deps.ambari(options) : new AmbariClient(options)).kafkaBrokers();
   o.note(`${brokers.length} brokers: ${brokers.join(", ")}`);
-  const credentials = sshCredentials(o.deps.env);
-  o.secrets.add(credentials.password, credentials.privateKey);
   return routeTo(brokers, brokers.join(","), brokers.length, `azure stack "${stack}": ${brokers.length} brokers through ${sshUser}@${kafkaSshHost}`, {
     host: kafkaSshHost, port: 22, username: sshUser, ...credentials, hostKey: hostKeyPolicy(o.deps.env),
   });
 }
 
 async function openPlanned(brokers: string[], jobBrokers: string, brokerCount: number | undefined, describe: string, gatewayOptions: SshGatewayOptions | undefined, o: KafkaRouteOptions): Promise<KafkaRoute> {
-  const config: KafkaConfig = { clientId: o.clientId, brokers, logLevel: logLevel.NOTHING };
+  const config: KafkaConfig = { clientId: o.clientId, brokers, ...kafkaLogging(o.kafkaLog) };
   if (!gatewayOptions) return { config, jobBrokers, brokerCount, describe, close: async () => undefined };
   o.note(`opening the SSH gateway ${gatewayOptions.username}@${gatewayOptions.host}:${gatewayOptions.port ?? 22}`);
   const gateway = await o.deps.openGateway(gatewayOptions);

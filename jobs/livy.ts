@@ -147,13 +147,14 @@ export class LivyClient {
       const batch = await this.batch(id);
       if (o.onLog) {
         const page = await this.log(id, logged);
-        for (const line of page.log) o.onLog(line);
+        for (const line of page.log) o.onLog(redactSecret(line, this.#password));
         logged = page.from + page.log.length;
       }
       if (batch.state !== last) { last = batch.state; o.onState?.(batch.state); }
       if (until.includes(batch.state)) return batch;
       if (batch.state === "dead" || batch.state === "error") {
-        const tail = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.slice(-20);
+        // The job's own log may quote the login (a failed fetch of a URL, a dumped conf): redacted like every answer.
+        const tail = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.slice(-20).map((line) => redactSecret(line, this.#password));
         throw new LivyJobDeadError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} ended ${batch.state}${batch.appId ? ` (YARN application ${batch.appId})` : ""}; the end of its log:\n  ${tail.join("\n  ")}`, batch, tail);
       }
       if (batch.state === "killed") throw new LivyJobKilledError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} was killed`, batch);

@@ -8,7 +8,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { Kafka, type KafkaConfig } from "kafkajs";
+import { Kafka, type KafkaConfig, type LogEntry, logLevel } from "kafkajs";
 import { LabError } from "./errors";
 
 /** A worker's failure, rebuilt on the main thread: its name (KafkaJS... gives the Kafka exit code) and message. */
@@ -34,11 +34,14 @@ export async function producerPool(config: KafkaConfig, topic: string, producers
   const admin = new Kafka(config).admin();
   await admin.connect();
   const partitions = await admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b)).finally(() => admin.disconnect());
+  const log = config.logCreator?.(config.logLevel ?? logLevel.INFO);
   const encoder = new TextEncoder();
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   const workers = Array.from({ length: producers }, () => {
-    const w = new Worker(require.resolve("./loaderWorker.js"), { workerData: { brokers: config.brokers, clientId: config.clientId, topic } });
-    w.on("message", (m: { id?: number; error?: { name: string; message: string } }) => {
+    // A logger cannot cross threads: with --verbose the workers post their log entries here.
+    const w = new Worker(require.resolve("./loaderWorker.js"), { workerData: { brokers: config.brokers, clientId: config.clientId, topic, logLevel: log ? config.logLevel : undefined } });
+    w.on("message", (m: { id?: number; error?: { name: string; message: string }; log?: LogEntry }) => {
+      if (m.log) log?.(m.log);
       if (m.id === undefined) return;
       const p = waiting.get(m.id);
       waiting.delete(m.id);

@@ -13,6 +13,7 @@ import execa from "execa";
 import { YARN_NODE_RESOURCES } from "../stacks/local/topology";
 import { SubmitError } from "./errors";
 import { waitFor } from "./poll";
+import { JOB_NAME } from "./wordcountJob";
 
 export const JOBS_DIR = "/var/lib/kafka-spark-lab/jobs";
 
@@ -86,9 +87,8 @@ export interface JobStatus {
   pid?: number;
 }
 
-const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 function checkName(name: string): void {
-  if (!NAME.test(name)) throw new SubmitError(`job name "${name}": use 1-64 letters, digits, - or _`);
+  if (!JOB_NAME.test(name)) throw new SubmitError(`job name "${name}": use 1-64 letters, digits, - or _`);
 }
 
 const STATUS_SCRIPT = 'f="$JOBS_DIR/$JOB.pid"; if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then cat "$f"; fi';

@@ -3,6 +3,7 @@
  * never the command line: argv is readable by every user of the machine, `ps`, /proc, and lands in
  * shell history), and the registry of every secret a command holds, which its output redacts.
  */
+import { readFileSync } from "node:fs";
 import { PasswordUnavailableError } from "./errors";
 
 /** Replaces every occurrence of `secret` (ignored when too short to be a real secret). */
@@ -11,11 +12,23 @@ export function redactSecret(text: string, secret: string | undefined): string {
 }
 
 /**
+ * What a message cut short shows of a secret (a client keeps 80 characters of an HTML title): its
+ * start, 6 characters or more, where the text is cut ("…", the end of a line or of the text).
+ */
+function cutStartPattern(secret: string): RegExp | undefined {
+  if (secret.length < 8 || secret.length > 200 || secret.includes("\n")) return undefined; // a key: its lines are registered too
+  const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const starts = Array.from({ length: secret.length - 6 }, (_, i) => escape(secret.slice(0, secret.length - 1 - i)));
+  return new RegExp(`(?:${starts.join("|")})(?=…|\n|$)`, "g");
+}
+
+/**
  * The secrets a command holds (passwords, private keys). Whatever a command writes goes through
  * `redact` first (scripts/cli.ts), so a secret that reaches a message by any path is not printed.
  */
 export class Secrets {
   readonly #values = new Set<string>();
+  readonly #cutStarts = new Map<string, RegExp | undefined>();
 
   /** Registers secrets; a multi-line one (a private key) also line by line, in case a message quotes a part. */
   add(...secrets: (string | Buffer | undefined)[]): void {
@@ -29,11 +42,32 @@ export class Secrets {
 
   redact(text: string): string {
     // Longest first: a key's whole text before its lines.
-    return [...this.#values].sort((a, b) => b.length - a.length).reduce((t, s) => redactSecret(t, s), text);
+    const secrets = [...this.#values].sort((a, b) => b.length - a.length);
+    const whole = secrets.reduce((t, s) => redactSecret(t, s), text);
+    return secrets.reduce((t, s) => {
+      if (!this.#cutStarts.has(s)) this.#cutStarts.set(s, cutStartPattern(s));
+      const pattern = this.#cutStarts.get(s);
+      return pattern ? t.replace(pattern, "***") : t;
+    }, whole);
   }
 }
 
 export const PASSWORD_ENV = "AMBARI_PASSWORD";
+
+/** The environment variables that hold a secret a command may be given (jobs/kafkaRoute.ts, jobs/jobRunners.ts). */
+export const SECRET_ENV = [PASSWORD_ENV, "SSH_PASSWORD", "LIVY_PASSWORD"] as const;
+
+/**
+ * Every secret the environment hands a command, the SSH key file's text included (when readable):
+ * registered when the command starts, so an error body that quotes one is redacted even on a path
+ * that never used it (wordcount --status quoting the SSH password).
+ */
+export function secretsOfEnv(env: Record<string, string | undefined>): (string | Buffer | undefined)[] {
+  const key = env.SSH_PRIVATE_KEY_FILE;
+  let keyText: Buffer | undefined;
+  try { keyText = key ? readFileSync(key) : undefined; } catch { /* named with the fix where it is used (sshCredentials) */ }
+  return [...SECRET_ENV.map((name) => env[name]), keyText];
+}
 
 /** The part of a terminal's stdin a hidden prompt needs (process.stdin, or a fake in tests). */
 export type TerminalInput = Pick<NodeJS.ReadStream, "on" | "off" | "resume" | "pause" | "setEncoding"> & {

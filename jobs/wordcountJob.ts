@@ -2,6 +2,10 @@
  * The word-count job as data: what to count, where the counts go, where its checkpoint lives;
  * and the job's command line derived from it (one place, for spark-submit and for Livy).
  */
+
+/** A job's name: it names the job's topics, its HDFS directory and its pid file, and goes into shell commands. */
+export const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
 export interface WordCountJob {
   /** Job name; also names its default HDFS directories and its Kafka consumer group. */
   name: string;

@@ -6,7 +6,7 @@ import { UsageError } from "../jobs/errors";
 import { ambariLoginOf, type Env, retryNote } from "../jobs/kafkaRoute";
 import { parseOutputs } from "../jobs/pulumiStack";
 import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword } from "../jobs/secrets";
-import { type CommandContext, defineCommand, type Flags, runCli } from "./cli";
+import { type CommandContext, defineCommand, type Flags, runCli, serviceUrlFlag } from "./cli";
 
 const usage = `Usage: npm run brokers -- [options]      (or: npx tsx scripts/brokers.ts [options])
 
@@ -18,6 +18,7 @@ Which cluster (one of):
                         stack, prints its bootstrapServersHost without asking Ambari
   --cluster <name>      the Kafka cluster's name (case-sensitive), with:
     --ambari-url <url>  default https://<cluster>.azurehdinsight.net
+    --insecure-http     allow an http:// --ambari-url (the password then goes in clear)
     --user <name>       default admin
 
 What to print (default: the broker list):
@@ -39,6 +40,7 @@ const OPTIONS = {
   user: { type: "string" },
   zookeeper: { type: "boolean" },
   json: { type: "boolean" },
+  "insecure-http": { type: "boolean" },
 } as const;
 
 const REFUSED_PASSWORD_FLAGS = /^(--password|--passwd|--pass|-p)(=|$)/;
@@ -81,6 +83,7 @@ interface CommandLine {
   stack?: string;
   cluster?: string;
   ambariUrl?: string;
+  insecureHttp: boolean;
   user?: string;
   zookeeper: boolean;
   json: boolean;
@@ -105,6 +108,7 @@ function commandLine(values: Flags<typeof OPTIONS>): CommandLine {
     stack: values.stack,
     cluster: values.cluster,
     ambariUrl: values["ambari-url"],
+    insecureHttp: values["insecure-http"] === true,
     user: values.user,
     zookeeper: values.zookeeper === true,
     json: values.json === true,
@@ -138,24 +142,12 @@ async function resolveTarget(args: CommandLine, c: CommandContext): Promise<{ lo
   }
   const cluster = args.cluster as string;
   const baseUrl = args.ambariUrl ?? `https://${cluster}.azurehdinsight.net`;
-  checkAmbariUrl(baseUrl);
+  // Basic auth: no credentials in the URL (never echoed), and https unless --insecure-http.
+  serviceUrlFlag("ambari-url", baseUrl, { insecureHttp: args.insecureHttp, hasLogin: true, credentialsFrom: PASSWORD_ENV });
   const user = args.user ?? "admin";
   const password = await resolvePassword({ env: c.deps.env, stdin: c.deps.stdin, prompt: c.deps.stderr, user });
   c.secrets.add(password);
   return { baseUrl, cluster, user, password };
-}
-
-function checkAmbariUrl(baseUrl: string): void {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new UsageError(`--ambari-url "${baseUrl}" is not a URL (expected https://CLUSTER.azurehdinsight.net)`);
-  }
-  if (url.username || url.password) {
-    throw new UsageError(`--ambari-url must not carry credentials: they would be visible to other users (ps). Instead, ${HOW_TO_PASS_PASSWORD}.`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--ambari-url must be an https:// URL (http:// only for a test server)`);
 }
 
 function clientTuning(env: Env): { retries?: number; backoffMs?: number; timeoutMs?: number } {

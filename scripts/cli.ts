@@ -7,13 +7,16 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { AmbariClient, AmbariClientOptions } from "../jobs/ambari";
 import { cachePath } from "../jobs/cache";
-import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, UsageError } from "../jobs/errors";
+import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, UsageError } from "../jobs/errors";
+import type { DeadlineStack } from "../jobs/deadline";
 import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
-import { Secrets, type TerminalInput } from "../jobs/secrets";
+import { Secrets, secretsOfEnv, type TerminalInput } from "../jobs/secrets";
+import { SECRET_OUTPUTS } from "../stacks/outputs";
 import type { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { chooseTextSource, type TextSource } from "../jobs/textSource";
+import { JOB_NAME } from "../jobs/wordcountJob";
 
 export interface Writable {
   write(text: string): unknown;
@@ -34,6 +37,8 @@ export interface CommandDeps extends KafkaRouteDeps {
   ambari?: (options: AmbariClientOptions) => Pick<AmbariClient, "kafkaBrokers">;
   /** Where the ids of submitted Livy batches are kept, per Livy URL. */
   ledger: (livyUrl: string) => BatchLedger;
+  /** An Azure stack whose deadline `extend` moves (Pulumi's Automation API). */
+  openDeadlineStack: (stack: string, workDir: string) => Promise<DeadlineStack>;
 }
 
 export const defaultDeps = (): CommandDeps => ({
@@ -48,6 +53,7 @@ export const defaultDeps = (): CommandDeps => ({
   openGateway: async (options) => (await import("../jobs/sshGateway")).SshGateway.open(options),
   readLocalSshAccess: async (master) => (await import("../jobs/localCluster")).readLocalSshAccess(master),
   ledger: (url) => fileBatchLedger(cachePath("livy-batches.json"), url),
+  openDeadlineStack: async (stack, workDir) => (await import("../jobs/deadline")).automationDeadlineStack(stack, workDir),
 });
 
 /** What a running command has: its dependencies, its secrets and the writers that redact them. */
@@ -65,10 +71,12 @@ export interface CommandContext {
   progressStream: NodeJS.WritableStream & { isTTY?: boolean };
   /** The stack named by --stack, or the default. */
   stackName(flag: string | undefined): string;
-  /** That stack's outputs (Pulumi's, or a local stack's from its file). */
+  /** That stack's outputs (Pulumi's, or a local stack's from its file), their secrets registered. */
   readStack(stack: string): Promise<StackOutputs>;
-  /** What jobs/kafkaRoute.ts needs, this command's secrets and notes included. */
-  route(clientId: string): KafkaRouteOptions;
+  /** Registers a stack's secret outputs (read some other way than `readStack`); returns the outputs. */
+  knowSecretOutputs<T extends StackOutputs>(outputs: T): T;
+  /** What jobs/kafkaRoute.ts needs, this command's secrets and notes included; `verbose`: kafkajs's log on stderr. */
+  route(clientId: string, verbose?: boolean): KafkaRouteOptions;
 }
 
 type FlagSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
@@ -139,6 +147,13 @@ export function serviceUrlFlag(name: string, value: string, o: { insecureHttp: b
   return value;
 }
 
+/** --name of a word-count job (default wordcount), checked before any stack is read: it goes into topic names and shell commands. */
+export function jobNameFlag(value: string | undefined): string {
+  const name = value ?? "wordcount";
+  if (!JOB_NAME.test(name)) throw new UsageError(`--name ${name}: use 1-64 letters, digits, - or _ (it names the job's topics)`);
+  return name;
+}
+
 /** One of a list of words, or a usage error listing them. */
 export function choiceFlag<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -161,6 +176,10 @@ export function textSourceOf(f: Flags<typeof TEXT_FLAGS>): Promise<TextSource> {
   });
 }
 
+/** --verbose, for the commands that open Kafka (jobs/kafkaRoute.ts builds their one Kafka config). */
+export const VERBOSE_FLAG = { verbose: { type: "boolean" } } as const;
+export const VERBOSE_HELP = "  --verbose             kafkajs's own log on stderr (default: off; its retries print dozens of lines)";
+
 /** How SSH credentials are given (azure, or --via-ssh on a local stack): shared by the commands that reach brokers. */
 export const SSH_HELP = `SSH (azure): key file SSH_PRIVATE_KEY_FILE, else ssh-agent (SSH_AUTH_SOCK), else password
 SSH_PASSWORD. The host key is checked against ~/.ssh/known_hosts (or SSH_KNOWN_HOSTS), or pinned
@@ -168,6 +187,7 @@ with SSH_HOST_KEY_FINGERPRINT=SHA256:...`;
 
 function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
   const secrets = new Secrets();
+  secrets.add(...secretsOfEnv(deps.env));
   const redact = (text: string) => secrets.redact(text);
   const stderr = deps.stderr as Writable & Partial<NodeJS.WriteStream>;
   // A stream-shaped view of stderr for cli-progress: writes redacted, terminal methods passed through.
@@ -182,8 +202,13 @@ function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
     line: (text) => { deps.stderr.write(redact(`${text}\n`)); },
     progressStream,
     stackName: (flag) => flag ?? DEFAULT_STACK,
-    readStack: (stack) => readStack(stack, deps.workDir, deps.readStackOutputs),
-    route: (clientId) => ({ clientId, secrets, note: c.note, deps }),
+    readStack: async (stack) => c.knowSecretOutputs(await readStack(stack, deps.workDir, deps.readStackOutputs)),
+    // Registered as soon as read: whatever later quotes one (an Ambari or Livy error body, Pulumi's output) is redacted.
+    knowSecretOutputs: (outputs) => {
+      for (const name of SECRET_OUTPUTS) if (typeof outputs[name] === "string") secrets.add(outputs[name]);
+      return outputs;
+    },
+    route: (clientId, verbose = false) => ({ clientId, secrets, note: c.note, deps, kafkaLog: verbose ? c.line : undefined }),
   };
   return c;
 }
@@ -204,8 +229,8 @@ export async function runCommand(command: string, deps: CommandDeps, body: (c: C
       return code;
     }
     const cause = e instanceof Error && e.cause instanceof Error && !e.message.includes(e.cause.message) ? `\n  cause: ${e.cause.message.split("\n")[0]}` : "";
-    c.note(`error: ${(e as Error).message}${cause}`);
-    if (code === EXIT.USAGE) deps.stderr.write(`See: npm run ${command} -- --help\n`);
+    c.note(`error: ${(e as Error).message}${kafkaUnreachableHint(e)}${cause}`);
+    if (code === EXIT.USAGE) c.line(`See: npm run ${command} -- --help`);
     return code;
   }
 }

@@ -32,10 +32,14 @@ export function loadBar(total: number | undefined, stream: NodeJS.WritableStream
     notTTYSchedule: 2000,
     hideCursor: true,
   });
-  bar.start(total ?? 0, 0, { rate: 0 });
+  // Drawn from the first acknowledged batch: a load that cannot reach Kafka prints its one error line, no empty bars.
+  let started = false;
   return {
-    update: (p: LoadProgress) => bar.update(p.records, { rate: Math.round(p.records / Math.max(p.seconds, 0.001)) }),
-    stop: () => bar.stop(),
+    update: (p: LoadProgress) => {
+      if (!started) { started = true; bar.start(total ?? 0, 0, { rate: 0 }); }
+      bar.update(p.records, { rate: Math.round(p.records / Math.max(p.seconds, 0.001)) });
+    },
+    stop: () => { if (started) bar.stop(); },
   };
 }
 

@@ -4,7 +4,7 @@ import { EXIT } from "../jobs/errors";
 import type { UpVia } from "../jobs/localStack";
 import { sameCounts, wordTable } from "../jobs/results";
 import { topicsOf } from "../jobs/wordcountJob";
-import { choiceFlag, defineCommand, intFlag, runCli, TEXT_FLAGS, textSourceOf } from "./cli";
+import { choiceFlag, defineCommand, intFlag, runCli, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 import { loadBar, steps, table } from "./console";
 import { TEXT_FLAGS_HELP } from "../jobs/textSource";
 
@@ -19,6 +19,7 @@ counts cover every word loaded and prints the top words. Safe to re-run: it star
 ${TEXT_FLAGS_HELP}
   --top <n>              rows of the table (default 15)
   --keep-running         leave the job running at the end (default: stop it)
+${VERBOSE_HELP}
   -h, --help
 Tear the stack down afterwards: npm run teardown
 `;
@@ -29,7 +30,7 @@ export const demo = defineCommand({
   exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER"],
   options: {
     stack: { type: "string" }, via: { type: "string" }, ...TEXT_FLAGS,
-    top: { type: "string" }, "keep-running": { type: "boolean" },
+    top: { type: "string" }, "keep-running": { type: "boolean" }, ...VERBOSE_FLAG,
   },
   async run(f, c) {
     const via = choiceFlag<UpVia>("via", f.via, ["auto", "pulumi", "compose"], "auto");
@@ -40,7 +41,7 @@ export const demo = defineCommand({
     const result = await runDemo(
       { stack: c.stackName(f.stack), workDir: c.deps.workDir, via, source, keepRunning: f["keep-running"] === true },
       { step: (title, work) => s.run(title, work), loadProgress: (total) => loadBar(total, c.progressStream) },
-      c.route("kafka-spark-lab-demo"),
+      c.route("kafka-spark-lab-demo", f.verbose),
       c.deps.readStackOutputs,
     );
     const exact = sameCounts(result.counts, result.expected);

@@ -1,6 +1,6 @@
 // npm run extend: moves the time at which Azure deletes a stack's resource group.
 import { durationMinutes } from "../stacks/config";
-import { automationDeadlineStack, extendDeadline, type Extension } from "../jobs/deadline";
+import { extendDeadline, type Extension } from "../jobs/deadline";
 import { EXIT, UsageError } from "../jobs/errors";
 import { markdownTable } from "../jobs/table";
 import { defineCommand, runCli } from "./cli";
@@ -36,7 +36,8 @@ export const extend = defineCommand({
   async run(f, c) {
     if (f.stack === undefined) throw new UsageError("--stack <name> is required (the Azure stack whose deadline moves)");
     const ext = parseExtension(f.by, f.until);
-    const stack = await automationDeadlineStack(f.stack, c.deps.workDir);
+    const opened = await c.deps.openDeadlineStack(f.stack, c.deps.workDir);
+    const stack = { ...opened, outputs: async () => c.knowSecretOutputs(await opened.outputs()) };
     const result = await steps(1, c.line).run(`move the deadline of stack "${f.stack}"`, (note) => extendDeadline(stack, ext, new Date(), note));
     c.out(`${markdownTable(["deadline", "UTC"], [["was", result.from], ["now", result.to]], ["plain", "plain"])}\n`);
     return EXIT.OK;

@@ -5,7 +5,7 @@ import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
 import { sampleLines } from "../jobs/sampleText";
 import { fileSource } from "../jobs/textSource";
-import { addressesFlag, choiceFlag, defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
+import { addressesFlag, choiceFlag, defineCommand, intFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 import { loadBar, loadTable } from "./console";
 
 const usage = `Usage: npm run load -- --topic <name> <source> [options]
@@ -27,6 +27,7 @@ Options:
   --producers <n>       producers, each in a thread of its own (default: one per core, 2 to 4;
                         1: one producer on the main thread; through an SSH gateway always 1)
   --json                print the result as JSON
+${VERBOSE_HELP}
   -h, --help
 ${SSH_HELP}
 `;
@@ -38,7 +39,7 @@ export const load = defineCommand({
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string" }, file: { type: "string" },
     sample: { type: "string" }, seed: { type: "string" }, format: { type: "string" }, "batch-size": { type: "string" },
-    "in-flight": { type: "string" }, producers: { type: "string" }, json: { type: "boolean" },
+    "in-flight": { type: "string" }, producers: { type: "string" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
   },
   async run(f, c) {
     const topic = f.topic;
@@ -60,7 +61,7 @@ export const load = defineCommand({
       const stack = c.stackName(f.stack);
       where = { stack, outputs: await c.readStack(stack) };
     }
-    const route = await openKafkaRoute(where, c.route("kafka-spark-lab-load"));
+    const route = await openKafkaRoute(where, c.route("kafka-spark-lab-load", f.verbose));
     const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
     try {
       const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");

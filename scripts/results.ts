@@ -6,7 +6,7 @@ import { openKafkaRoute } from "../jobs/kafkaRoute";
 import { localNodesOf } from "../jobs/localStack";
 import { dockerShell } from "../jobs/localSubmit";
 import { type Counts, type CountsSource, followCounts, parquetCounts, topicCounts, topWords, totalOf, wordTable } from "../jobs/results";
-import { defineCommand, intFlag, runCli, SSH_HELP } from "./cli";
+import { defineCommand, intFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 
 const usage = `Usage: npm run results -- [options]
 
@@ -20,6 +20,7 @@ Prints the most frequent words a word-count job has counted, as a table.
   --top <n>             rows (default 20)
   --follow              redraw every 2 s while the job runs (Ctrl-C to quit)
   --json                print {"distinct", "total", "top": [{word, count}]} instead
+${VERBOSE_HELP}
   -h, --help
 ${SSH_HELP}
 `;
@@ -28,7 +29,7 @@ export const results = defineCommand({
   name: "results",
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "OUTPUT_UNREADABLE", "TOPIC_MISSING", "NO_COUNTS"],
-  options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" } },
+  options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" }, ...VERBOSE_FLAG },
   async run(f, c) {
     if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");
     const top = intFlag("top", f.top, 20, 1, 10_000);
@@ -44,7 +45,7 @@ export const results = defineCommand({
       source = parquetCounts(dockerShell(localNodesOf(stack, outputs).master), f.parquet);
     } else {
       // Progress only where finding the brokers takes time (Ambari, the gateway); a local stack's are in its outputs.
-      const options = c.route("kafka-spark-lab-results");
+      const options = c.route("kafka-spark-lab-results", f.verbose);
       const route = await openKafkaRoute({ stack, outputs }, outputs.target === "local" ? { ...options, note: () => undefined } : options);
       const whoWrites = outputs.target === "local" ? "npm run submit -- --status [--name <job>]" : `npm run wordcount -- --stack ${stack} --status [--name <job>]`;
       source = await topicCounts(route, f.topic ?? "lines-counts", { follow: f.follow === true, whoWrites, onEmpty: c.note });

@@ -7,7 +7,7 @@ import { localNodesOf } from "../jobs/localStack";
 import { dockerShell, followJob, jobEnding, jobLog, stopJob } from "../jobs/localSubmit";
 import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcountSubmit";
 import type { WordCountJob } from "../jobs/wordcountJob";
-import { choiceFlag, defineCommand, intFlag, runCli } from "./cli";
+import { choiceFlag, defineCommand, intFlag, jobNameFlag, runCli, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 import { steps } from "./console";
 
 const usage = `Usage: npm run submit -- [options]
@@ -33,6 +33,7 @@ the job died.
   --create-topics           create the input topic when it is missing (the counts topic always is)
   --follow                  then stream the job's log until it ends (Ctrl-C stops following, not the job)
   --status | --log | --stop   show whether it runs | print its log's last lines | stop it cleanly
+${VERBOSE_HELP}
   -h, --help
 `;
 
@@ -44,15 +45,15 @@ export const submit = defineCommand({
     stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
     "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
     "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
-    follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" },
+    follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" }, ...VERBOSE_FLAG,
   },
   async run(f, c) {
-    const name = f.name ?? "wordcount";
+    const name = jobNameFlag(f.name);
     const actions = (["status", "log", "stop"] as const).filter((a) => f[a]);
     if (actions.length > 1) throw new UsageError(`give one of --${actions.join(", --")}`);
     const trigger = f.trigger;
-    const triggerMs = trigger === undefined || trigger === "available-now" ? undefined : /^\d+ms$/.test(trigger) ? Number(trigger.slice(0, -2)) : 1000 * intFlag("trigger", trigger, 1, 1, 86_400);
-    if (triggerMs !== undefined && (triggerMs < 100 || triggerMs > 86_400_000)) throw new UsageError(`--trigger ${trigger}: expected 100ms to 86400 seconds`);
+    const triggerMs = trigger === undefined || trigger === "available-now" ? undefined : /^\d+ms$/.test(trigger) ? Number(trigger.slice(0, -2)) : /^\d+$/.test(trigger) ? 1000 * Number(trigger) : NaN;
+    if (triggerMs !== undefined && !(triggerMs >= 100 && triggerMs <= 86_400_000)) throw new UsageError(`--trigger ${trigger}: expected seconds from 1 to 86400, milliseconds from 100ms, or available-now`);
     const job: WordCountJob = {
       name,
       topic: f.topic ?? "lines",
@@ -87,7 +88,7 @@ export const submit = defineCommand({
       return EXIT.OK;
     }
 
-    const route = await openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-submit"), note: () => undefined });
+    const route = await openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-submit", f.verbose), note: () => undefined });
     const s = steps(SUBMIT_STEPS.length, c.line);
     try {
       await submitWordCount({ runner, route, job, createTopics: f["create-topics"] === true }, (title, work) => s.run(title, work));

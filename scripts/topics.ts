@@ -1,12 +1,12 @@
 // Creates the Kafka topics a job needs, idempotently, on a deployed stack or any bootstrap list.
 // On Azure the brokers come from Ambari and are reached through the cluster's SSH endpoint, as
 // they live inside the VNet (jobs/kafkaRoute.ts). Prints a table of what it did.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { UsageError } from "../jobs/errors";
+import { readWholeFile } from "../jobs/files";
 import { planKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { ensureTopicsVia, type TopicOutcome, type TopicSpec, validateTopicSpecs } from "../jobs/topics";
-import { addressesFlag, defineCommand, runCli } from "./cli";
+import { addressesFlag, defineCommand, runCli, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 
 const usage = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
 
@@ -27,6 +27,7 @@ Options:
   --via-ssh               local stack: go through the master's sshd, as on Azure
   --insecure-accept-any-host-key   local stack only: skip the SSH host-key check
   --json                  print the outcome as JSON instead of a table
+${VERBOSE_HELP}
   -h, --help
 
 SSH (azure, or --via-ssh on local): key file SSH_PRIVATE_KEY_FILE, else ssh-agent (SSH_AUTH_SOCK),
@@ -50,11 +51,12 @@ export function parseTopicFlag(flag: string): TopicSpec {
 }
 
 function readTopicFile(path: string): TopicSpec[] {
+  const text = readWholeFile("--file ", path, 'give a JSON file of topics, e.g. [{"topic": "words", "partitions": 3, "replicationFactor": 3}]').toString("utf8");
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, "utf8"));
+    data = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--file ${path}: ${(e as Error).message}`);
+    throw new UsageError(`--file ${path}: not JSON (${(e as Error).message})`);
   }
   const parsed = TOPIC_FILE.safeParse(data);
   if (!parsed.success) {
@@ -77,7 +79,7 @@ export const topics = defineCommand({
   exits: ["USAGE", "LOGIN_REFUSED", "NOT_FOUND", "UNAVAILABLE", "STACK_OUTPUTS", "TOPIC_SPEC", "SSH_GATEWAY", "KAFKA"],
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string", multiple: true }, file: { type: "string" },
-    "no-grow": { type: "boolean" }, "via-ssh": { type: "boolean" }, "insecure-accept-any-host-key": { type: "boolean" }, json: { type: "boolean" },
+    "no-grow": { type: "boolean" }, "via-ssh": { type: "boolean" }, "insecure-accept-any-host-key": { type: "boolean" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
   },
   prefix: (started) => `topics: [${((Date.now() - started) / 1000).toFixed(1)} s] `,
   async run(f, c) {
@@ -94,7 +96,7 @@ export const topics = defineCommand({
       const stack = f.stack!;
       where = { stack, outputs: await c.readStack(stack), viaSsh: f["via-ssh"], insecureAcceptAnyHostKey: f["insecure-accept-any-host-key"] };
     }
-    const plan = await planKafkaRoute(where, c.route("kafka-spark-lab-topics"));
+    const plan = await planKafkaRoute(where, c.route("kafka-spark-lab-topics", f.verbose));
     // Refuse impossible specs before opening a tunnel or contacting a broker.
     if (plan.brokerCount !== undefined) validateTopicSpecs(specs, plan.brokerCount);
     const route = await plan.open();

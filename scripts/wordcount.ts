@@ -6,7 +6,7 @@ import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
 import { sameCounts, totalOf, wordTable } from "../jobs/results";
 import { topicsOf } from "../jobs/wordcountJob";
 import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
-import { defineCommand, intFlag, runCli, serviceUrlFlag, SSH_HELP, TEXT_FLAGS, textSourceOf } from "./cli";
+import { defineCommand, intFlag, jobNameFlag, runCli, serviceUrlFlag, SSH_HELP, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 import { loadBar, steps, table } from "./console";
 import { TEXT_FLAGS_HELP } from "../jobs/textSource";
 
@@ -28,12 +28,11 @@ ${TEXT_FLAGS_HELP}
   --timeout <s>          how long to wait for the counts after the load (default 300)
   --keep-running         leave the job running at the end (default: stop it)
   --status | --stop      say whether the job runs | stop it (and, on Livy, forget its batches)
+${VERBOSE_HELP}
   -h, --help
 
 ${SSH_HELP}
 `;
-
-const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const wordcount = defineCommand({
   name: "wordcount",
@@ -42,12 +41,11 @@ export const wordcount = defineCommand({
   options: {
     stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "shuffle-partitions": { type: "string" }, timeout: { type: "string" }, "keep-running": { type: "boolean" },
-    status: { type: "boolean" }, stop: { type: "boolean" }, "insecure-http": { type: "boolean" },
+    status: { type: "boolean" }, stop: { type: "boolean" }, "insecure-http": { type: "boolean" }, ...VERBOSE_FLAG,
   },
   async run(f, c) {
     const stack = c.stackName(f.stack);
-    const name = f.name ?? "wordcount";
-    if (!JOB_NAME.test(name)) throw new UsageError(`--name ${name}: use 1-64 letters, digits, - or _ (it names the job's topics)`);
+    const name = jobNameFlag(f.name);
     if (f.status && f.stop) throw new UsageError("give --status or --stop, not both");
     const source = await textSourceOf(f);
     const top = intFlag("top", f.top, 15, 1, 1000);
@@ -76,7 +74,7 @@ export const wordcount = defineCommand({
     let route: KafkaRoute | undefined;
     try {
       route = await s.run(outputs.target === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway",
-        (note) => openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-wordcount"), note }));
+        (note) => openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-wordcount", f.verbose), note }));
       const result = await runWordCount(route, runner, { name, source, keepRunning: f["keep-running"] === true, countsTimeoutSeconds: timeout }, {
         step: (title, work) => s.run(title, work),
         loadProgress: (total) => loadBar(total, c.progressStream),

@@ -44,7 +44,8 @@ function runBrokers(args: string[], env: Record<string, string | undefined> = {}
   });
 }
 
-const clusterArgs = (f: FakeAmbari, ...more: string[]) => ["--cluster", f.cluster, "--ambari-url", f.url, ...more];
+// The fake Ambari speaks http (but for the TLS tests): --insecure-http says that is meant.
+const clusterArgs = (f: FakeAmbari, ...more: string[]) => ["--cluster", f.cluster, "--ambari-url", f.url, ...(f.url.startsWith("http:") ? ["--insecure-http"] : []), ...more];
 
 /** An expected failure: its exit code, one `error:` line on stderr, no stack trace, nothing on stdout. */
 function expectCleanFailure(result: { exitCode: number; stdout: string; stderr: string }, exitCode: number) {
@@ -330,7 +331,9 @@ describe("main() with injected dependencies", () => {
     [["--cluster", "kafka-x", "--user", "admin:Typed-Secret-1"], "--user takes the user name only"],
     [["--cluster", "kafka-x", "--passwd=Typed-Secret-1"], "--passwd is refused"],
     [["--cluster", "kafka-x", "Typed-Secret-1"], "takes no positional arguments (not shown here)"],
-    [["--cluster", "kafka-x", "--ambari-url", "https://admin:Typed-Secret-1@kafka-x.azurehdinsight.net"], "--ambari-url must not carry credentials"],
+    [["--cluster", "kafka-x", "--ambari-url", "https://admin:Typed-Secret-1@kafka-x.azurehdinsight.net"], "--ambari-url: the URL carries credentials, which would be visible to other users (ps) and stay in shell history; not shown here. Put them in AMBARI_PASSWORD instead"],
+    [["--cluster", "kafka-x", "--ambari-url", "http://kafka-x.example:8080"], "--ambari-url http://kafka-x.example:8080: http:// would send the login in clear; use https://, or pass --insecure-http"],
+    [["--cluster", "kafka-x", "--ambari-url", "not a url Typed-Secret-1"], "--ambari-url: not a URL (expected https://host/path or http://host:port); not shown here in case it holds a secret"],
   ])("usage error %j: exit 2, says %s, echoes no secret", async (argv, says) => {
     const { stdout, stderr, deps } = depsWith({}, { env: { AMBARI_PASSWORD: PASSWORD } });
     await expect(main(argv, deps)).resolves.toBe(EXIT.USAGE);

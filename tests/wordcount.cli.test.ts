@@ -27,7 +27,7 @@ test.concurrent.each([
   ["wordcount", ["--from", "2000", "--to", "1990"], /--to 1990: expected a whole number from 1790 to 2021|the first year is after the last/],
   ["load", ["--topic", "t", "--sample", "10", "--stack", "dev", "--bootstrap", "h:1"], /give --stack or --bootstrap, not both/],
   ["submit", ["--sink", "hdfs"], /--sink hdfs: expected kafka, parquet or console/],
-  ["submit", ["--trigger", "0"], /--trigger 0: expected a whole number from 1 to 86400/],
+  ["submit", ["--trigger", "0"], /--trigger 0: expected seconds from 1 to 86400, milliseconds from 100ms, or available-now/],
   ["submit", ["--starting-offsets", "now"], /--starting-offsets now: expected earliest or latest/],
   ["submit", ["--status", "--stop"], /give one of --status, --stop/],
   ["results", ["--topic", "a", "--parquet", "/b"], /give --topic or --parquet, not both/],

@@ -44,6 +44,8 @@ export interface FakeAmbariOptions {
   https?: boolean;
   /** Content-Type of JSON answers; the client must decide by parsing, not by this header. */
   jsonContentType?: string;
+  /** Every request answers this (an error page or message of the test's own, e.g. one quoting a password). */
+  errorAnswer?: { status: number; contentType: string; body: string };
 }
 
 export interface RecordedRequest {
@@ -91,6 +93,7 @@ export async function startFakeAmbari(options: FakeAmbariOptions = {}): Promise<
 
     const respond = () => {
       if (options.htmlLoginPage) return send(res, 200, LOGIN_PAGE, "text/html; charset=utf-8");
+      if (options.errorAnswer) return send(res, options.errorAnswer.status, options.errorAnswer.body, options.errorAnswer.contentType);
       if (failuresLeft > 0) {
         failuresLeft--;
         const status = options.failFirst?.status ?? 503;
