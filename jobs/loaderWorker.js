@@ -17,7 +17,15 @@ const producer = new Kafka({ clientId, brokers, ...logging }).producer({ idempot
 const connected = producer.connect();
 connected.catch(() => undefined);
 
-parentPort.on("message", async (m) => {
+// One send at a time, the next batches queued: kafkajs rolls a partition's sequence number back
+// when a request fails, so two sends in flight could reorder or lose records across a leader
+// change (see oneSendAtATime in jobs/loader.ts).
+let last = Promise.resolve();
+parentPort.on("message", (m) => {
+  last = last.then(() => handle(m));
+});
+
+async function handle(m) {
   if (m.close) {
     await producer.disconnect().catch(() => undefined);
     parentPort.postMessage({ closed: true });
@@ -38,4 +46,4 @@ parentPort.on("message", async (m) => {
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: { name: e && e.name, message: e && e.message } });
   }
-});
+}

@@ -23,7 +23,8 @@ Options:
   --seed <n>            sample seed (default 42)
   --format text|json    json: lines that do not parse are counted, reported and skipped
   --batch-size <n>      records per request (default 2000)
-  --in-flight <n>       batches in flight (default 4 with one producer, 3 per producer thread)
+  --in-flight <n>       batches read ahead (default 4 with one producer, 3 per producer thread);
+                        each producer sends one at a time (exactly once across a broker loss)
   --producers <n>       producers, each in a thread of its own (default: one per core, 2 to 4;
                         1: one producer on the main thread; through an SSH gateway always 1)
   --json                print the result as JSON

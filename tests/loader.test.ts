@@ -1,0 +1,39 @@
+/** The loader's sending discipline: one request at a time per producer (jobs/loader.ts oneSendAtATime). */
+import { loadRecords, oneSendAtATime } from "../jobs/loader";
+
+/** A send that takes `ms`, recording how many ran at once and in which order they started. */
+function recordingSend(ms: number, failOn?: string) {
+  const seen = { running: 0, most: 0, started: [] as string[] };
+  const send = async (values: string[]) => {
+    seen.running++;
+    seen.most = Math.max(seen.most, seen.running);
+    seen.started.push(values[0]);
+    await new Promise((r) => setTimeout(r, ms));
+    seen.running--;
+    if (values[0] === failOn) throw new Error(`refused ${failOn}`);
+  };
+  return { seen, send };
+}
+
+test("batches read ahead are sent one at a time, in the order they were read", async () => {
+  const { seen, send } = recordingSend(5);
+  const lines = Array.from({ length: 50 }, (_, i) => `line-${i}`);
+  const result = await loadRecords({ topic: "t", lines, batchSize: 5, sink: oneSendAtATime(4, send) });
+  expect(result.records).toBe(50);
+  expect(seen.most).toBe(1);
+  expect(seen.started).toEqual(Array.from({ length: 10 }, (_, i) => `line-${i * 5}`));
+});
+
+test("a failed send fails its own batch only; the queue goes on, and the load stops with the acknowledged count", async () => {
+  const { seen, send } = recordingSend(2, "b");
+  const sink = oneSendAtATime(3, send);
+  const outcomes = await Promise.allSettled([sink.send(["a"]), sink.send(["b"]), sink.send(["c"])]);
+  expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  expect(seen.most).toBe(1);
+
+  const failing = recordingSend(2, "line-10");
+  const lines = Array.from({ length: 40 }, (_, i) => `line-${i}`);
+  await expect(loadRecords({ topic: "t", lines, batchSize: 5, sink: oneSendAtATime(4, failing.send) }))
+    .rejects.toThrow(/stopped after (10|15|20|25) acknowledged records: refused line-10/);
+  expect(failing.seen.most).toBe(1);
+});
