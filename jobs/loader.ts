@@ -40,7 +40,18 @@ export interface LoadOptions {
   /** Batches read ahead of their send (default 4 for one producer, the pool's own for a pool); each producer sends one at a time. */
   inFlight?: number;
   onProgress?: (p: LoadProgress) => void;
+  /** Each batch's records once the in-sync replicas acknowledged them (what a resume, or a test, needs). */
+  onAcknowledged?: (values: string[]) => void;
+  /**
+   * Seconds without any acknowledgement, while requests wait, after which the load stops with a
+   * LoadError (default 60). kafkajs retries an idempotent producer's request for ever: with fewer
+   * brokers up than the topic's min.insync.replicas, or none reachable, a load would never end.
+   */
+  stallSeconds?: number;
 }
+
+/** The default of LoadOptions.stallSeconds. */
+export const DEFAULT_STALL_SECONDS = 60;
 
 /**
  * The one producer the project loads with: idempotent (a retried request is never written twice),
@@ -73,7 +84,8 @@ export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<L
   try {
     return await loadRecords({ ...o, producer });
   } finally {
-    await producer.disconnect();
+    // After a stall kafkajs may still be retrying a request: the disconnect is not waited for long.
+    await Promise.race([producer.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
   }
 }
 
@@ -122,7 +134,7 @@ export function oneSendAtATime(queued: number, send: (values: string[]) => Promi
 const MAX_BATCH_CHARS = 256 * 1024;
 
 export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
-  const { producer, topic, lines, format = "text", batchSize = 2000, onProgress = () => undefined } = options;
+  const { producer, topic, lines, format = "text", batchSize = 2000, onProgress = () => undefined, onAcknowledged, stallSeconds = DEFAULT_STALL_SECONDS } = options;
   const sink: BatchSink = options.sink ?? oneSendAtATime(4, async (values) => { await producer!.send({ topic, acks: -1, messages: values.map((value) => ({ value })) }); });
   const inFlight = options.inFlight ?? sink.inFlight;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new LoadError(`batchSize ${batchSize}: expected a whole number above 0`);
@@ -137,18 +149,40 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
   let batchBytes = 0;
 
   const elapsed = () => (Date.now() - start) / 1000;
+  // The stall clock runs while something waits for an acknowledgement.
+  let lastAck = Date.now();
   const send = (values: string[]) => {
     const bytes = values.reduce((n, v) => n + Buffer.byteLength(v), 0);
+    if (pending.size === 0) lastAck = Date.now();
     const request = sink.send(values)
       .then(() => {
         // Counted only once acknowledged by every in-sync replica.
+        lastAck = Date.now();
         stats.records += values.length;
         stats.bytes += bytes;
+        onAcknowledged?.(values);
         onProgress({ ...stats, seconds: elapsed() });
       })
       .catch((e) => { failure ??= e; })
       .finally(() => pending.delete(request));
     pending.add(request);
+  };
+  /** Waits for `work`, or until nothing was acknowledged for stallSeconds (then `failure` says so). */
+  const unlessStalled = async (work: Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<void>((resolve) => {
+      const check = () => {
+        if (Date.now() - lastAck < stallSeconds * 1000) { timer = setTimeout(check, 200); return; }
+        failure ??= new LoadError(`no acknowledgement for ${stallSeconds} s while Kafka kept retrying: fewer brokers up than the topic's min.insync.replicas, or none reachable (the records after the acknowledged ones may or may not be in the topic)`);
+        resolve();
+      };
+      timer = setTimeout(check, 200);
+    });
+    try {
+      await Promise.race([work, stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   for await (const line of lines) {
@@ -168,13 +202,13 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
       send(batch);
       batch = [];
       batchBytes = 0;
-      while (pending.size >= inFlight) await Promise.race(pending);
+      while (pending.size >= inFlight && !failure) await unlessStalled(Promise.race(pending));
     }
   }
   if (batch.length && !failure) send(batch);
-  await Promise.all(pending);
+  while (pending.size && !failure) await unlessStalled(Promise.race(pending));
   if (failure) {
-    throw new LoadError(`loading into "${topic}" stopped after ${stats.records} acknowledged records: ${(failure as Error).message}`, { cause: failure });
+    throw new LoadError(`loading into "${topic}" stopped after ${stats.records} acknowledged records: ${(failure as Error).message}`, { cause: failure, retriable: failure instanceof LoadError });
   }
   const seconds = elapsed();
   return { ...stats, seconds, recordsPerSecond: seconds > 0 ? stats.records / seconds : stats.records, malformedLines };

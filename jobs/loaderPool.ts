@@ -64,8 +64,11 @@ export async function producerPool(config: KafkaConfig, topic: string, producers
     },
     async close() {
       await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-        const done = () => { void w.terminate().then(() => resolve()); };
-        w.once("message", done);
+        const done = () => { clearTimeout(timer); void w.terminate().then(() => resolve()); };
+        // A worker whose producer still retries a request (a stalled load) does not get to its
+        // close: it is terminated after 5 s.
+        const timer = setTimeout(done, 5000);
+        w.on("message", (m: { closed?: boolean }) => { if (m.closed) done(); });
         w.once("error", done);
         w.postMessage({ close: true });
       })));

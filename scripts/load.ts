@@ -2,7 +2,7 @@
 // sample text. A progress bar while it runs (stderr), then a table (stdout).
 import { UsageError } from "../jobs/errors";
 import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
-import { linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
+import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
 import { sampleLines } from "../jobs/sampleText";
 import { fileSource } from "../jobs/textSource";
 import { addressesFlag, choiceFlag, defineCommand, intFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
@@ -27,6 +27,8 @@ Options:
                         each producer sends one at a time (exactly once across a broker loss)
   --producers <n>       producers, each in a thread of its own (default: one per core, 2 to 4;
                         1: one producer on the main thread; through an SSH gateway always 1)
+  --stall-timeout <s>   stop (exit 15) after this long with no acknowledgement (default 60):
+                        Kafka retries for ever while fewer brokers are up than min.insync.replicas
   --json                print the result as JSON
 ${VERBOSE_HELP}
   -h, --help
@@ -40,7 +42,7 @@ export const load = defineCommand({
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string" }, file: { type: "string" },
     sample: { type: "string" }, seed: { type: "string" }, format: { type: "string" }, "batch-size": { type: "string" },
-    "in-flight": { type: "string" }, producers: { type: "string" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
+    "in-flight": { type: "string" }, producers: { type: "string" }, "stall-timeout": { type: "string" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
   },
   async run(f, c) {
     const topic = f.topic;
@@ -51,6 +53,7 @@ export const load = defineCommand({
     const batchSize = intFlag("batch-size", f["batch-size"], 2000, 1, 100_000);
     const inFlight = f["in-flight"] === undefined ? undefined : intFlag("in-flight", f["in-flight"], 4, 1, 64);
     const producers = f.producers === undefined ? undefined : intFlag("producers", f.producers, 1, 1, 16);
+    const stallSeconds = intFlag("stall-timeout", f["stall-timeout"], DEFAULT_STALL_SECONDS, 1, 3600);
     const sample = f.sample === undefined ? undefined : intFlag("sample", f.sample, 0, 1, 100_000_000);
     const seed = intFlag("seed", f.seed, 42, 0);
     // A file is checked whole before anything is sent (exists, is a file, not empty, UTF-8), then streamed.
@@ -66,7 +69,7 @@ export const load = defineCommand({
     const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
     try {
       const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
-      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, onProgress: bar.update });
+      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, stallSeconds, onProgress: bar.update });
       bar.stop();
       // The whole process's high-water mark, its worker threads included: flat whatever the file's size.
       const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);

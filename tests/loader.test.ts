@@ -37,3 +37,17 @@ test("a failed send fails its own batch only; the queue goes on, and the load st
     .rejects.toThrow(/stopped after (10|15|20|25) acknowledged records: refused line-10/);
   expect(failing.seen.most).toBe(1);
 });
+
+test("a load whose requests are never acknowledged stops after the stall bound, naming why and how far it got", async () => {
+  const acknowledged: string[] = [];
+  let calls = 0;
+  // The first two batches are acknowledged, then Kafka keeps retrying (the promise never settles).
+  const send = () => (++calls <= 2 ? Promise.resolve() : new Promise<void>(() => undefined));
+  const lines = Array.from({ length: 40 }, (_, i) => `id-${i}`);
+  const started = Date.now();
+  await expect(loadRecords({ topic: "t", lines, batchSize: 5, stallSeconds: 1, sink: oneSendAtATime(4, send), onAcknowledged: (v) => acknowledged.push(...v) }))
+    .rejects.toMatchObject({ exitCode: 15, message: expect.stringMatching(/^loading into "t" stopped after 10 acknowledged records: no acknowledgement for 1 s while Kafka kept retrying: fewer brokers up than the topic's min.insync.replicas/) });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  expect(Date.now() - started).toBeLessThan(3000);
+  expect(acknowledged).toEqual(lines.slice(0, 10));
+});
