@@ -78,8 +78,9 @@ async function producerPerformance(master: string, route: KafkaRoute, topic: str
 }
 
 /** The load command as a user runs it, on the host through the published ports; its own JSON (records/s, peak RSS). */
-async function loadCommand(topic: string, file: string, producers: number) {
-  const r = await execa("npm", ["run", "-s", "load", "--", "--topic", topic, "--file", file, "--producers", String(producers), "--json"], { cwd: ROOT });
+async function loadCommand(topic: string, file: string, how: { producers: number } | { client: "platformatic" }) {
+  const flags = "client" in how ? ["--client", how.client] : ["--producers", String(how.producers)];
+  const r = await execa("npm", ["run", "-s", "load", "--", "--topic", topic, "--file", file, ...flags, "--json"], { cwd: ROOT });
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as { recordsPerSecond: number; peakRssMb: number; records: number };
 }
 
@@ -94,8 +95,9 @@ async function benchLoader(master: string, route: KafkaRoute, kafka: Kafka, conf
   const file = recordsFile(records, size);
   const tools: Record<string, () => Promise<number>> = {
     producerPerformance: () => producerPerformance(master, route, topic, records, size),
-    loaderOneProducer: async () => (await loadCommand(topic, file, 1)).recordsPerSecond,
-    loader: async () => (await loadCommand(topic, file, 3)).recordsPerSecond,
+    loaderOneProducer: async () => (await loadCommand(topic, file, { producers: 1 })).recordsPerSecond,
+    loader: async () => (await loadCommand(topic, file, { producers: 3 })).recordsPerSecond,
+    loaderPlatformatic: async () => (await loadCommand(topic, file, { client: "platformatic" })).recordsPerSecond,
     platformatic: async () => (await platformatic(route, topic, file)).recordsPerSecond,
   };
   const runs: Record<string, number[]> = Object.fromEntries(Object.keys(tools).map((k) => [k, []]));
@@ -116,13 +118,15 @@ async function benchLoader(master: string, route: KafkaRoute, kafka: Kafka, conf
     ["Kafka's ProducerPerformance (batch.size=262144, linger.ms=10), in hadoop-master", `${fmt(best.producerPerformance)} (runs: ${runs.producerPerformance.map(fmt).join(", ")})`],
     ["npm run load, kafkajs, 3 producers in worker threads (the default), from the host", `${fmt(best.loader)} (runs: ${runs.loader.map(fmt).join(", ")})`],
     ["npm run load --producers 1, kafkajs, one producer", `${fmt(best.loaderOneProducer)} (runs: ${runs.loaderOneProducer.map(fmt).join(", ")})`],
-    ["@platformatic/kafka, one producer, from the host", `${fmt(best.platformatic)} (runs: ${runs.platformatic.map(fmt).join(", ")})`],
+    ["npm run load --client platformatic (one request in flight per partition)", `${fmt(best.loaderPlatformatic)} (runs: ${runs.loaderPlatformatic.map(fmt).join(", ")})`],
+    ["@platformatic/kafka alone, 12 requests in flight, from the host", `${fmt(best.platformatic)} (runs: ${runs.platformatic.map(fmt).join(", ")})`],
     ["ratio loader / ProducerPerformance (target >= 0.6)", ratio.toFixed(2)],
   ])}\n`);
   return {
     records, recordSize: size, rounds, runs,
     producerPerformanceRecordsPerSecond: best.producerPerformance, loaderRecordsPerSecond: best.loader,
-    loaderOneProducerRecordsPerSecond: best.loaderOneProducer, platformaticRecordsPerSecond: best.platformatic, ratio,
+    loaderOneProducerRecordsPerSecond: best.loaderOneProducer, loaderPlatformaticRecordsPerSecond: best.loaderPlatformatic, platformaticRecordsPerSecond: best.platformatic, ratio,
+    ratioPlatformatic: best.loaderPlatformatic / best.producerPerformance,
   };
 }
 
@@ -135,7 +139,7 @@ async function benchBigFile(kafka: Kafka, config: KafkaConfig, gigabytes: number
   try {
     await freshTopics(kafka, config, [topic]);
     log("npm run load on it");
-    const r = await loadCommand(topic, file, 3);
+    const r = await loadCommand(topic, file, { producers: 3 });
     out(`\nThe load command on a ${gigabytes} GB file\n${table(["", "result"], [["records", fmt(r.records)], ["records/s", fmt(r.recordsPerSecond)], ["peak memory (RSS of the process, its worker threads included)", `${r.peakRssMb} MB`]])}\n`);
     return { gigabytes, records: r.records, recordsPerSecond: r.recordsPerSecond, peakRssMb: r.peakRssMb };
   } finally {

@@ -10,7 +10,8 @@ import type { Readable } from "stream";
 import { Kafka, Partitioners, type Producer } from "kafkajs";
 import { LoadError } from "./errors";
 import type { KafkaRoute } from "./kafkaRoute";
-import { type BatchSink, defaultProducers, producerPool } from "./loaderPool";
+import { type BatchSink, defaultProducers, partitionsOf, PRODUCER_RETRY, producerPool } from "./loaderPool";
+import { type LoadClient, platformaticSink } from "./loaderPlatformatic";
 
 export type RecordFormat = "text" | "json";
 
@@ -63,23 +64,24 @@ export const idempotentProducer = (kafka: Kafka): Producer => kafka.producer({ i
  * Loads `lines` into `topic` on a route's cluster with a producer of its own. Refuses a topic that
  * does not exist: an idempotent producer would retry it for ever.
  */
-export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<LoadOptions, "producer" | "sink"> & { producers?: number }): Promise<LoadResult> {
+export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<LoadOptions, "producer" | "sink"> & { producers?: number; client?: LoadClient }): Promise<LoadResult> {
   const kafka = new Kafka(route.config);
   const admin = kafka.admin();
   await admin.connect();
   const exists = await admin.listTopics().then((t) => t.includes(o.topic)).finally(() => admin.disconnect());
   if (!exists) throw new LoadError(`topic "${o.topic}" does not exist: create it first (npm run topics -- --topic ${o.topic}:3:3)`);
-  // Producers in worker threads where they can reach the brokers themselves (not through a gateway).
-  const producers = route.config.socketFactory ? 1 : (o.producers ?? defaultProducers());
-  if (producers > 1) {
-    const sink = await producerPool(route.config, o.topic, producers);
+  const through = async (sink: BatchSink) => {
     try {
       return await loadRecords({ ...o, sink });
     } finally {
       await sink.close();
     }
-  }
-  const producer = idempotentProducer(kafka);
+  };
+  if (o.client === "platformatic") return through(await platformaticSink(route.config, o.topic, await partitionsOf(route.config, o.topic)));
+  // Producers in worker threads where they can reach the brokers themselves (not through a gateway).
+  const producers = route.config.socketFactory ? 1 : (o.producers ?? defaultProducers());
+  if (producers > 1) return through(await producerPool(route.config, o.topic, producers));
+  const producer = idempotentProducer(new Kafka({ ...route.config, retry: PRODUCER_RETRY }));
   await producer.connect();
   try {
     return await loadRecords({ ...o, producer });

@@ -29,17 +29,31 @@ export interface BatchSink {
 /** The default number of worker producers: one per core, at least 3 (measured on 2 cores: 1 -> 56k, 2 -> 79k, 3 -> 92k records/s), at most 4. */
 export const defaultProducers = () => Math.max(3, Math.min(4, availableParallelism()));
 
-export async function producerPool(config: KafkaConfig, topic: string, producers: number): Promise<BatchSink> {
-  if (config.socketFactory) throw new LabError("producerPool cannot cross an SSH gateway: use one producer");
+/**
+ * Retries of the loader's producers. kafkajs retries a send 5 times by default (about 8 s), even
+ * for an idempotent producer; a SIGKILLed broker's partitions move only when its session expires
+ * (9 s) and a new leader is elected, so a load gave up with "Closed connection" a moment before
+ * Kafka recovered. Up to 30 retries, at most 5 s apart: the load's own stall bound
+ * (--stall-timeout) decides when to stop.
+ */
+export const PRODUCER_RETRY = { initialRetryTime: 300, maxRetryTime: 5000, retries: 30 } as const;
+
+/** A topic's partition ids, in order. */
+export async function partitionsOf(config: KafkaConfig, topic: string): Promise<number[]> {
   const admin = new Kafka(config).admin();
   await admin.connect();
-  const partitions = await admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b)).finally(() => admin.disconnect());
+  return admin.fetchTopicMetadata({ topics: [topic] }).then((m) => m.topics[0].partitions.map((p) => p.partitionId).sort((a, b) => a - b)).finally(() => admin.disconnect());
+}
+
+export async function producerPool(config: KafkaConfig, topic: string, producers: number): Promise<BatchSink> {
+  if (config.socketFactory) throw new LabError("producerPool cannot cross an SSH gateway: use one producer");
+  const partitions = await partitionsOf(config, topic);
   const log = config.logCreator?.(config.logLevel ?? logLevel.INFO);
   const encoder = new TextEncoder();
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   const workers = Array.from({ length: producers }, () => {
     // A logger cannot cross threads: with --verbose the workers post their log entries here.
-    const w = new Worker(require.resolve("./loaderWorker.js"), { workerData: { brokers: config.brokers, clientId: config.clientId, topic, logLevel: log ? config.logLevel : undefined } });
+    const w = new Worker(require.resolve("./loaderWorker.js"), { workerData: { brokers: config.brokers, clientId: config.clientId, topic, retry: PRODUCER_RETRY, logLevel: log ? config.logLevel : undefined } });
     w.on("message", (m: { id?: number; error?: { name: string; message: string }; log?: LogEntry }) => {
       if (m.log) log?.(m.log);
       if (m.id === undefined) return;

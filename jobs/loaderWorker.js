@@ -6,14 +6,14 @@
 const { parentPort, workerData } = require("node:worker_threads");
 const { Kafka, logLevel } = require("kafkajs");
 
-const { brokers, clientId, topic } = workerData;
+const { brokers, clientId, topic, retry } = workerData;
 // Logging off, unless the main thread asks for it (--verbose): then each entry goes to it, to be printed redacted.
 const logging = workerData.logLevel === undefined ? { logLevel: logLevel.NOTHING }
   : { logLevel: workerData.logLevel, logCreator: () => (entry) => {
     const post = (log) => parentPort.postMessage({ log: { namespace: entry.namespace, level: entry.level, label: entry.label, log } });
     try { post({ ...entry.log }); } catch { post({ message: entry.log.message }); } // an extra that cannot be cloned: the message alone
   } };
-const producer = new Kafka({ clientId, brokers, ...logging }).producer({ idempotent: true });
+const producer = new Kafka({ clientId, brokers, retry, ...logging }).producer({ idempotent: true });
 const connected = producer.connect();
 connected.catch(() => undefined);
 

@@ -1,10 +1,11 @@
 // npm run docs: rewrites every generated section of README.md and docs/*.md from its one source
 // (the config schema, the exit-code table, bench/results.json), so the documented keys, codes and
 // figures are the ones the code has. `--check` changes nothing and exits 2 when a section is stale.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderConfigTable } from "../stacks/configDocs";
 import { EXIT, exitCodesTable, UsageError } from "../jobs/errors";
+import { markdownTable } from "../jobs/table";
 import { benchmarksTable, benchSummary, type BenchResults } from "../bench/report";
 import { defineCommand, runCli } from "./cli";
 
@@ -19,7 +20,22 @@ export function sections(root: string): Record<string, () => string> {
     "exit-codes": exitCodesTable,
     benchmarks: () => benchmarksTable(bench()),
     "bench-summary": () => benchSummary(bench()),
+    faults: () => faultsTable(join(root, "tests", "results", "faults.json")),
   };
+}
+
+interface FaultsResults {
+  date: string;
+  machine: { cpus: number; memoryGiB: number; node: string };
+  outcomes: { scenario: string; checked: string; result: string; recoverySeconds: number | null }[];
+}
+
+/** docs/faults.md's table, from what tests/faults.live.test.ts wrote in its last run. */
+export function faultsTable(path: string): string {
+  if (!existsSync(path)) return "_Not run yet: npm run test:faults writes tests/results/faults.json._";
+  const r = JSON.parse(readFileSync(path, "utf8")) as FaultsResults;
+  const rows = r.outcomes.map((o) => [o.scenario, o.checked, o.result, o.recoverySeconds === null ? "-" : `${o.recoverySeconds.toFixed(1)} s`]);
+  return `${markdownTable(["scenario", "what was checked", "result", "time to recover"], rows, ["left", "left", "left", "right"])}\n\nRun of ${r.date} on ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node} (tests/faults.live.test.ts).`;
 }
 
 /** The files that may hold generated sections. */

@@ -3,6 +3,7 @@
 import { UsageError } from "../jobs/errors";
 import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
+import { LOAD_CLIENTS, type LoadClient } from "../jobs/loaderPlatformatic";
 import { sampleLines } from "../jobs/sampleText";
 import { fileSource } from "../jobs/textSource";
 import { addressesFlag, choiceFlag, defineCommand, intFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
@@ -27,6 +28,8 @@ Options:
                         each producer sends one at a time (exactly once across a broker loss)
   --producers <n>       producers, each in a thread of its own (default: one per core, 2 to 4;
                         1: one producer on the main thread; through an SSH gateway always 1)
+  --client kafkajs|platformatic   kafkajs (default: the project's client), or @platformatic/kafka:
+                        faster here (docs/benchmarks.md), pure JavaScript, not through an SSH gateway
   --stall-timeout <s>   stop (exit 15) after this long with no acknowledgement (default 60):
                         Kafka retries for ever while fewer brokers are up than min.insync.replicas
   --json                print the result as JSON
@@ -42,7 +45,7 @@ export const load = defineCommand({
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string" }, file: { type: "string" },
     sample: { type: "string" }, seed: { type: "string" }, format: { type: "string" }, "batch-size": { type: "string" },
-    "in-flight": { type: "string" }, producers: { type: "string" }, "stall-timeout": { type: "string" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
+    "in-flight": { type: "string" }, producers: { type: "string" }, "stall-timeout": { type: "string" }, client: { type: "string" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
   },
   async run(f, c) {
     const topic = f.topic;
@@ -53,6 +56,8 @@ export const load = defineCommand({
     const batchSize = intFlag("batch-size", f["batch-size"], 2000, 1, 100_000);
     const inFlight = f["in-flight"] === undefined ? undefined : intFlag("in-flight", f["in-flight"], 4, 1, 64);
     const producers = f.producers === undefined ? undefined : intFlag("producers", f.producers, 1, 1, 16);
+    const client = choiceFlag<LoadClient>("client", f.client, LOAD_CLIENTS, "kafkajs");
+    if (client === "platformatic" && f.producers !== undefined) throw new UsageError("--producers is for --client kafkajs: @platformatic/kafka sends to every partition from one producer");
     const stallSeconds = intFlag("stall-timeout", f["stall-timeout"], DEFAULT_STALL_SECONDS, 1, 3600);
     const sample = f.sample === undefined ? undefined : intFlag("sample", f.sample, 0, 1, 100_000_000);
     const seed = intFlag("seed", f.seed, 42, 0);
@@ -69,7 +74,7 @@ export const load = defineCommand({
     const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
     try {
       const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
-      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, stallSeconds, onProgress: bar.update });
+      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, client, stallSeconds, onProgress: bar.update });
       bar.stop();
       // The whole process's high-water mark, its worker threads included: flat whatever the file's size.
       const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
