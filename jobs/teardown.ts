@@ -139,8 +139,18 @@ export async function destroyLocalStack(o: LocalTeardownOptions, note: (m: strin
   if (o.images) {
     note(`docker image rm ${o.topology.image}`);
     await execa("docker", ["image", "rm", o.topology.image], { reject: false });
+    // The build's stage images (untagged, labelled in the Dockerfile's first stage): without them a
+    // "removed" image still holds gigabytes, and the next build is not really from scratch.
+    const stages = (await execa("docker", ["image", "ls", "-aq", "--filter", `label=${NODE_IMAGE_LABEL}`], { reject: false })).stdout.split("\n").filter(Boolean);
+    if (stages.length) {
+      note(`docker image rm (${stages.length} build stage images labelled ${NODE_IMAGE_LABEL})`);
+      await execa("docker", ["image", "rm", ...new Set(stages)], { reject: false });
+    }
   }
 }
+
+/** The label of every stage of the node image (stacks/local/image/Dockerfile). */
+export const NODE_IMAGE_LABEL = "kafka-spark-lab.image=node";
 
 /** What is left after the teardown, looked up again by labels: anything not kept on purpose is a leftover. */
 export async function verifyLocalTeardown(o: LocalTeardownOptions): Promise<Omit<TeardownOutcome, "seconds">> {
