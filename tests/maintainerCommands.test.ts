@@ -54,9 +54,10 @@ describe("npm run compose:generate", () => {
 describe("npm run docs", () => {
   function docsRoot(): string {
     const dir = workDir(["README.md"]);
-    for (const d of ["docs", "bench"]) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ["docs", "bench", join("tests", "results")]) mkdirSync(join(dir, d), { recursive: true });
     for (const f of readdirSync(join(ROOT, "docs"))) copyFileSync(join(ROOT, "docs", f), join(dir, "docs", f));
-    copyFileSync(join(ROOT, "bench", "results.json"), join(dir, "bench", "results.json"));
+    // The sources of the generated figures: the benchmarks' and the fault tests' results.
+    for (const f of [join("bench", "results.json"), join("tests", "results", "faults.json")]) copyFileSync(join(ROOT, f), join(dir, f));
     return dir;
   }
   const staleConfigTable = (dir: string) => {
