@@ -26,7 +26,7 @@ import { sampleLines } from "../jobs/sampleText";
 import { adminPerBroker, recreateTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { wordCountArgs, WordCountJob } from "../jobs/wordcountJob";
-import { type CommandContext, defineCommand, intFlag, runCli } from "../scripts/cli";
+import { choiceFlag, type CommandContext, defineCommand, intFlag, runCli } from "../scripts/cli";
 import { table } from "../scripts/console";
 
 const ROOT = join(__dirname, "..");
@@ -161,8 +161,17 @@ async function withJob<T>(shell: NodeShell, job: WordCountJob, work: () => Promi
   }
 }
 
-async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, rate: number, seconds: number, trigger: number, shufflePartitions?: number) {
-  const job: WordCountJob = { name: "bench-latency", topic: "bench-lines", sink: "kafka", countsTopic: "bench-counts", trigger, startingOffsets: "earliest", shufflePartitions };
+/**
+ * Where a benchmarked job keeps its checkpoint: HDFS (what submit and the demo use), or the
+ * master's own disk (its data volume), which local[*] can use since the whole job runs there.
+ */
+type CheckpointPlace = "hdfs" | "master";
+const CHECKPOINT_PLACES: readonly CheckpointPlace[] = ["hdfs", "master"];
+const checkpointFor = (name: string, place: CheckpointPlace) => (place === "master" ? `file:///data/kafka-spark-lab/checkpoints/${name}-${Date.now()}` : undefined);
+const checkpointLabel = (place: CheckpointPlace) => (place === "master" ? "checkpoint on the master's disk" : "checkpoint on HDFS");
+
+async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, rate: number, seconds: number, trigger: number, shufflePartitions: number | undefined, place: CheckpointPlace) {
+  const job: WordCountJob = { name: "bench-latency", topic: "bench-lines", sink: "kafka", countsTopic: "bench-counts", trigger, startingOffsets: "earliest", shufflePartitions, checkpoint: checkpointFor("bench-latency", place) };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   return withJob(shell, job, async () => {
     await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
@@ -194,16 +203,16 @@ async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig
     await producer.disconnect();
     await reader.stop();
     const latencies = [...sent].map(([w, t]) => (seen.get(w)! - t) / 1000).sort((a, b) => a - b);
-    const result = { rateLinesPerSecond: rate, seconds, probes: latencies.length, trigger: `${trigger} s`, shufflePartitions, p50: pct(latencies, 50), p95: pct(latencies, 95), max: latencies[latencies.length - 1] };
-    out(`\nWord count latency, send -> count visible (${rate} lines/s, ${trigger} s trigger, ${shufflePartitions} shuffle partitions, ${latencies.length} probes)\n${table(["", "seconds"], [
+    const result = { rateLinesPerSecond: rate, seconds, probes: latencies.length, trigger: `${trigger} s`, shufflePartitions, checkpoint: checkpointLabel(place), p50: pct(latencies, 50), p95: pct(latencies, 95), max: latencies[latencies.length - 1] };
+    out(`\nWord count latency, send -> count visible (${rate} lines/s, ${trigger} s trigger, ${shufflePartitions} shuffle partitions, ${checkpointLabel(place)}, ${latencies.length} probes)\n${table(["", "seconds"], [
       ["p50 (target <= 1.0)", result.p50.toFixed(2)], ["p95 (target <= 1.5)", result.p95.toFixed(2)], ["max", result.max.toFixed(2)],
     ])}\n`);
     return result;
   });
 }
 
-async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, trigger: number, shufflePartitions: number) {
-  const job: WordCountJob = { name: "bench-first", topic: "bench-first-lines", sink: "kafka", countsTopic: "bench-first-counts", trigger, startingOffsets: "earliest", shufflePartitions };
+async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, shell: NodeShell, jar: string, trigger: number, shufflePartitions: number, place: CheckpointPlace) {
+  const job: WordCountJob = { name: "bench-first", topic: "bench-first-lines", sink: "kafka", countsTopic: "bench-first-counts", trigger, startingOffsets: "earliest", shufflePartitions, checkpoint: checkpointFor("bench-first", place) };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   const producer = idempotentProducer(kafka);
   await producer.connect();
@@ -222,7 +231,7 @@ async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, 
     out(`\nSubmit to first visible count (1,000 lines waiting in the topic)\n${table(["", "seconds"], [
       ["query started", started.toFixed(1)], ["first count visible (target <= 10)", first.toFixed(1)],
     ])}\n`);
-    return { queryStartedSeconds: started, firstCountSeconds: first };
+    return { queryStartedSeconds: started, firstCountSeconds: first, checkpoint: checkpointLabel(place) };
   });
 }
 
@@ -286,17 +295,19 @@ volumes unless --volumes.
   --rate <n> --seconds <s>          latency (default 1000 lines/s for 30 s)
   --trigger-ms <ms>                 latency and first (default 1000)
   --shuffle-partitions <n>          latency and first (default: the master's cores)
+  --checkpoint hdfs|master          latency and first: the job's checkpoint on HDFS (default, as
+                                    submit and demo) or on the master's disk (local[*] only)
   --volumes                         cold: delete the stack's data volumes too
 `,
   exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER"],
   options: {
     only: { type: "string" }, records: { type: "string" }, "record-size": { type: "string" }, gigabytes: { type: "string" }, rate: { type: "string" },
-    seconds: { type: "string" }, "trigger-ms": { type: "string" }, "shuffle-partitions": { type: "string" }, volumes: { type: "boolean" },
+    seconds: { type: "string" }, "trigger-ms": { type: "string" }, "shuffle-partitions": { type: "string" }, checkpoint: { type: "string" }, volumes: { type: "boolean" },
   },
   run: (f, c) => main(f, c),
 });
 
-async function main(f: { only?: string; records?: string; "record-size"?: string; gigabytes?: string; rate?: string; seconds?: string; "trigger-ms"?: string; "shuffle-partitions"?: string; volumes?: boolean }, c: CommandContext): Promise<number> {
+async function main(f: { only?: string; records?: string; "record-size"?: string; gigabytes?: string; rate?: string; seconds?: string; "trigger-ms"?: string; "shuffle-partitions"?: string; checkpoint?: string; volumes?: boolean }, c: CommandContext): Promise<number> {
   log = (m) => c.line(`[bench] ${new Date().toISOString().slice(11, 19)} ${m}`);
   out = (text) => c.out(text);
   const only = (f.only ?? DEFAULT_PARTS.join(",")).split(",") as Part[];
@@ -308,6 +319,7 @@ async function main(f: { only?: string; records?: string; "record-size"?: string
   const seconds = intFlag("seconds", f.seconds, 30, 5, 3600);
   const trigger = intFlag("trigger-ms", f["trigger-ms"], 1000, 100, 60_000) / 1000;
   const shuffle = f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4);
+  const place = choiceFlag<CheckpointPlace>("checkpoint", f.checkpoint, CHECKPOINT_PLACES, "hdfs");
 
   const results: Record<string, unknown> = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, "utf8")) : {};
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -329,8 +341,8 @@ async function main(f: { only?: string; records?: string; "record-size"?: string
     if (only.includes("loader")) save("loader", await benchLoader(master, route, kafka, config, records, size));
     if (only.includes("bigfile")) save("bigfile", await benchBigFile(kafka, config, gigabytes));
     const partitions = shuffle ?? (await shufflePartitionsFor(shell, "local", 0));
-    if (only.includes("latency")) save("latency", await benchLatency(route, kafka, config, shell, jar, rate, seconds, trigger, partitions));
-    if (only.includes("first")) save("first", await benchFirst(route, kafka, config, shell, jar, trigger, partitions));
+    if (only.includes("latency")) save("latency", await benchLatency(route, kafka, config, shell, jar, rate, seconds, trigger, partitions, place));
+    if (only.includes("first")) save("first", await benchFirst(route, kafka, config, shell, jar, trigger, partitions, place));
   }
   log(`results written to ${RESULTS}; npm run docs renders them`);
   return 0;
