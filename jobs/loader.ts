@@ -10,7 +10,9 @@ import type { Readable } from "stream";
 import { Kafka, Partitioners, type Producer } from "kafkajs";
 import { LoadError } from "./errors";
 import type { KafkaRoute } from "./kafkaRoute";
-import { type BatchSink, defaultProducers, partitionsOf, PRODUCER_RETRY, producerPool } from "./loaderPool";
+import { type BatchSink, defaultProducers, oneSendAtATime, partitionsOf, PRODUCER_RETRY, producerPool, settleWithin } from "./loaderPool";
+
+export { oneSendAtATime };
 import { type LoadClient, platformaticSink } from "./loaderPlatformatic";
 
 export type RecordFormat = "text" | "json";
@@ -87,7 +89,7 @@ export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<L
     return await loadRecords({ ...o, producer });
   } finally {
     // After a stall kafkajs may still be retrying a request: the disconnect is not waited for long.
-    await Promise.race([producer.disconnect(), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await settleWithin(producer.disconnect(), 5000);
   }
 }
 
@@ -107,29 +109,6 @@ function isJson(line: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * A sink that sends one batch at a time, the next ones queued (`queued` of them in all). kafkajs's
- * idempotent producer rolls a partition's sequence number back when a request fails: with two
- * sends in flight to one partition, the retry after a leader change either reaches the new leader
- * after the later batch (OUT_OF_ORDER_SEQUENCE_NUMBER, fatal) or reuses the sequence of a batch the
- * old leader had written, which the new one then answers as a duplicate: acknowledged, never
- * written (a CI run lost 167 of 60,000 acknowledged records that way across a broker stop). One
- * request at a time per producer keeps "each acknowledged record exactly once"; the worker
- * threads (jobs/loaderWorker.js) do the same, so parallelism comes from producers, not requests.
- */
-export function oneSendAtATime(queued: number, send: (values: string[]) => Promise<void>): BatchSink {
-  let last: Promise<unknown> = Promise.resolve();
-  return {
-    inFlight: queued,
-    close: async () => undefined,
-    send: (values) => {
-      const sent = last.then(() => send(values));
-      last = sent.catch(() => undefined);
-      return sent;
-    },
-  };
 }
 
 /** Characters per batch at most: 256 Ki (at most 768 KiB of UTF-8), below the broker's 1 MB message.max.bytes. */

@@ -3,11 +3,11 @@
  * (pure JavaScript, no native part, Node >= 22), measured faster than kafkajs on the
  * same file (docs/benchmarks.md). One idempotent producer, acks=all; batches go to the partitions
  * in turn, and each partition has one request in flight at a time, the discipline that keeps
- * "each acknowledged record exactly once" across a leader change (jobs/loader.ts oneSendAtATime).
+ * "each acknowledged record exactly once" across a leader change (jobs/loaderPool.ts oneSendAtATime).
  */
 import type { KafkaConfig } from "kafkajs";
 import { LabError } from "./errors";
-import { type BatchSink, PRODUCER_RETRY } from "./loaderPool";
+import { type BatchSink, oneSendAtATime, PRODUCER_RETRY, settleWithin } from "./loaderPool";
 
 /** The clients `npm run load --client` offers; kafkajs is the default (the project's named client). */
 export const LOAD_CLIENTS = ["kafkajs", "platformatic"] as const;
@@ -27,19 +27,15 @@ export async function platformaticSink(config: KafkaConfig, topic: string, parti
     retries: PRODUCER_RETRY.retries,
     retryDelay: 2000,
   });
-  const last = new Map<number, Promise<unknown>>(partitions.map((p) => [p, Promise.resolve()]));
+  // One queue per partition, each sending one request at a time; batches go to the partitions in turn.
+  const queues = partitions.map((partition) => oneSendAtATime(2, async (values) => {
+    await producer.send({ messages: values.map((value) => ({ topic, value, partition })) });
+  }));
   let next = 0;
   return {
     inFlight: partitions.length * 2,
-    send(values) {
-      const partition = partitions[next++ % partitions.length];
-      const sent = last.get(partition)!.then(() => producer.send({ messages: values.map((value) => ({ topic, value, partition })) })).then(() => undefined);
-      last.set(partition, sent.catch(() => undefined));
-      return sent;
-    },
-    async close() {
-      // After a stall the producer may still be retrying: its close is not waited for long.
-      await Promise.race([producer.close(), new Promise((r) => setTimeout(r, 5000).unref())]);
-    },
+    send: (values) => queues[next++ % queues.length].send(values),
+    // After a stall the producer may still be retrying: its close is not waited for long.
+    close: async () => { await settleWithin(producer.close(), 5000); },
   };
 }
