@@ -174,7 +174,7 @@ async function benchLatency(route: KafkaRoute, kafka: Kafka, config: KafkaConfig
   const job: WordCountJob = { name: "bench-latency", topic: "bench-lines", sink: "kafka", countsTopic: "bench-counts", trigger, startingOffsets: "earliest", shufflePartitions, checkpoint: checkpointFor("bench-latency", place) };
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   return withJob(shell, job, async () => {
-    await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
+    await submitDetached({ shell, name: job.name, appInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
     await waitUntilStarted(shell, job.name);
     const reader = new CountsTopicReader(kafka, job.countsTopic!);
     const seen = new Map<string, number>();
@@ -222,7 +222,7 @@ async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, 
     const reader = new CountsTopicReader(kafka, job.countsTopic!);
     await reader.start();
     const start = Date.now();
-    await submitDetached({ shell, name: job.name, jarInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
+    await submitDetached({ shell, name: job.name, appInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
     await waitUntilStarted(shell, job.name);
     const started = (Date.now() - start) / 1000;
     await waitFor("the first count", async () => (reader.counts.size > 0 ? true : undefined), 180_000, 50);

@@ -370,6 +370,14 @@ export class SubmitError extends LabError {
   static override readonly exit: ExitKind = "SUBMIT";
 }
 
+/** A job of one's own (npm run submit --jar/--py) ended with a non-zero status: its error lines say why. */
+export class JobFailedError extends SubmitError {
+  static override readonly exit: ExitKind = "JOB_DEAD";
+  constructor(message: string, readonly jobExitStatus: number | undefined, readonly errorLines: string[]) {
+    super(message);
+  }
+}
+
 /** Maven (or Docker, building with Maven) failed or is missing. */
 export class JarBuildError extends LabError {
   static override readonly exit: ExitKind = "JAR_BUILD";

@@ -59,7 +59,7 @@ export function sparkSubmitRunner(o: SparkSubmitRunnerOptions): JobRunner {
     stop: (name) => stopJob(shell, name),
     clear: clearJobDir(shell),
     async start(job, brokers, note) {
-      const started = await submitDetached({ shell, name: job.name, jarInNode: jar, className: WORD_COUNT_CLASS, mode, sparkArgs: mode === "yarn" ? yarnSizing(workers) : [], jobArgs: wordCountArgs(job, brokers) });
+      const started = await submitDetached({ shell, name: job.name, appInNode: jar, className: WORD_COUNT_CLASS, mode, sparkArgs: mode === "yarn" ? yarnSizing(workers) : [], jobArgs: wordCountArgs(job, brokers) });
       note(`driver pid ${started.pid} in ${o.master}; waiting for its first micro-batch`);
       await waitUntilStarted(shell, job.name);
     },

@@ -11,7 +11,7 @@ import { readFileSync } from "fs";
 import { basename } from "path";
 import execa from "execa";
 import { YARN_NODE_RESOURCES } from "../stacks/local/topology";
-import { SubmitError } from "./errors";
+import { JobFailedError, SubmitError } from "./errors";
 import { waitFor } from "./poll";
 import { JOB_NAME } from "./wordcountJob";
 
@@ -59,26 +59,31 @@ export function dockerShell(container: string): NodeShell {
 
 const sha256 = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
-/** Puts the jar on the master unless the same bytes are there already; returns its path in the node. */
-export async function putJar(shell: NodeShell, jarPath: string): Promise<{ path: string; copied: boolean }> {
-  const path = `${JOBS_DIR}/${basename(jarPath)}`;
+/** Puts a file (a jar, a .py) on the master unless the same bytes are there already; returns its path in the node. */
+export async function putFile(shell: NodeShell, localPath: string): Promise<{ path: string; copied: boolean }> {
+  const path = `${JOBS_DIR}/${basename(localPath)}`;
   const there = (await shell.run('mkdir -p "$JOBS_DIR"; sha256sum "$1" 2>/dev/null | cut -d" " -f1', [path], { JOBS_DIR })).trim();
-  if (there === sha256(jarPath)) return { path, copied: false };
-  await shell.copyIn(jarPath, path);
+  if (there === sha256(localPath)) return { path, copied: false };
+  await shell.copyIn(localPath, path);
   return { path, copied: true };
 }
+export const putJar = putFile;
 
 export interface SubmitOptions {
   shell: NodeShell;
   /** Job name: one running driver per name (letters, digits, - and _). */
   name: string;
-  jarInNode: string;
-  className: string;
+  /** The application in the node: a jar (with `className`) or a .py file. */
+  appInNode: string;
+  /** The jar's main class; none for a .py (or a jar whose manifest names it). */
+  className?: string;
   jobArgs: string[];
   /** local[*] on the master (the lab's way) or YARN across the workers (client mode: the driver stays on the master). */
   mode?: SparkMode;
   /** Extra spark-submit options, e.g. ["--conf", "spark.executor.memory=1g"]. */
   sparkArgs?: string[];
+  /** Environment of the driver (e.g. KAFKA_BROKERS for a job of one's own). */
+  env?: Record<string, string>;
 }
 
 export interface JobStatus {
@@ -113,9 +118,10 @@ export function yarnSizing(workers: number, nodeManagerMb: number = YARN_NODE_RE
 }
 
 /** spark-submit's own arguments for the mode; the deploy mode is client so stop and logs stay on the master. */
-export function sparkSubmitArgs(o: Pick<SubmitOptions, "name" | "jarInNode" | "className" | "jobArgs" | "mode" | "sparkArgs">): string[] {
+export function sparkSubmitArgs(o: Pick<SubmitOptions, "name" | "appInNode" | "className" | "jobArgs" | "mode" | "sparkArgs">): string[] {
   const master = o.mode === "yarn" ? ["--master", "yarn", "--deploy-mode", "client"] : ["--master", "local[*]"];
-  return ["--name", o.name, "--class", o.className, ...master, ...(o.sparkArgs ?? []), o.jarInNode, ...o.jobArgs];
+  const main = o.className === undefined ? [] : ["--class", o.className];
+  return ["--name", o.name, ...main, ...master, ...(o.sparkArgs ?? []), o.appInNode, ...o.jobArgs];
 }
 
 /**
@@ -128,11 +134,20 @@ export async function submitDetached(o: SubmitOptions): Promise<JobStatus> {
   const script = [
     'mkdir -p "$JOBS_DIR"; cd "$JOBS_DIR"',
     'if [ -f "$JOB.pid" ] && kill -0 "$(cat "$JOB.pid")" 2>/dev/null; then echo "running $(cat "$JOB.pid")"; exit 0; fi',
-    // setsid: the driver outlives this docker exec; its stdout and stderr go to the job's log.
-    'setsid spark-submit "$@" > "$JOB.log" 2>&1 < /dev/null &',
-    'echo $! > "$JOB.pid"; echo "started $!"',
+    'rm -f "$JOB.pid" "$JOB.exit" "$JOB.stopped"',
+    // setsid: the driver outlives this docker exec; its stdout and stderr go to the job's log. The
+    // pid file names the driver itself (spark-submit execs the JVM), so a stop or a kill -9 reaches
+    // it; the small shell around it waits and keeps its exit status for --status.
+    `setsid bash -c '${[
+      'spark-submit "$@" > "$JOB.log" 2>&1 < /dev/null & driver=$!',
+      'echo "$driver" > "$JOB.pid.new" && mv "$JOB.pid.new" "$JOB.pid"',
+      'wait "$driver"; echo $? > "$JOB.exit"',
+    ].join("; ")}' bash "$@" > /dev/null 2>&1 < /dev/null &`,
+    'for i in $(seq 200); do [ -s "$JOB.pid" ] && break; sleep 0.05; done',
+    '[ -s "$JOB.pid" ] || { echo "no driver started"; exit 1; }',
+    'echo "started $(cat "$JOB.pid")"',
   ].join("\n");
-  const answer = (await o.shell.run(script, sparkSubmitArgs(o), { JOBS_DIR, JOB: o.name })).trim();
+  const answer = (await o.shell.run(script, sparkSubmitArgs(o), { ...o.env, JOBS_DIR, JOB: o.name })).trim();
   const [word, pid] = answer.split(" ");
   if (word === "running") {
     throw new SubmitError(`job "${o.name}" is already running (pid ${pid}): stop it first (npm run submit -- --stop --name ${o.name})`);
@@ -212,8 +227,9 @@ export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000):
     await waitFor(`job "${name}" to be killed`, async () => ((await jobStatus(shell, name)).running ? undefined : true), 10_000, 500);
   }
   // Spark's shutdown hook stops the listener bus before the query reports its end: the log says
-  // the stop itself, so that a later --status tells a stop from a death.
-  await shell.run('echo "[wordcount] stopped" >> "$JOBS_DIR/$JOB.log"', [], { JOBS_DIR, JOB: name });
+  // the stop itself, so that a later --status tells a stop from a death (the .stopped file does
+  // for a job of one's own, whose log has no such lines).
+  await shell.run('echo "[wordcount] stopped" >> "$JOBS_DIR/$JOB.log"; touch "$JOBS_DIR/$JOB.stopped"', [], { JOBS_DIR, JOB: name });
   return true;
 }
 
@@ -225,4 +241,53 @@ export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000):
 export async function shufflePartitionsFor(shell: NodeShell, mode: SparkMode, workers: number): Promise<number> {
   if (mode === "yarn") return Math.max(1, workers * YARN_NODE_RESOURCES.vcores);
   return Math.max(1, Number((await shell.run("nproc")).trim()) || 1);
+}
+
+/** How a job of one's own stands, from its driver's exit status (kept by submitDetached's wrapper). */
+export type AppState =
+  | { state: "running"; pid: number }
+  | { state: "finished" }
+  | { state: "stopped" }
+  | { state: "failed"; exitCode: number; why: string[] }
+  | { state: "killed"; why: string[] }
+  | { state: "never ran" };
+
+export async function appState(shell: NodeShell, name: string): Promise<AppState> {
+  const status = await jobStatus(shell, name);
+  if (status.running) return { state: "running", pid: status.pid! };
+  // One line: the exit status (or -), then 1/0 for "was stopped" and "has a log". The driver's
+  // wrapper writes the status just after the driver ends: give it up to 2 s before saying "killed".
+  const probe = 'cd "$JOBS_DIR"; for i in $(seq 20); do [ -f "$JOB.exit" ] || [ ! -f "$JOB.log" ] && break; sleep 0.1; done; echo "$(cat "$JOB.exit" 2>/dev/null || echo -)" "$([ -f "$JOB.stopped" ] && echo 1 || echo 0)" "$([ -f "$JOB.log" ] && echo 1 || echo 0)"';
+  const [exit, stopped, hasLog] = (await shell.run(probe, [], { JOBS_DIR, JOB: name })).trim().split(/\s+/);
+  if (hasLog !== "1") return { state: "never ran" };
+  if (stopped === "1") return { state: "stopped" };
+  const why = async () => { const log = await jobLog(shell, name, 400); const lines = errorLines(log); return lines.length ? lines : log.slice(-12); };
+  if (exit === "0") return { state: "finished" };
+  // No status: the wrapper went with the driver (a kill -9 of the node's processes, a restart).
+  if (exit === "-" || exit === undefined) return { state: "killed", why: await why() };
+  return { state: "failed", exitCode: Number(exit), why: await why() };
+}
+
+/**
+ * Waits until a job of one's own has started its Spark application (the driver logs "Submitted
+ * application" when its SparkContext is up, local or YARN), or has already ended: a driver that
+ * ends with a non-zero status fails with its error lines.
+ */
+export async function waitUntilSubmitted(shell: NodeShell, name: string, timeoutMs = 180_000): Promise<AppState> {
+  const state = await waitFor(`job "${name}" to start its Spark application`, async () => {
+    const s = await appState(shell, name);
+    if (s.state !== "running") return s;
+    const started = (await shell.run('grep -a -c "SparkContext: Submitted application" "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [], { JOBS_DIR, JOB: name })).trim();
+    return Number(started) > 0 ? s : undefined;
+  }, timeoutMs, 500);
+  failIfEndedBadly(name, state);
+  return state;
+}
+
+/** A failed or killed job as an error that says why and gets its own exit code. */
+export function failIfEndedBadly(name: string, s: AppState): void {
+  if (s.state === "failed" || s.state === "killed") {
+    const how = s.state === "failed" ? `failed (exit status ${s.exitCode})` : "was killed";
+    throw new JobFailedError(`job "${name}" ${how}; the end of its log says:\n  ${s.why.join("\n  ")}\nIts whole log: npm run submit -- --log --name ${name}`, s.state === "failed" ? s.exitCode : undefined, s.why);
+  }
 }

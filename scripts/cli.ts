@@ -247,7 +247,9 @@ export interface CommandSpec<O extends FlagSpecs> {
   checkArgv?: (argv: string[]) => void;
   /** The prefix of the command's notes (default "<name>: "). */
   prefix?: (started: number) => string;
-  run(flags: Flags<O>, c: CommandContext): Promise<number>;
+  /** Takes arguments for a program it starts after a lone `--` (passed to `run` as `rest`, never parsed). */
+  passThrough?: boolean;
+  run(flags: Flags<O>, c: CommandContext, rest: string[]): Promise<number>;
 }
 
 export interface Command {
@@ -264,10 +266,12 @@ export function defineCommand<O extends FlagSpecs>(spec: CommandSpec<O>): Comman
     main: (argv, overrides = {}) => {
       const started = Date.now();
       return runCommand(spec.name, { ...defaultDeps(), ...overrides }, async (c) => {
-        spec.checkArgv?.(argv);
-        const f = parseFlags(argv, options);
+        const cut = spec.passThrough ? argv.indexOf("--") : -1;
+        const [own, rest] = cut < 0 ? [argv, []] : [argv.slice(0, cut), argv.slice(cut + 1)];
+        spec.checkArgv?.(own);
+        const f = parseFlags(own, options);
         if (f.help) { c.out(USAGE); return EXIT.OK; }
-        return spec.run(f, c);
+        return spec.run(f, c, rest);
       }, spec.prefix ? () => spec.prefix!(started) : undefined);
     },
   };

@@ -1,16 +1,22 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
 // spark-submit there, detached; or follows, stops, or shows a running job (jobs/wordcountSubmit.ts).
+// With --jar or --py, the same for an application of one's own (jobs/ownJob.ts).
 import { EXIT, UsageError } from "../jobs/errors";
 import { sparkSubmitRunner } from "../jobs/jobRunners";
 import { openKafkaRoute } from "../jobs/kafkaRoute";
 import { localNodesOf } from "../jobs/localStack";
-import { dockerShell, followJob, jobEnding, jobLog, stopJob } from "../jobs/localSubmit";
+import { appState, dockerShell, followJob, jobEnding, jobEvents, jobLog, stopJob } from "../jobs/localSubmit";
+import { describeAppState, failIfEndedBadly, OWN_JOB_STEPS, submitOwnJob } from "../jobs/ownJob";
+import { checkSparkApp, defaultJobName, type SparkApp } from "../jobs/sparkApp";
+import { parseOutputs } from "../jobs/pulumiStack";
 import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcountSubmit";
 import type { WordCountJob } from "../jobs/wordcountJob";
-import { choiceFlag, defineCommand, intFlag, jobNameFlag, runCli, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
+import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 import { steps } from "./console";
 
 const usage = `Usage: npm run submit -- [options]
+       npm run submit -- --jar <file.jar> --class <main class> [options] [-- <job arguments>]
+       npm run submit -- --py <file.py> [options] [-- <job arguments>]
 
 Runs the word-count job on the local stack's master (spark-submit inside hadoop-master, as in
 the lab), detached: the job keeps running after this command ends. Its log stays on the master.
@@ -33,24 +39,41 @@ the job died.
   --create-topics           create the input topic when it is missing (the counts topic always is)
   --follow                  then stream the job's log until it ends (Ctrl-C stops following, not the job)
   --status | --log | --stop   show whether it runs | print its log's last lines | stop it cleanly
+
+A job of one's own (instead of the word count): --jar with --class (optional when the jar's
+manifest names a Main-Class), or --py; both are checked here before anything is copied. It runs
+like the word count (--name, default the file's name; --yarn, --follow, --status, --log, --stop),
+with the Kafka source on its class path and the brokers as the cluster reaches them in the
+environment variable KAFKA_BROKERS. Arguments after a lone -- go to the job unchanged. The word
+count's options (--topic, --sink, ...) do not apply. A job that fails before its SparkContext is
+up, or while --follow follows it, ends this command with exit 22 and its last error lines.
+  --jar <file.jar> --class <main class>   a Spark application jar
+  --py <file.py>            a PySpark application (jobs/wordcount/python/wordcount.py is the word count)
 ${VERBOSE_HELP}
   -h, --help
 `;
 
+const OPTIONS = {
+  stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
+  "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
+  "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
+  follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" },
+  jar: { type: "string" }, class: { type: "string" }, py: { type: "string" }, ...VERBOSE_FLAG,
+} as const;
+
 export const submit = defineCommand({
   name: "submit",
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER", "TOPIC_MISSING"],
-  options: {
-    stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
-    "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
-    "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
-    follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" }, ...VERBOSE_FLAG,
-  },
-  async run(f, c) {
-    const name = jobNameFlag(f.name);
+  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER", "JOB_DEAD", "TOPIC_MISSING"],
+  passThrough: true,
+  options: OPTIONS,
+  async run(f, c, rest) {
     const actions = (["status", "log", "stop"] as const).filter((a) => f[a]);
     if (actions.length > 1) throw new UsageError(`give one of --${actions.join(", --")}`);
+    const own = f.jar !== undefined || f.py !== undefined || f.class !== undefined;
+    if (own) return submitOwn(f, c, rest, actions[0]);
+    if (rest.length) throw new UsageError("arguments after -- are for a job of one's own (--jar or --py); the word count takes options");
+    const name = jobNameFlag(f.name);
     const trigger = f.trigger;
     const triggerMs = trigger === undefined || trigger === "available-now" ? undefined : /^\d+ms$/.test(trigger) ? Number(trigger.slice(0, -2)) : /^\d+$/.test(trigger) ? 1000 * Number(trigger) : NaN;
     if (triggerMs !== undefined && !(triggerMs >= 100 && triggerMs <= 86_400_000)) throw new UsageError(`--trigger ${trigger}: expected seconds from 1 to 86400, milliseconds from 100ms, or available-now`);
@@ -77,6 +100,8 @@ export const submit = defineCommand({
     if (f.status) {
       const running = await runner.status(name);
       if (running.length) { out(`job "${name}" is running (${running.join(", ")})`); return EXIT.OK; }
+      // A log without the word count's own lines is a job of one's own: its exit status tells.
+      if (!(await jobEvents(shell, name)).length && (await jobLog(shell, name, 1)).length) { out(describeAppState(name, await appState(shell, name))); return EXIT.OK; }
       const { ended, why } = await jobEnding(shell, name);
       out(ended === "died" ? `job "${name}" is not running: it died; the end of its log says:\n  ${why.join("\n  ")}`
         : `job "${name}" is not running${ended === "finished" ? " (it drained its topic and finished)" : ended === "stopped" ? " (it was stopped; its checkpoint is kept)" : ""}`);
@@ -100,6 +125,36 @@ export const submit = defineCommand({
     return EXIT.OK;
   },
 });
+
+/** --jar/--py: checked before the stack is read, then copied and started like the word count. */
+async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: string[], action: "status" | "log" | "stop" | undefined): Promise<number> {
+  const wordCountOnly = (["topic", "sink", "counts-topic", "output", "checkpoint", "trigger", "starting-offsets", "max-offsets-per-trigger", "shuffle-partitions", "create-topics"] as const).filter((k) => f[k] !== undefined);
+  if (wordCountOnly.length) throw new UsageError(`--${wordCountOnly[0]} is an option of the word count, not of a job of one's own: give your job its arguments after --`);
+  const app: SparkApp = await checkSparkApp({ jar: f.jar, className: f.class, py: f.py });
+  const name = f.name === undefined ? defaultJobName(app) : jobNameFlag(f.name);
+  const stack = c.stackName(f.stack);
+  const outputs = await c.readStack(stack);
+  const nodes = localNodesOf(stack, outputs);
+  const { bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]);
+  const shell = dockerShell(nodes.master);
+  const out = (line: string) => c.out(`${line}\n`);
+  if (action === "status") { out(describeAppState(name, await appState(shell, name))); return EXIT.OK; }
+  if (action === "log") { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
+  if (action === "stop") { out((await stopJob(shell, name)) ? `job "${name}" stopped` : `job "${name}" was not running`); return EXIT.OK; }
+
+  const s = steps(OWN_JOB_STEPS.length, c.line);
+  const state = await submitOwnJob({ shell, master: nodes.master, app, name, args: rest, mode: f.yarn ? "yarn" : "local", workers: nodes.containers.length - 1, brokers: bootstrapServersInternal }, (title, work) => s.run(title, work));
+  out(state.state === "running"
+    ? `job "${name}" runs. Its log: npm run submit -- --log --name ${name}; its state: npm run submit -- --status --name ${name}; stop it: npm run submit -- --stop --name ${name}`
+    : `job "${name}" finished (exit status 0). Its log: npm run submit -- --log --name ${name}`);
+  if (f.follow && state.state === "running") {
+    await followJob(shell, name, out);
+    const ended = await appState(shell, name);
+    failIfEndedBadly(name, ended);
+    out(describeAppState(name, ended));
+  }
+  return EXIT.OK;
+}
 
 export const { main, USAGE } = submit;
 

@@ -298,7 +298,7 @@ test("the Kafka-sink word count SIGKILLed mid-stream and submitted again: its ch
   const lines = [...corpusSource({ from: 1990 }).lines() as Iterable<string>].filter((l) => l !== "");
   const half = Math.floor(lines.length / 2);
   const expected = countWords(lines);
-  const submit = () => submitDetached({ shell, name: job.name, jarInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, topology.endpoints.bootstrapServersInternal) });
+  const submit = () => submitDetached({ shell, name: job.name, appInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, topology.endpoints.bootstrapServersInternal) });
 
   await submit();
   await waitUntilStarted(shell, job.name);

@@ -183,7 +183,7 @@ test("Parquet sink, killed mid-stream and restarted from its checkpoint: the cou
   await load(topic, LINES.slice(0, 1500));
 
   // Small batches, so the job is still busy when it is killed.
-  const first = await submitDetached({ shell, name: job.name, jarInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount",
+  const first = await submitDetached({ shell, name: job.name, appInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount",
     jobArgs: wordCountArgs({ ...job, trigger: 1, maxOffsetsPerTrigger: 150 }, topology.endpoints.bootstrapServersInternal) });
   await waitUntilStarted(shell, job.name);
   await load(topic, LINES.slice(1500));
@@ -199,7 +199,7 @@ test("Parquet sink, killed mid-stream and restarted from its checkpoint: the cou
 
   // Restarted from the same checkpoint, draining what is left, then stopping by itself.
   const start = Date.now();
-  await submitDetached({ shell, name: job.name, jarInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount",
+  await submitDetached({ shell, name: job.name, appInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount",
     jobArgs: wordCountArgs({ ...job, trigger: "available-now" }, topology.endpoints.bootstrapServersInternal) });
   await waitFor("the restarted job to drain the topic and stop", async () => ((await jobStatus(shell, job.name)).running ? undefined : true), 300_000, 1000);
   report.push(["Parquet: restart to drained", `${((Date.now() - start) / 1000).toFixed(1)} s`]);

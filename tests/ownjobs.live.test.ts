@@ -1,0 +1,102 @@
+/**
+ * Jobs of one's own on the real local cluster, through `npm run submit -- --jar|--py` as a user
+ * runs it: the Java word count's jar submitted as any jar would be, and the PySpark word count
+ * (jobs/wordcount/python/wordcount.py), both on the same real text in the same topic. Each one's
+ * counts equal an independent count of the text, exactly, so the two jobs agree. Also: a job that
+ * fails ends the command with exit 22 and its error line; a running job is seen, stopped and
+ * reported stopped. Needs a Docker engine and the debian:bookworm base image.
+ */
+import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { join } from "node:path";
+import { PROJECT } from "../stacks/config";
+import { describeTopology } from "../stacks/local/topology";
+import { IMAGE_CONTEXT } from "../stacks/local/image";
+import { sotuLines } from "../jobs/corpus";
+import { loadRecords } from "../jobs/loader";
+import { readCountsTopic, sameCounts, totalOf } from "../jobs/results";
+import { adminPerBroker, ensureTopics } from "../jobs/topics";
+import { buildWordCountJar } from "../jobs/wordcountJar";
+import { EXIT } from "../jobs/errors";
+import { main as submit } from "../scripts/submit";
+import { bringUpCluster, progress } from "./support/docker";
+import { countWords } from "./support/wordCount";
+
+const topology = describeTopology({ project: PROJECT, stack: "dev" });
+const BROKERS = topology.endpoints.bootstrapServersInternal;
+const KAFKA = { clientId: "ownjobs-live", brokers: topology.endpoints.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING };
+const kafka = new Kafka(KAFKA);
+const PY_WORDCOUNT = join(__dirname, "..", "jobs", "wordcount", "python", "wordcount.py");
+// A real text: the State of the Union addresses of 1990-1999, one sentence a record.
+const LINES = [...sotuLines({ from: 1990, to: 1999 })];
+const run = `${Date.now()}`;
+const TOPIC = `own-lines-${run}`;
+let jarPath = "";
+
+async function runSubmit(argv: string[]) {
+  let out = "", err = "";
+  const code = await submit(argv, { stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { err += t; } } });
+  return { code, out, err };
+}
+
+/** The word count's own arguments: drain the topic into a counts topic, then stop. */
+const wordCountArgs = (name: string) => ["--", BROKERS, TOPIC, `own-${name}`, "--sink", "kafka", "--counts-topic", `${TOPIC}-${name}-counts`,
+  "--checkpoint", `/kafka-spark-lab/own-${name}-${run}/checkpoint`, "--trigger", "available-now", "--starting-offsets", "earliest"];
+
+beforeAll(async () => {
+  const [, jar] = await Promise.all([
+    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
+    buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
+  ]);
+  jarPath = jar.path;
+  await ensureTopics(kafka.admin(), [TOPIC, `${TOPIC}-java-counts`, `${TOPIC}-py-counts`].map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), { brokerAdmin: adminPerBroker(KAFKA) });
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    expect(await loadRecords({ producer, topic: TOPIC, lines: LINES, format: "text", batchSize: 500 })).toMatchObject({ records: LINES.length });
+  } finally {
+    await producer.disconnect();
+  }
+  progress(`${LINES.length} sentences of the 1990s State of the Union addresses in ${TOPIC}`);
+}, 30 * 60_000);
+
+test("--jar and --py: the Java and the PySpark word count each count the real text exactly as an independent count does", async () => {
+  const expected = countWords(LINES);
+  const java = await runSubmit(["--jar", jarPath, "--class", "spark.kafka.SparkKafkaWordCount", "--name", "own-java", "--follow", ...wordCountArgs("java")]);
+  expect(java.err).not.toMatch(/error:/);
+  expect(java.code).toBe(EXIT.OK);
+  expect(java.out).toMatch(/^\[wordcount\] finished$/m);
+  expect(java.out).toContain('job "own-java" is not running: it finished (exit status 0)');
+
+  const py = await runSubmit(["--py", PY_WORDCOUNT, "--name", "own-py", "--follow", ...wordCountArgs("py")]);
+  expect(py.err).not.toMatch(/error:/);
+  expect(py.code).toBe(EXIT.OK);
+  expect(py.out).toMatch(/^\[wordcount\] batch 0: \d+ rows in \d+ ms$/m);
+  expect(py.out).toContain('job "own-py" is not running: it finished (exit status 0)');
+
+  const [javaCounts, pyCounts] = await Promise.all([readCountsTopic(kafka, `${TOPIC}-java-counts`), readCountsTopic(kafka, `${TOPIC}-py-counts`)]);
+  progress(`${LINES.length} lines: ${expected.size} distinct words, ${totalOf(expected)} in all; Java ${javaCounts.size}/${totalOf(javaCounts)}, PySpark ${pyCounts.size}/${totalOf(pyCounts)}`);
+  expect(expected.size).toBeGreaterThan(5000);
+  expect(sameCounts(javaCounts, expected)).toBe(true);
+  expect(sameCounts(pyCounts, expected)).toBe(true);
+}, 10 * 60_000);
+
+test("a job that fails: exit 22, its error line (with the KAFKA_BROKERS it was given), and --status says it failed", async () => {
+  const failing = join(__dirname, "fixtures", "failing_job.py");
+  const r = await runSubmit(["--py", failing, "--follow"]);
+  expect(r.code).toBe(EXIT.JOB_DEAD);
+  expect(r.err).toContain('error: job "failing_job" failed (exit status 1)');
+  expect(r.err).toContain(`ValueError: no topic named fixture-missing at ${BROKERS}`);
+  const status = await runSubmit(["--status", "--name", "failing_job"]);
+  expect(status.out).toContain('job "failing_job" is not running: it failed (exit status 1)');
+  expect(status.code).toBe(EXIT.OK);
+}, 5 * 60_000);
+
+test("a running job of one's own is detached: --status sees it, --stop stops it, --status then says stopped", async () => {
+  const name = "own-streaming";
+  const started = await runSubmit(["--py", PY_WORDCOUNT, "--name", name, "--", BROKERS, TOPIC, name, "--sink", "console", "--trigger", "1"]);
+  expect(started.err).not.toMatch(/error:/);
+  expect(started.out).toContain(`job "${name}" runs.`);
+  expect((await runSubmit(["--status", "--name", name])).out).toMatch(new RegExp(`job "${name}" is running \\(driver pid \\d+`));
+  expect((await runSubmit(["--stop", "--name", name])).out).toContain(`job "${name}" stopped`);
+  expect((await runSubmit(["--status", "--name", name])).out).toMatch(new RegExp(`job "${name}" is not running.*it was stopped`));
+}, 5 * 60_000);
