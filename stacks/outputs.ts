@@ -33,6 +33,8 @@ export const LOCAL_OUTPUTS = z.object({
   yarnUi: text,
   nodeManagerUis: z.array(text),
   sparkUi: text,
+  /** Optional: a stack deployed before the notebook service has none until its next `pulumi up`. */
+  jupyterUi: text.optional(),
   containerNames: z.array(text).min(1),
   networkName: text,
   imageTag: text,

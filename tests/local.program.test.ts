@@ -85,7 +85,7 @@ test("three containers, each waiting on its healthcheck, on the image just built
 
 test("ports are published on loopback only, with the lab's UI ports", () => {
   const published = (name: string) => container(name).inputs.ports.map((p: any) => `${p.ip}:${p.external}->${p.internal}`).sort();
-  expect(published("hadoop-master")).toEqual(["127.0.0.1:2222->22", "127.0.0.1:4040->4040", "127.0.0.1:8088->8088", "127.0.0.1:9092->9092", "127.0.0.1:9870->9870"]);
+  expect(published("hadoop-master")).toEqual(["127.0.0.1:2222->22", "127.0.0.1:4040->4040", "127.0.0.1:8088->8088", "127.0.0.1:8888->8888", "127.0.0.1:9092->9092", "127.0.0.1:9870->9870"]);
   expect(published("hadoop-worker1")).toEqual(["127.0.0.1:8040->8042", "127.0.0.1:9093->9093"]);
   expect(published("hadoop-worker2")).toEqual(["127.0.0.1:8041->8042", "127.0.0.1:9094->9094"]);
 });
@@ -101,6 +101,7 @@ test("stack outputs give what the jobs need", () => {
     target: "local",
     bootstrapServersHost: "localhost:9092,localhost:9093,localhost:9094",
     bootstrapServersInternal: "hadoop-master:19092,hadoop-worker1:19092,hadoop-worker2:19092",
+    jupyterUi: "http://127.0.0.1:8888/",
     sshEndpoint: { host: "localhost", port: 2222, user: "root" },
     nameNodeUi: "http://localhost:9870",
     yarnUi: "http://localhost:8088",

@@ -58,6 +58,16 @@ test("with a non-loopback bind address nothing is forwarded (the address is the 
   expect(t.nodes.map((n) => n.env.KAFKA_PEER_FORWARDS)).toEqual(["", "", ""]);
 });
 
+test("JupyterLab runs on the master only and is published on loopback whatever the bind address (it runs code as root)", () => {
+  const t = describeTopology({ project: "p", stack: "s", bindAddress: "192.0.2.10" });
+  const jupyter = t.nodes.flatMap((n) => n.ports.filter((p) => p.purpose === "JupyterLab").map((p) => ({ node: n.name, ...p })));
+  expect(jupyter).toEqual([{ node: "hadoop-master", host: 8888, container: 8888, purpose: "JupyterLab", bindAddress: "127.0.0.1" }]);
+  expect(t.nodes.map((n) => n.env.JUPYTER_PORT)).toEqual(["8888", undefined, undefined]);
+  expect(t.endpoints.jupyterUi).toBe("http://127.0.0.1:8888/");
+  // Every other port follows the bind address.
+  expect(t.nodes.flatMap((n) => n.ports).filter((p) => p.purpose !== "JupyterLab" && p.bindAddress !== undefined)).toEqual([]);
+});
+
 test("node names follow the lab", () => {
   expect(nodeNames(2)).toEqual(["hadoop-master", "hadoop-worker1", "hadoop-worker2"]);
 });

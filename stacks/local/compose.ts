@@ -21,7 +21,7 @@ export function composeModel(t: Topology): Record<string, unknown> {
     container_name: n.name,
     hostname: n.name,
     networks: { [t.network]: { aliases: [n.name] } },
-    ports: n.ports.map((p) => `${t.bindAddress}:${p.host}:${p.container}`),
+    ports: n.ports.map((p) => `${p.bindAddress ?? t.bindAddress}:${p.host}:${p.container}`),
     environment: n.env,
     volumes: n.mounts.map((m) => `${m.volume}:${m.path}`),
     healthcheck: {

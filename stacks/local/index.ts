@@ -46,7 +46,7 @@ export class LocalEnvironment extends pulumi.ComponentResource {
       hostname: n.name,
       image: image.imageName,
       networksAdvanced: [{ name: network.name, aliases: [n.name] }],
-      ports: n.ports.map((p) => ({ internal: p.container, external: p.host, ip: t.bindAddress })),
+      ports: n.ports.map((p) => ({ internal: p.container, external: p.host, ip: p.bindAddress ?? t.bindAddress })),
       envs: Object.entries(n.env).map(([k, v]) => `${k}=${v}`),
       volumes: n.mounts.map((m) => ({ volumeName: volumes[m.volume].name, containerPath: m.path })),
       healthcheck: {

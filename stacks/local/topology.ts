@@ -16,6 +16,8 @@ export const LOCAL_DEFAULTS = {
   /** First worker's NodeManager UI on the host; the lab publishes 8040, 8041, ... */
   nodeManagerHostPort: 8040,
   sshHostPort: 2222,
+  /** JupyterLab on the master (npm run notebook); always published on 127.0.0.1, whatever bindAddress says. */
+  jupyterHostPort: 8888,
   imageName: "kafka-spark-lab-node",
 } as const;
 
@@ -25,7 +27,8 @@ export const LOCAL_DEFAULTS = {
  * any of these: what is not here is refused at container start.
  */
 export const NODE_MEMORY = {
-  master: { limitMb: 3584, heapsMb: { NAMENODE_HEAP_MB: 512, RESOURCEMANAGER_HEAP_MB: 512, KAFKA_HEAP_MB: 512 } },
+  // The master's extra 1 GiB is JupyterLab's: the server (~150 MB) and one kernel's Spark driver.
+  master: { limitMb: 4608, heapsMb: { NAMENODE_HEAP_MB: 512, RESOURCEMANAGER_HEAP_MB: 512, KAFKA_HEAP_MB: 512 } },
   worker: { limitMb: 3584, heapsMb: { DATANODE_HEAP_MB: 384, NODEMANAGER_HEAP_MB: 384, KAFKA_HEAP_MB: 512 } },
 } as const;
 
@@ -43,6 +46,7 @@ export const CONTAINER_PORTS = {
   yarnUi: 8088,
   nodeManagerUi: 8042,
   sparkUi: 4040,
+  jupyter: 8888,
   /** Default only: broker i's host listener listens on kafkaHostPort + i inside its container too. */
   kafkaExternal: 9092,
   kafkaInternal: 19092,
@@ -64,6 +68,8 @@ export interface PortSpec {
   host: number;
   container: number;
   purpose: string;
+  /** Host address to publish on, when not the topology's bindAddress (a service with a login of its own stays on loopback). */
+  bindAddress?: string;
 }
 
 export interface MountSpec {
@@ -126,6 +132,8 @@ export interface LocalEndpoints {
   yarnUi: string;
   nodeManagerUis: string[];
   sparkUi: string;
+  /** JupyterLab on the master, without its token (npm run notebook prints the URL with it). */
+  jupyterUi: string;
   containerNames: string[];
 }
 
@@ -186,6 +194,7 @@ export function hostPortsOf(i: number, bases: { kafkaHostPort: number; nodeManag
 export const hostPortFor = (node: NodeSpec, purpose: string) => node.ports.find((p) => p.purpose.startsWith(purpose))?.host;
 export const KAFKA_HOST_LISTENER = "Kafka broker";
 export const NODE_MANAGER_UI = "YARN NodeManager UI";
+export const JUPYTER_UI = "JupyterLab";
 
 export function describeTopology(options: TopologyOptions): Topology {
   const workerCount = options.workerCount ?? LOCAL_DEFAULTS.workerCount;
@@ -223,6 +232,8 @@ export function describeTopology(options: TopologyOptions): Topology {
         { host: CONTAINER_PORTS.sparkUi, container: CONTAINER_PORTS.sparkUi, purpose: "Spark UI of a driver running on the master" },
       );
       ports.push({ host: sshHostPort, container: CONTAINER_PORTS.ssh, purpose: "sshd: the SSH gateway into the network" });
+      // Jupyter runs code as root on the cluster: only this machine may reach it, token or not.
+      ports.push({ host: LOCAL_DEFAULTS.jupyterHostPort, container: CONTAINER_PORTS.jupyter, purpose: JUPYTER_UI, bindAddress: "127.0.0.1" });
     } else {
       ports.unshift({ host: hostPorts[i].nodeManagerUi, container: CONTAINER_PORTS.nodeManagerUi, purpose: `${NODE_MANAGER_UI} of ${name}` });
     }
@@ -246,6 +257,7 @@ export function describeTopology(options: TopologyOptions): Topology {
         ...Object.fromEntries(Object.entries(NODE_MEMORY[role].heapsMb).map(([k, mb]) => [k, String(mb)])),
         YARN_NODEMANAGER_MEMORY_MB: String(YARN_NODE_RESOURCES.memoryMb),
         YARN_NODEMANAGER_VCORES: String(YARN_NODE_RESOURCES.vcores),
+        ...(role === "master" ? { JUPYTER_PORT: String(CONTAINER_PORTS.jupyter) } : {}),
       },
       mounts: [
         { volume: `${name}-data`, path: "/data" },
@@ -277,6 +289,7 @@ export function describeTopology(options: TopologyOptions): Topology {
       yarnUi: url(CONTAINER_PORTS.yarnUi),
       nodeManagerUis: nodes.filter((n) => n.role === "worker").map((n) => url(hostPortFor(n, NODE_MANAGER_UI)!)),
       sparkUi: url(CONTAINER_PORTS.sparkUi),
+      jupyterUi: `http://127.0.0.1:${hostPortFor(nodes[0], JUPYTER_UI)}/`,
       containerNames: names,
     },
   };
@@ -297,6 +310,7 @@ export function localStackOutputs(t: Topology): LocalOutputs {
     yarnUi: e.yarnUi,
     nodeManagerUis: e.nodeManagerUis,
     sparkUi: e.sparkUi,
+    jupyterUi: e.jupyterUi,
     containerNames: e.containerNames,
     networkName: t.network,
     imageTag: t.image,

@@ -46,6 +46,9 @@
 # KAFKA_MIN_INSYNC_REPLICAS       1        min.insync.replicas (1 keeps the lab's RF=1 topics
 #                                          writable with acks=all).
 # KAFKA_NUM_PARTITIONS            1        num.partitions.
+# JUPYTER_PORT                    (none)   JupyterLab on this port (the topology sets it on the
+#                                          master); its token is made at first start in
+#                                          /data/jupyter/token; notebooks in /data/notebooks.
 # LAB_SSH_KEY_WAIT_SECONDS        120      how long a worker's sshd waits for the cluster key in
 #                                          /etc/lab-ssh.
 # ---------------------------------------------------------------------------------------------
@@ -137,6 +140,7 @@ mkdir -p /etc/lab /data/hdfs /data/kafka /data/yarn/local /data/yarn/logs /data/
            YARN_NODEMANAGER_MEMORY_MB YARN_NODEMANAGER_VCORES LAB_SSH_KEY_WAIT_SECONDS "${role_required[@]}"; do
     printf '%s=%q\n' "$n" "${!n}"
   done
+  [ -n "${JUPYTER_PORT:-}" ] && printf 'JUPYTER_PORT=%q\n' "$JUPYTER_PORT"
   for n in HDFS_NAMENODE_USER HDFS_DATANODE_USER HDFS_SECONDARYNAMENODE_USER YARN_RESOURCEMANAGER_USER YARN_NODEMANAGER_USER; do
     printf '%s=root\n' "$n"
   done
@@ -307,6 +311,8 @@ chmod 600 /root/.ssh/authorized_keys
 mkdir -p /etc/supervisor/conf.d
 rm -f /etc/supervisor/conf.d/*.conf
 if [ "$NODE_ROLE" = master ]; then progs=(sshd namenode resourcemanager kafka); else progs=(sshd datanode nodemanager kafka); fi
+# JupyterLab where the topology gives it a port (the master).
+[ -n "${JUPYTER_PORT:-}" ] && progs+=(jupyter)
 for p in "${progs[@]}"; do ln -s "/etc/supervisor/available/$p.conf" "/etc/supervisor/conf.d/$p.conf"; done
 # The other brokers' host-listener ports on this node's loopback (see KAFKA_PEER_FORWARDS).
 IFS=',' read -r -a forwards <<< "$KAFKA_PEER_FORWARDS"
