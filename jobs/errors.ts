@@ -39,6 +39,7 @@ export const EXIT_CODES = {
   NO_COUNTS: { code: 25, means: "the counts topic holds no counts yet" },
   OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)" },
   LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
+  NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)" },
 } as const satisfies Record<string, { code: number; means: string }>;
 
 export type ExitKind = keyof typeof EXIT_CODES;
@@ -311,6 +312,40 @@ export class LivyJobKilledError extends LivyError {
 /** 5xx or no answer, after every retry. */
 export class LivyUnavailableError extends LivyError {
   static override readonly exit: ExitKind = "UNAVAILABLE";
+}
+
+// ------------------------------------------------------------------------ Jupyter
+
+/** Every failure of the Jupyter contents client is one of these; by itself, an answer not as expected (7). */
+export class JupyterError extends LabError {
+  static override readonly exit: ExitKind = "BAD_RESPONSE";
+}
+/** 401 at the gateway: the cluster login was refused. */
+export class JupyterAuthenticationError extends JupyterError {
+  static override readonly exit: ExitKind = "LOGIN_REFUSED";
+}
+/** 403: logged in, but Jupyter refused the request. */
+export class JupyterForbiddenError extends JupyterError {
+  static override readonly exit: ExitKind = "FORBIDDEN";
+}
+/** 404 for Jupyter itself: no Jupyter at that URL (a cluster still deploying, or another cluster). */
+export class JupyterNotFoundError extends JupyterError {
+  static override readonly exit: ExitKind = "NOT_FOUND";
+}
+/** The TLS handshake failed: an untrusted or mismatched certificate. Waiting does not help. */
+export class JupyterTlsError extends JupyterError {
+  static override readonly exit: ExitKind = "TLS";
+}
+/** 5xx or no answer, after every retry. */
+export class JupyterUnavailableError extends JupyterError {
+  static override readonly exit: ExitKind = "UNAVAILABLE";
+}
+/** Notebooks that exist on the cluster with other contents than the ones to upload: nothing was uploaded. */
+export class NotebookExistsError extends LabError {
+  static override readonly exit: ExitKind = "NOTEBOOK_EXISTS";
+  constructor(message: string, readonly paths: string[]) {
+    super(message);
+  }
 }
 
 // ------------------------------------------------------------------------ SSH

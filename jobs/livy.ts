@@ -9,7 +9,7 @@
 import {
   LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError,
 } from "./errors";
-import { type RetryNotice, withRetries } from "./retry";
+import { gatewayAuth, type RetryNotice, withRetries } from "./retry";
 import { redactSecret } from "./secrets";
 
 export type BatchState =
@@ -73,21 +73,13 @@ export class LivyClient {
   readonly #onRetry?: LivyClientOptions["onRetry"];
 
   constructor(o: LivyClientOptions) {
-    let url: URL;
-    try {
-      url = new URL(o.baseUrl);
-    } catch (e) {
-      throw new LivyError(`Not a URL: "${o.baseUrl}" (expected https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998)`, { cause: e });
-    }
-    if (url.username || url.password) throw new LivyError("The Livy URL must not carry credentials: pass the user and password separately");
-    this.baseUrl = url.href.replace(/\/+$/, "");
+    const { baseUrl, authorization } = gatewayAuth(o, (message, cause) => new LivyError(message, { cause }), "https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998");
+    this.baseUrl = baseUrl;
     this.retries = o.retries ?? 5;
     this.backoffMs = o.backoffMs ?? 1_000;
     this.timeoutMs = o.timeoutMs ?? 60_000;
-    if (o.user !== undefined && o.password !== undefined) {
-      this.#authorization = "Basic " + Buffer.from(`${o.user}:${o.password}`).toString("base64");
-      this.#password = o.password;
-    }
+    this.#authorization = authorization;
+    this.#password = authorization ? o.password : undefined;
     this.#requestedBy = o.requestedBy ?? o.user ?? "kafka-spark-lab";
     this.#fetch = o.fetch ?? fetch;
     this.#onRetry = o.onRetry;

@@ -6,7 +6,7 @@ import { UsageError } from "../jobs/errors";
 import { ambariLoginOf, type Env, retryNote } from "../jobs/kafkaRoute";
 import { parseOutputs } from "../jobs/pulumiStack";
 import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword } from "../jobs/secrets";
-import { type CommandContext, defineCommand, type Flags, runCli, serviceUrlFlag } from "./cli";
+import { type CommandContext, defineCommand, type Flags, refusePasswordFlags, runCli, serviceUrlFlag } from "./cli";
 
 const usage = `Usage: npm run brokers -- [options]      (or: npx tsx scripts/brokers.ts [options])
 
@@ -42,8 +42,6 @@ const OPTIONS = {
   json: { type: "boolean" },
   "insecure-http": { type: "boolean" },
 } as const;
-
-const REFUSED_PASSWORD_FLAGS = /^(--password|--passwd|--pass|-p)(=|$)/;
 
 export const brokers = defineCommand({
   name: "brokers",
@@ -87,20 +85,6 @@ interface CommandLine {
   user?: string;
   zookeeper: boolean;
   json: boolean;
-}
-
-/** A password flag is refused by name, before parsing (which would only say "unknown option"). */
-function refusePasswordFlags(argv: string[]): void {
-  const end = argv.indexOf("--");
-  for (const token of end < 0 ? argv : argv.slice(0, end)) {
-    const flag = REFUSED_PASSWORD_FLAGS.exec(token)?.[1];
-    if (flag) {
-      throw new UsageError(
-        `${flag} is refused: a password on the command line is visible to other users (ps, /proc) and stays in shell history. ` +
-          `Instead, ${HOW_TO_PASS_PASSWORD}.`,
-      );
-    }
-  }
 }
 
 function commandLine(values: Flags<typeof OPTIONS>): CommandLine {

@@ -10,9 +10,10 @@ import { cachePath } from "../jobs/cache";
 import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, UsageError } from "../jobs/errors";
 import type { DeadlineStack } from "../jobs/deadline";
 import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
+import type { JupyterContentsClient, JupyterContentsOptions } from "../jobs/notebooks/jupyterContents";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
-import { Secrets, secretsOfEnv, type TerminalInput } from "../jobs/secrets";
+import { HOW_TO_PASS_PASSWORD, Secrets, secretsOfEnv, type TerminalInput } from "../jobs/secrets";
 import { SECRET_OUTPUTS } from "../stacks/outputs";
 import type { SshGateway, SshGatewayOptions } from "../jobs/sshGateway";
 import { chooseTextSource, type TextSource } from "../jobs/textSource";
@@ -35,6 +36,8 @@ export interface CommandDeps extends KafkaRouteDeps {
   readStackOutputs: ReadStackOutputs;
   openGateway: (options: SshGatewayOptions) => Promise<SshGateway>;
   ambari?: (options: AmbariClientOptions) => Pick<AmbariClient, "kafkaBrokers">;
+  /** The Jupyter contents client (npm run notebook); tests pass one with their own retries. */
+  jupyter?: (options: JupyterContentsOptions) => JupyterContentsClient;
   /** Where the ids of submitted Livy batches are kept, per Livy URL. */
   ledger: (livyUrl: string) => BatchLedger;
   /** An Azure stack whose deadline `extend` moves (Pulumi's Automation API). */
@@ -105,6 +108,22 @@ export function parseFlags<O extends FlagSpecs>(argv: string[], options: O): Fla
   } catch (e) {
     if ((e as { code?: string }).code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") throw new UsageError("this command takes no positional arguments (not shown here)");
     throw new UsageError((e as Error).message);
+  }
+}
+
+const REFUSED_PASSWORD_FLAGS = /^(--password|--passwd|--pass|-p)(=|$)/;
+
+/** A password flag is refused by name, before parsing (which would only say "unknown option"). */
+export function refusePasswordFlags(argv: string[]): void {
+  const end = argv.indexOf("--");
+  for (const token of end < 0 ? argv : argv.slice(0, end)) {
+    const flag = REFUSED_PASSWORD_FLAGS.exec(token)?.[1];
+    if (flag) {
+      throw new UsageError(
+        `${flag} is refused: a password on the command line is visible to other users (ps, /proc) and stays in shell history. ` +
+          `Instead, ${HOW_TO_PASS_PASSWORD}.`,
+      );
+    }
   }
 }
 

@@ -6,6 +6,8 @@ import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyErr
 import { AmbariAuthenticationError, AmbariHttpError, AmbariNotFoundError } from "../jobs/ambari";
 import { exitCodeFor, OutputUnreadableError, ResultsError, UsageError } from "../jobs/errors";
 import { USAGE } from "../scripts/wordcount";
+import { USAGE as NOTEBOOK_USAGE } from "../scripts/notebook";
+import { JupyterAuthenticationError, JupyterError, JupyterForbiddenError, JupyterNotFoundError, JupyterTlsError, JupyterUnavailableError, NotebookExistsError } from "../jobs/errors";
 
 const batch = { id: 1, state: "dead" as const };
 const http = (status: number) => new AmbariHttpError("GET", "/api/v1/clusters/kafka-lab", status, "application/json", undefined);
@@ -31,4 +33,17 @@ test.each([
 
 test("an Ambari 404 is not mistaken for a forgotten Livy batch", () => {
   expect(exitCodeFor(new AmbariNotFoundError("kafka-lab", "/api/v1/clusters/kafka-lab", http(404)))).toBe(5);
+});
+
+test.each([
+  ["cluster login refused at the gateway", 3, new JupyterAuthenticationError("401")],
+  ["Jupyter refused the request", 4, new JupyterForbiddenError("403")],
+  ["no Jupyter at that URL", 5, new JupyterNotFoundError("404")],
+  ["untrusted certificate", 6, new JupyterTlsError("tls")],
+  ["an answer that is not Jupyter's", 7, new JupyterError("not JSON")],
+  ["Jupyter unavailable after retries", 8, new JupyterUnavailableError("503")],
+  ["a notebook edited on the cluster would be overwritten", 28, new NotebookExistsError("exists", ["kafka-spark-lab/02-wordcount.ipynb"])],
+])("notebook: %s -> exit %d, as npm run notebook --help says", (_, code, error) => {
+  expect(exitCodeFor(error)).toBe(code);
+  expect(NOTEBOOK_USAGE.replace(/\s+/g, " ")).toMatch(new RegExp(`[ ,]${code} [a-zA-Z]`));
 });

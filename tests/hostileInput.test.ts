@@ -17,12 +17,13 @@ import { cost } from "../scripts/cost";
 import { demo } from "../scripts/demo";
 import { extend } from "../scripts/extend";
 import { load } from "../scripts/load";
+import { notebook } from "../scripts/notebook";
 import { results } from "../scripts/results";
 import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
 import { wordcount } from "../scripts/wordcount";
 
-const COMMANDS: Record<string, Command> = { brokers, cost, demo, extend, load, results, submit, topics, wordcount };
+const COMMANDS: Record<string, Command> = { brokers, cost, demo, extend, load, notebook, results, submit, topics, wordcount };
 /** No stack file here, and reading a stack is recorded: a refusal must come before either. */
 const EMPTY_WORKDIR = mkdtempSync(join(tmpdir(), "hostile-"));
 
@@ -140,6 +141,21 @@ describe("directories, missing files and other things that are not the file aske
       expect(r.code).toBe(EXIT.USAGE);
       expect(r.resolved).toEqual([]);
     }
+  });
+});
+
+describe("notebook: a topic prefix or folder that is not one, a password flag: exit 2, before any stack is read", () => {
+  test.each([
+    [["--topic", "a b;rm"], "--topic a b;rm: use 1-64 letters, digits, - or _ (it names the notebooks' topics)"],
+    [["--folder", "../etc"], "--folder ../etc: use a relative path of letters, digits, ., _, - or spaces (e.g. kafka-spark-lab), without . or .. segments"],
+    [["--folder", "a/./b"], "--folder a/./b: use a relative path of letters, digits, ., _, - or spaces (e.g. kafka-spark-lab), without . or .. segments"],
+    [["--password", "hunter22"], "--password is refused: a password on the command line is visible to other users (ps, /proc) and stays in shell history. Instead, set AMBARI_PASSWORD in the environment (e.g. `read -rs AMBARI_PASSWORD && export AMBARI_PASSWORD`), or run in a terminal to be prompted."],
+  ])("notebook %j", async (argv, message) => {
+    const r = await run("notebook", ["--stack", "azure", ...argv]);
+    expect(r.stderr).toBe(refusal("notebook", message));
+    expect(r.stderr).not.toContain("hunter22");
+    expect(r.code).toBe(EXIT.USAGE);
+    expect(r.resolved).toEqual([]);
   });
 });
 

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { Server as SshServer, utils } from "ssh2";
 import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
 import { LivyClient } from "../jobs/livy";
+import { JupyterContentsClient } from "../jobs/notebooks/jupyterContents";
 import { LivyJobDeadError } from "../jobs/errors";
 import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
 import type { Command, CommandDeps } from "../scripts/cli";
@@ -20,6 +21,7 @@ import { brokers } from "../scripts/brokers";
 import { cost } from "../scripts/cost";
 import { extend } from "../scripts/extend";
 import { load } from "../scripts/load";
+import { notebook } from "../scripts/notebook";
 import { results } from "../scripts/results";
 import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
@@ -131,6 +133,7 @@ async function hostileGateway(refuse: boolean): Promise<{ port: number; close: (
 const outputs = (ambariUrl: string, livyUrl = "https://spark-lab.azurehdinsight.net/livy") => ({
   target: "azure", kafkaAmbariUrl: ambariUrl, kafkaClusterName: "kafka-mylab42", clusterLoginUser: "admin", clusterLoginPassword: CLUSTER_PASSWORD,
   kafkaSshHost: "kafka-mylab42-ssh.azurehdinsight.net", sshUser: "sshuser", sparkLivyUrl: livyUrl, sparkJobJarUrl: "wasbs://jars@lab.blob.core.windows.net/wordcount.jar",
+  sparkAmbariUrl: "https://spark-lab.azurehdinsight.net",
 });
 
 /** The Azure-shaped dependencies: outputs with the cluster password, SSH secrets in the environment, the gateway on the test's port. */
@@ -159,6 +162,7 @@ const AZURE_COMMANDS: [string, Command, string[]][] = [
   ["load", load, ["--stack", "azure", "--topic", "words", "--sample", "5"]],
   ["results", results, ["--stack", "azure", "--topic", "words-counts"]],
   ["wordcount", wordcount, ["--stack", "azure", "--lines", "5", "--timeout", "10"]],
+  ["notebook", notebook, ["--stack", "azure"]],
 ];
 
 describe.each(AMBARI_ERRORS)("Ambari answers $what quoting the secrets", (answer) => {
@@ -187,7 +191,8 @@ async function withAmbariAndLivy<T>(work: (ambariUrl: string, livyUrl: string) =
   }
 }
 
-const THROUGH_THE_GATEWAY = AZURE_COMMANDS.filter(([name]) => !name.startsWith("brokers"));
+// brokers and notebook ask Ambari (and Jupyter) only: no SSH gateway.
+const THROUGH_THE_GATEWAY = AZURE_COMMANDS.filter(([name]) => !name.startsWith("brokers") && name !== "notebook");
 
 describe.each([
   ["the SSH password", false],
@@ -257,6 +262,31 @@ describe("Livy answers errors quoting the secrets", () => {
       expect(leaked([dead.message, ...dead.logTail, ...followed].join("\n"))).toEqual([]);
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+describe("the Spark cluster's Jupyter answers errors quoting the secrets (notebook)", () => {
+  test.each([
+    ["401 HTML", 401, "text/html", `<html><title>401 ${LEAK}</title></html>`, 3, /refused the cluster login of user "admin" \(HTTP 401\)/],
+    ["403 JSON", 403, "application/json", JSON.stringify({ message: `forbidden ${LEAK}` }), 4, /Jupyter refused it \(HTTP 403\): forbidden user admin password \*\*\*; ssh password \*\*\*/],
+    ["500 JSON", 500, "application/json", JSON.stringify({ message: `Traceback ${LEAK}` }), 8, /answered 500: Traceback user admin password \*\*\*/],
+    ["200 HTML page", 200, "text/html", `<html><title>Sign in ${LEAK}</title></html>`, 7, /with something that is not JSON/],
+  ])("Jupyter %s: exit as documented, nothing leaks", async (_what, status, contentType, body, exit, message) => {
+    const ambari = await startFakeAmbari({ accounts: [{ user: "admin", password: CLUSTER_PASSWORD }] });
+    const jupyter = await hostileLivy(status, contentType, body);
+    try {
+      const sparkAmbariUrl = jupyter.url.replace(/\/livy$/, "");
+      const r = await runCommand(notebook, ["--stack", "azure"], {
+        ...azureDeps({ ambariUrl: ambari.url }),
+        readStackOutputs: async () => ({ ...outputs(ambari.url), sparkAmbariUrl }),
+        jupyter: (o) => new JupyterContentsClient({ ...o, retries: 1, backoffMs: 10 }),
+      });
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(exit);
+    } finally {
+      await ambari.close();
+      await jupyter.close();
     }
   });
 });

@@ -14,7 +14,7 @@ import {
 } from "../errors";
 import { type RetryNotice as GenericRetryNotice, withRetries } from "../retry";
 import { redactSecret } from "../secrets";
-import { asObject, htmlTitle, objectAt, rootCause, serverMessageOf, sortedUniqueHosts } from "./json";
+import { asObject, htmlTitle, objectAt, rootCause, serverMessageOf, sortedUniqueHosts, TLS_CODE } from "./json";
 
 export const KAFKA_BROKER_PORT = 9092;
 export const ZOOKEEPER_PORT = 2181;
@@ -40,9 +40,6 @@ export interface AmbariClientOptions {
 
 /** Told before each retry: what was being looked up, the attempt that failed, the delay, the error (never holding the password). */
 export type RetryNotice = GenericRetryNotice<AmbariError>;
-
-/** Error codes of Node's TLS layer (OpenSSL verify codes and Node's own ERR_TLS_/ERR_SSL_). */
-const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|^ERR_TLS_|^ERR_SSL_/;
 
 export class AmbariClient {
   readonly baseUrl: string;

@@ -37,6 +37,9 @@ export function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** Error codes of Node's TLS layer (OpenSSL verify codes and Node's own ERR_TLS_/ERR_SSL_). */
+export const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|^ERR_TLS_|^ERR_SSL_/;
+
 /** fetch wraps the socket error (`TypeError: fetch failed` -> cause -> ...): find the innermost one with a code. */
 export function rootCause(e: unknown): { code?: string; message?: string } {
   let current: unknown = e;

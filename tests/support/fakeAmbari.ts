@@ -286,7 +286,7 @@ function basicCredentials(header: string | undefined): { user: string; password:
 }
 
 /** A throwaway key and certificate for 127.0.0.1, made with the openssl CLI (nothing to install). */
-function selfSignedCertificate(dir: string): { key: string; cert: string } {
+export function selfSignedCertificate(dir: string): { key: string; cert: string } {
   const key = join(dir, "key.pem");
   const cert = join(dir, "cert.pem");
   try {

@@ -1,0 +1,102 @@
+// Opens the notebooks of notebooks/ on a stack: on Azure, uploads them to the Spark cluster's
+// Jupyter (through its HTTPS gateway, with the cluster login from the stack's secrets), the
+// brokers Ambari lists filled in, and prints the page to open. A local stack's Jupyter is
+// openLocalNotebooks' business.
+import { AmbariClient } from "../jobs/ambari";
+import { UsageError } from "../jobs/errors";
+import { ambariLoginOf, retryNote } from "../jobs/kafkaRoute";
+import { fillNotebook, NOTEBOOKS, readNotebook } from "../jobs/notebooks/fill";
+import { JupyterContentsClient } from "../jobs/notebooks/jupyterContents";
+import { type UploadOutcome, uploadNotebooks } from "../jobs/notebooks/upload";
+import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
+import { JOB_NAME } from "../jobs/wordcountJob";
+import { type CommandContext, defineCommand, refusePasswordFlags, runCli } from "./cli";
+
+const usage = `Usage: npm run notebook -- [options]
+
+Opens the project's notebooks (notebooks/: produce lines into a topic, the Structured Streaming
+word count, counts per minute of JSON events) on a stack, the brokers and topics filled in their
+parameters cell.
+
+  --stack <name>        the stack (default dev). Azure: uploads them to the Spark cluster's
+                        Jupyter and prints the page to open (brokers from Ambari)
+  --topic <name>        the topics' prefix: <name>-lines, <name>-events, and the counts
+                        topics <name>-lines-counts, <name>-events-counts (default notebook)
+  --folder <path>       the folder in Jupyter (default kafka-spark-lab; created if missing)
+  --overwrite           replace notebooks there whose cells differ from this version's,
+                        each first saved beside itself as <name>.backup-<time>.ipynb
+                        (without it: nothing is uploaded, and the exit code is 28)
+  -h, --help
+
+A notebook already there with the same cells is left as it is (its outputs too). The cluster
+login is the stack's (clusterLoginUser, clusterLoginPassword); there is no --password.
+`;
+
+export const DEFAULT_FOLDER = "kafka-spark-lab";
+
+/** A Jupyter folder: segments of letters, digits, ., _, - or spaces; no .. */
+function folderFlag(value: string | undefined): string {
+  const folder = (value ?? DEFAULT_FOLDER).replace(/^\/+|\/+$/g, "");
+  const segments = folder.split("/");
+  if (!folder || segments.some((s) => !/^[A-Za-z0-9._ -]{1,100}$/.test(s) || s === "." || s === "..")) {
+    throw new UsageError(`--folder ${value}: use a relative path of letters, digits, ., _, - or spaces (e.g. ${DEFAULT_FOLDER}), without . or .. segments`);
+  }
+  return folder;
+}
+
+export const notebook = defineCommand({
+  name: "notebook",
+  usage,
+  exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "NOT_FOUND", "TLS", "BAD_RESPONSE", "UNAVAILABLE", "STACK_OUTPUTS", "NOTEBOOK_EXISTS"],
+  options: { stack: { type: "string" }, topic: { type: "string" }, folder: { type: "string" }, overwrite: { type: "boolean" } },
+  checkArgv: refusePasswordFlags,
+  async run(f, c) {
+    const prefix = f.topic ?? "notebook";
+    if (!JOB_NAME.test(prefix)) throw new UsageError(`--topic ${prefix}: use 1-64 letters, digits, - or _ (it names the notebooks' topics)`);
+    const folder = folderFlag(f.folder);
+    const stack = c.stackName(f.stack);
+    const outputs = await c.readStack(stack);
+    if (outputs.target !== "azure") return openLocalNotebooks(stack, outputs, c);
+
+    const { sparkAmbariUrl } = parseOutputs(stack, outputs, "azure", ["sparkAmbariUrl"]);
+    const login = ambariLoginOf(stack, outputs, c.secrets);
+    c.note(`asking Ambari at ${login.baseUrl} for the brokers of "${login.cluster}"`);
+    const ambariOptions = { ...login, fetch: c.deps.fetch, onRetry: retryNote(c.note) };
+    const brokers = await (c.deps.ambari ? c.deps.ambari(ambariOptions) : new AmbariClient(ambariOptions)).kafkaBrokers();
+    c.note(`${brokers.length} brokers: ${brokers.join(", ")}`);
+
+    const jupyterOptions = { baseUrl: `${sparkAmbariUrl.replace(/\/+$/, "")}/jupyter`, user: login.user, password: login.password, fetch: c.deps.fetch, onRetry: retryNote(c.note) };
+    const jupyter = c.deps.jupyter ? c.deps.jupyter(jupyterOptions) : new JupyterContentsClient(jupyterOptions);
+    c.note(`uploading ${NOTEBOOKS.length} notebooks to ${jupyter.baseUrl} (user ${login.user}), folder ${folder}`);
+    const outcomes = await uploadNotebooks(jupyter, {
+      folder,
+      overwrite: f.overwrite === true,
+      notebooks: NOTEBOOKS.map(({ file, topic }) => ({ name: file, notebook: fillNotebook(readNotebook(file), { BROKERS: brokers.join(","), TOPIC: topic(prefix) }, "hdinsight") })),
+      note: c.note,
+    });
+    for (const o of outcomes) c.note(describe(o));
+    c.note("in Jupyter, open 01-produce-lines first; in each notebook run the %%configure cell first (it starts the Spark session with the Kafka source)");
+    c.out(`${jupyter.treeUrl(folder)}\n`);
+    return 0;
+  },
+});
+
+function describe(o: UploadOutcome): string {
+  if (o.action === "unchanged") return `${o.path}: already there with the same cells, left as it is`;
+  if (o.action === "replaced") return `${o.path}: replaced (the cluster's copy saved as ${o.backup})`;
+  return `${o.path}: uploaded`;
+}
+
+/**
+ * The notebooks on a local stack's Jupyter: its PySpark kernel with `spark` ready, the brokers of
+ * the stack's outputs (bootstrapServersInternal) filled in with `fillNotebook(..., "local")`.
+ */
+export async function openLocalNotebooks(stack: string, outputs: StackOutputs, c: CommandContext): Promise<number> {
+  const { bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]);
+  c.note(`the notebooks would get the brokers ${bootstrapServersInternal}`);
+  throw new UsageError(`stack "${stack}" is local: the local Jupyter service is not in this build yet. On Azure: npm run notebook -- --stack <azure stack>`);
+}
+
+export const { main, USAGE } = notebook;
+
+if (require.main === module) runCli(notebook, "notebook");

@@ -1,0 +1,246 @@
+/**
+ * #24 item 3: `npm run notebook -- --stack azure` against a real Jupyter server (jupyter_server from
+ * PyPI, in a venv made on first use) behind an HTTPS gateway shaped like HDInsight's (Basic auth,
+ * 401 with WWW-Authenticate, /jupyter forwarded), the brokers from the fake Ambari: the notebooks
+ * land in the folder with the brokers and topics filled in, a notebook edited on the cluster is
+ * never lost, and a refused login, a wrong URL, an untrusted certificate and a flaky gateway each
+ * end as documented, the password in no output.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EXIT } from "../jobs/errors";
+import { CONFIGURE_TAG, fillNotebook, NOTEBOOKS, NOTEBOOKS_DIR, notebookFingerprint, PARAMETERS_TAG, readNotebook, sourceOf } from "../jobs/notebooks/fill";
+import { JupyterContentsClient, type JupyterContentsOptions, type Notebook } from "../jobs/notebooks/jupyterContents";
+import { backupName } from "../jobs/notebooks/upload";
+import type { CommandDeps } from "../scripts/cli";
+import { notebook } from "../scripts/notebook";
+import { brokerHost, startFakeAmbari, type FakeAmbari } from "./support/fakeAmbari";
+import { fetchTrusting, freePort, jupyterPython, startGateway, startJupyterServer, type Gateway, type JupyterServer } from "./support/jupyterServer";
+
+jest.setTimeout(120_000);
+
+const USER = "admin";
+const PASSWORD = "Cl0ud-Login-Pa55word!";
+const BROKERS = [0, 1, 2].map((n) => `${brokerHost(n)}:9092`).join(",");
+
+let jupyter: JupyterServer;
+let gateway: Gateway;
+let ambari: FakeAmbari;
+
+beforeAll(async () => {
+  jupyter = await startJupyterServer(); // creates the venv first when missing (PyPI)
+  gateway = await startGateway(jupyter.url.replace(/\/jupyter$/, ""), { user: USER, password: PASSWORD });
+  ambari = await startFakeAmbari({ accounts: [{ user: USER, password: PASSWORD }] });
+}, 240_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  await ambari?.close();
+  await jupyter?.stop();
+});
+
+const azureOutputs = (o: { sparkUrl?: string; password?: string } = {}) => ({
+  target: "azure",
+  kafkaAmbariUrl: ambari.url, kafkaClusterName: "kafka-mylab42", sparkClusterName: "spark-mylab42",
+  sparkAmbariUrl: o.sparkUrl ?? gateway.url, clusterLoginUser: USER, clusterLoginPassword: o.password ?? PASSWORD,
+});
+
+interface Outcome { code: number; stdout: string; stderr: string }
+
+/** `npm run notebook` in-process on a fake Azure stack; the Jupyter client with short retries. */
+async function run(argv: string[], o: { sparkUrl?: string; password?: string; fetch?: typeof fetch } = {}): Promise<Outcome> {
+  let stdout = "";
+  let stderr = "";
+  const code = await notebook.main(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: {},
+    readStackOutputs: async () => azureOutputs(o),
+    fetch: o.fetch ?? fetchTrusting(gateway.ca),
+    jupyter: (options: JupyterContentsOptions) => new JupyterContentsClient({ ...options, retries: 2, backoffMs: 10 }),
+  } satisfies Partial<CommandDeps>);
+  return { code, stdout, stderr };
+}
+
+/** The test's own view of the cluster's Jupyter, through the gateway. */
+const client = () => new JupyterContentsClient({ baseUrl: `${gateway.url}/jupyter`, user: USER, password: PASSWORD, fetch: fetchTrusting(gateway.ca), retries: 0 });
+const readBack = async (path: string) => (await client().get(path, { content: true }))?.content as Notebook;
+const parametersOf = (nb: Notebook) => sourceOf(nb.cells.find((c) => (c.metadata.tags ?? []).includes(PARAMETERS_TAG))!);
+
+/** nbformat's own validation, with the venv's python (jupyter_server brings nbformat). */
+function validateWithNbformat(files: string[]): void {
+  const script = "import sys, nbformat\nfor f in sys.argv[1:]:\n    nbformat.validate(nbformat.read(f, as_version=4))\nprint('valid', len(sys.argv) - 1)";
+  expect(execFileSync(jupyterPython(), ["-c", script, ...files], { encoding: "utf8" }).trim()).toBe(`valid ${files.length}`);
+}
+
+describe("the notebooks of the repository", () => {
+  test("are valid nbformat 4, each with a parameters cell and the HDInsight %%configure cell (raw)", () => {
+    validateWithNbformat(NOTEBOOKS.map((n) => join(NOTEBOOKS_DIR, n.file)));
+    for (const { file } of NOTEBOOKS) {
+      const nb = readNotebook(file);
+      expect(parametersOf(nb)).toMatch(/^BROKERS = "/m);
+      expect(parametersOf(nb)).toMatch(/^TOPIC = "/m);
+      const configure = nb.cells.filter((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG));
+      expect(configure.map((c) => c.cell_type)).toEqual(["raw"]);
+      expect(sourceOf(configure[0])).toMatch(/^%%configure -f\n.*"spark\.jars\.packages": "org\.apache\.spark:spark-sql-kafka-0-10_2\.12:3\.3\.1"/s);
+      expect(nb.metadata.kernelspec).toMatchObject({ name: "python3" });
+    }
+  });
+
+  test("the final cell of the word counts prints COUNTS_JSON and stops the queries", () => {
+    for (const file of ["02-wordcount.ipynb", "03-windowed-events.ipynb"]) {
+      const code = readNotebook(file).cells.filter((c) => c.cell_type === "code");
+      const last = sourceOf(code[code.length - 1]);
+      expect(last).toContain('print("COUNTS_JSON " + json.dumps(final');
+      expect(last).toContain("q.stop()");
+    }
+  });
+
+  test("fillNotebook sets only the parameters, for HDInsight turns the %%configure cell into code, and leaves its input alone", () => {
+    const original = readNotebook("02-wordcount.ipynb");
+    const before = JSON.stringify(original);
+    const filled = fillNotebook(original, { BROKERS: 'wn0:9092,"odd\\name"', TOPIC: "t-lines" }, "hdinsight");
+    expect(JSON.stringify(original)).toBe(before);
+    expect(parametersOf(filled)).toContain('BROKERS = "wn0:9092,\\"odd\\\\name\\""\n');
+    expect(parametersOf(filled)).toContain('TOPIC = "t-lines"\n');
+    expect(parametersOf(filled)).toContain("LIVE_SECONDS = 20");
+    expect(filled.cells.find((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG))).toMatchObject({ cell_type: "code", outputs: [], execution_count: null });
+    expect(filled.metadata.kernelspec).toMatchObject({ name: "pysparkkernel" });
+    const local = fillNotebook(original, { BROKERS: "a:1", TOPIC: "t" }, "local");
+    expect(local.cells.find((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG))?.cell_type).toBe("raw");
+    expect(() => fillNotebook({ ...original, cells: original.cells.filter((c) => c.cell_type !== "code") }, { BROKERS: "a:1", TOPIC: "t" }, "local")).toThrow(/no code cell tagged "parameters"/);
+  });
+
+  test("a backup's name says when it was saved (UTC)", () => {
+    expect(backupName("02-wordcount.ipynb", new Date("2026-12-06T10:15:00.123Z"))).toBe("02-wordcount.backup-20261206-101500.ipynb");
+  });
+});
+
+describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight-shaped gateway", () => {
+  const folderUrl = (folder: string) => `${gateway.url}/jupyter/tree/${folder}\n`;
+
+  test("into an empty server: the folder created, the notebooks there with the brokers and topics filled in, the page to open printed", async () => {
+    const r = await run(["--stack", "azure"]);
+    expect(r.stderr).toContain(`3 brokers: ${BROKERS.replace(/,/g, ", ")}`);
+    expect(r.stderr).toContain("created the folder kafka-spark-lab");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(folderUrl("kafka-spark-lab"));
+    expect(readdirSync(join(jupyter.rootDir, "kafka-spark-lab")).filter((f) => f.endsWith(".ipynb")).sort()).toEqual(NOTEBOOKS.map((n) => n.file));
+    for (const { file, topic } of NOTEBOOKS) {
+      const nb = await readBack(`kafka-spark-lab/${file}`);
+      expect(parametersOf(nb)).toContain(`BROKERS = "${BROKERS}"\n`);
+      expect(parametersOf(nb)).toContain(`TOPIC = "${topic("notebook")}"\n`);
+      expect(nb.cells.find((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG))?.cell_type).toBe("code");
+      expect(nb.metadata.kernelspec).toMatchObject({ name: "pysparkkernel" });
+    }
+    validateWithNbformat(NOTEBOOKS.map((n) => join(jupyter.rootDir, "kafka-spark-lab", n.file)));
+    // Every request carried the cluster login; the gateway, not Jupyter, checked it.
+    expect(gateway.requests.every((q) => q.user === USER)).toBe(true);
+  });
+
+  test("again, nothing changed: each notebook left as it is (outputs a run added too)", async () => {
+    const path = "kafka-spark-lab/01-produce-lines.ipynb";
+    const ran = await readBack(path);
+    ran.cells[3].outputs = [{ output_type: "stream", name: "stdout", text: "PRODUCED 10 lines\n" }];
+    await client().putNotebook(path, ran);
+    const r = await run(["--stack", "azure"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${path}: already there with the same cells, left as it is`);
+    expect((await readBack(path)).cells[3].outputs).toHaveLength(1);
+  });
+
+  test("a notebook edited on the cluster: nothing uploaded, exit 28 naming it; --overwrite saves it as a backup, then replaces it", async () => {
+    const path = "kafka-spark-lab/02-wordcount.ipynb";
+    const edited = await readBack(path);
+    edited.cells.push({ cell_type: "code", source: "print('my own analysis')", metadata: {}, outputs: [], execution_count: null, id: "mine" });
+    await client().putNotebook(path, edited);
+
+    const refused = await run(["--stack", "azure", "--topic", "other"]);
+    expect(refused.code).toBe(EXIT.NOTEBOOK_EXISTS);
+    expect(refused.stderr).toContain("notebook: error: kafka-spark-lab/01-produce-lines.ipynb, kafka-spark-lab/02-wordcount.ipynb, kafka-spark-lab/03-windowed-events.ipynb already exist on the cluster with other cells");
+    expect(refused.stderr).toContain("pass --overwrite");
+    expect(refused.stdout).toBe("");
+    expect(notebookFingerprint(await readBack(path))).toBe(notebookFingerprint(edited));
+
+    // Same topics as the upload: only the edited one differs.
+    const replaced = await run(["--stack", "azure", "--overwrite"]);
+    expect(replaced.code).toBe(0);
+    const backup = /kafka-spark-lab\/02-wordcount\.ipynb: replaced \(the cluster's copy saved as (kafka-spark-lab\/02-wordcount\.backup-\d{8}-\d{6}\.ipynb)\)/.exec(replaced.stderr)?.[1];
+    expect(backup).toBeDefined();
+    expect(replaced.stderr).toContain("kafka-spark-lab/01-produce-lines.ipynb: already there with the same cells, left as it is");
+    expect(notebookFingerprint(await readBack(backup!))).toBe(notebookFingerprint(edited));
+    expect(sourceOf((await readBack(path)).cells.at(-1)!)).not.toContain("my own analysis");
+  });
+
+  test("--folder: another folder, nested, created", async () => {
+    const r = await run(["--stack", "azure", "--folder", "course/week-1"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(folderUrl("course/week-1"));
+    expect(existsSync(join(jupyter.rootDir, "course", "week-1", "03-windowed-events.ipynb"))).toBe(true);
+    // What Jupyter wrote to its disk is the filled notebook.
+    const onDisk = JSON.parse(readFileSync(join(jupyter.rootDir, "course", "week-1", "01-produce-lines.ipynb"), "utf8")) as Notebook;
+    expect(parametersOf(onDisk)).toContain(`BROKERS = "${BROKERS}"`);
+  });
+
+  test("a wrong cluster password: exit 3, the login refused and how to fix it, the password in no output", async () => {
+    const wrong = "Wr0ng-Pa55word-Here!";
+    const wrongAmbari = await startFakeAmbari({ accounts: [{ user: USER, password: wrong }] });
+    try {
+      let stdout = "";
+      let stderr = "";
+      const code = await notebook.main(["--stack", "azure"], {
+        stdout: { write: (t: string) => (stdout += t) },
+        stderr: { write: (t: string) => (stderr += t) },
+        env: {},
+        readStackOutputs: async () => ({ ...azureOutputs({ password: wrong }), kafkaAmbariUrl: wrongAmbari.url }),
+        fetch: fetchTrusting(gateway.ca),
+      });
+      expect(code).toBe(EXIT.LOGIN_REFUSED);
+      expect(stderr).toContain(`refused the cluster login of user "${USER}" (HTTP 401)`);
+      expect(stderr).toContain("pulumi stack output clusterLoginPassword --show-secrets");
+      for (const text of [stdout, stderr]) for (const secret of [wrong, PASSWORD, wrong.slice(0, 8)]) expect(text).not.toContain(secret);
+    } finally {
+      await wrongAmbari.close();
+    }
+  });
+
+  test("no Jupyter at that URL (another path on the gateway): exit 5, saying so", async () => {
+    const r = await run(["--stack", "azure"], { sparkUrl: `${gateway.url}/not-here` });
+    expect(r.code).toBe(EXIT.NOT_FOUND);
+    expect(r.stderr).toContain(`no Jupyter at ${gateway.url}/not-here/jupyter (HTTP 404 for /api)`);
+    expect(r.stderr).toContain("still deploying");
+  });
+
+  test("the gateway answering 502 twice: retried, then uploaded", async () => {
+    gateway.failNext(2, 502);
+    const r = await run(["--stack", "azure", "--folder", "retried"]);
+    expect(r.stderr).toMatch(/Jupyter or its gateway answered 502; retry 1\/2/);
+    expect(r.code).toBe(0);
+  });
+
+  test("nothing listening: retried a bounded number of times, then exit 8", async () => {
+    const r = await run(["--stack", "azure"], { sparkUrl: `https://127.0.0.1:${await freePort()}` });
+    expect(r.stderr).toMatch(/did not answer \(ECONNREFUSED.*retry 1\/2/);
+    expect(r.stderr).toMatch(/\(tried 3 times\)/);
+    expect(r.code).toBe(EXIT.UNAVAILABLE);
+  });
+
+  test("the platform's fetch does not trust the gateway's self-signed certificate: exit 6, no retry", async () => {
+    const r = await run(["--stack", "azure"], { fetch: globalThis.fetch });
+    expect(r.code).toBe(EXIT.TLS);
+    expect(r.stderr).toMatch(/TLS connection to https:\/\/127\.0\.0\.1:\d+ failed: (DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
+    expect(r.stderr).not.toContain("retry");
+  });
+
+  test("a local stack: exit 2, the local Jupyter service not in this build yet", async () => {
+    let stderr = "";
+    const code = await notebook.main(["--stack", "dev"], {
+      stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr += t) }, env: {},
+      readStackOutputs: async () => ({ target: "local", bootstrapServersHost: "localhost:9092", bootstrapServersInternal: "hadoop-master:9092" }),
+    });
+    expect(code).toBe(EXIT.USAGE);
+    expect(stderr).toContain("the local Jupyter service is not in this build yet");
+  });
+});
+
