@@ -21,6 +21,8 @@ export function sections(root: string): Record<string, () => string> {
     benchmarks: () => benchmarksTable(bench()),
     "bench-summary": () => benchSummary(bench()),
     faults: () => faultsTable(join(root, "tests", "results", "faults.json")),
+    "notebooks-run": () => notebooksRun(join(root, "tests", "results", "notebooks.json")),
+    "notebooks-picture": () => notebooksPicture(join(root, "tests", "results", "notebooks.json")),
   };
 }
 
@@ -36,6 +38,30 @@ export function faultsTable(path: string): string {
   const r = JSON.parse(readFileSync(path, "utf8")) as FaultsResults;
   const rows = r.outcomes.map((o) => [o.scenario, o.checked, o.result, o.recoverySeconds === null ? "-" : `${o.recoverySeconds.toFixed(1)} s`]);
   return `${markdownTable(["scenario", "what was checked", "result", "time to recover"], rows, ["left", "left", "left", "right"])}\n\nRun of ${r.date} on ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node} (tests/faults.live.test.ts).`;
+}
+
+interface NotebooksResults {
+  date: string;
+  machine: { cpus: number; memoryGiB: number; node: string };
+  runs: { notebook: string; input: string; shown: string; seconds: number }[];
+  table: string;
+}
+
+/** What the notebooks showed in tests/notebooks.live.test.ts's last run: a table, and notebook 2's final table as it printed it. */
+export function notebooksRun(path: string): string {
+  if (!existsSync(path)) return "_Not run yet: npm run test:live writes tests/results/notebooks.json._";
+  const r = JSON.parse(readFileSync(path, "utf8")) as NotebooksResults;
+  const rows = r.runs.map((n) => [n.notebook, n.input, n.shown, `${n.seconds.toFixed(1)} s`]);
+  const top = r.table.split("\n").slice(0, 9).join("\n");
+  return `${markdownTable(["notebook", "input", "shown", "run headless"], rows, ["left", "left", "left", "right"])}\n\nNotebook 2's last table (top words), as it printed it:\n\n\`\`\`text\n${top}\n...\n\`\`\`\n\nRun of ${r.date} on ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB (tests/notebooks.live.test.ts, nbconvert in the master).`;
+}
+
+/** The README's picture of a run: notebook 2's last table, cut, and what it was checked against. */
+export function notebooksPicture(path: string): string {
+  if (!existsSync(path)) return "_Not run yet: npm run test:live writes tests/results/notebooks.json._";
+  const r = JSON.parse(readFileSync(path, "utf8")) as NotebooksResults;
+  const wordcount = r.runs.find((n) => n.notebook === "02-wordcount");
+  return `\`\`\`text\n${r.table.split("\n").slice(0, 7).join("\n")}\n...\n\`\`\`\n\n02-wordcount's last table in a headless run of ${r.date}: ${wordcount?.shown ?? ""}.`;
 }
 
 /** The files that may hold generated sections. */

@@ -1,9 +1,10 @@
 // Opens the notebooks of notebooks/ on a stack: on Azure, uploads them to the Spark cluster's
 // Jupyter (through its HTTPS gateway, with the cluster login from the stack's secrets), the
-// brokers Ambari lists filled in, and prints the page to open. A local stack's Jupyter is
-// openLocalNotebooks' business.
+// brokers Ambari lists filled in, and prints the page to open; locally, the same through the
+// master's JupyterLab with its token.
 import { AmbariClient } from "../jobs/ambari";
-import { UsageError } from "../jobs/errors";
+import { StackOutputsError, SubmitError, UsageError } from "../jobs/errors";
+import { dockerShell } from "../jobs/localSubmit";
 import { ambariLoginOf, retryNote } from "../jobs/kafkaRoute";
 import { fillNotebook, NOTEBOOKS, readNotebook } from "../jobs/notebooks/fill";
 import { JupyterContentsClient } from "../jobs/notebooks/jupyterContents";
@@ -18,8 +19,10 @@ Opens the project's notebooks (notebooks/: produce lines into a topic, the Struc
 word count, counts per minute of JSON events) on a stack, the brokers and topics filled in their
 parameters cell.
 
-  --stack <name>        the stack (default dev). Azure: uploads them to the Spark cluster's
-                        Jupyter and prints the page to open (brokers from Ambari)
+  --stack <name>        the stack (default dev). Local: uploads them to the master's JupyterLab
+                        (127.0.0.1:8888) and prints the URL to open, with its token. Azure:
+                        uploads them to the Spark cluster's Jupyter and prints the page to open
+                        (brokers from Ambari)
   --topic <name>        the topics' prefix: <name>-lines, <name>-events, and the counts
                         topics <name>-lines-counts, <name>-events-counts (default notebook)
   --folder <path>       the folder in Jupyter (default kafka-spark-lab; created if missing)
@@ -47,7 +50,7 @@ function folderFlag(value: string | undefined): string {
 export const notebook = defineCommand({
   name: "notebook",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "NOT_FOUND", "TLS", "BAD_RESPONSE", "UNAVAILABLE", "STACK_OUTPUTS", "NOTEBOOK_EXISTS"],
+  exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "NOT_FOUND", "TLS", "BAD_RESPONSE", "UNAVAILABLE", "STACK_OUTPUTS", "SUBMIT", "NOTEBOOK_EXISTS"],
   options: { stack: { type: "string" }, topic: { type: "string" }, folder: { type: "string" }, overwrite: { type: "boolean" } },
   checkArgv: refusePasswordFlags,
   async run(f, c) {
@@ -56,7 +59,7 @@ export const notebook = defineCommand({
     const folder = folderFlag(f.folder);
     const stack = c.stackName(f.stack);
     const outputs = await c.readStack(stack);
-    if (outputs.target !== "azure") return openLocalNotebooks(stack, outputs, c);
+    if (outputs.target !== "azure") return openLocalNotebooks(stack, outputs, c, { folder, overwrite: f.overwrite === true, prefix });
 
     const { sparkAmbariUrl } = parseOutputs(stack, outputs, "azure", ["sparkAmbariUrl"]);
     const login = ambariLoginOf(stack, outputs, c.secrets);
@@ -88,13 +91,34 @@ function describe(o: UploadOutcome): string {
 }
 
 /**
- * The notebooks on a local stack's Jupyter: its PySpark kernel with `spark` ready, the brokers of
- * the stack's outputs (bootstrapServersInternal) filled in with `fillNotebook(..., "local")`.
+ * The notebooks on a local stack's JupyterLab (on the master, see stacks/local/image/rootfs/usr/
+ * local/lib/lab/run-jupyter.sh): uploaded through the same contents API as on Azure, with the
+ * server's token (read from the master, never printed but in the one URL to open), the brokers as
+ * the nodes reach them filled in.
  */
-export async function openLocalNotebooks(stack: string, outputs: StackOutputs, c: CommandContext): Promise<number> {
-  const { bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]);
-  c.note(`the notebooks would get the brokers ${bootstrapServersInternal}`);
-  throw new UsageError(`stack "${stack}" is local: the local Jupyter service is not in this build yet. On Azure: npm run notebook -- --stack <azure stack>`);
+export async function openLocalNotebooks(stack: string, outputs: StackOutputs, c: CommandContext, o: { folder: string; overwrite: boolean; prefix: string }): Promise<number> {
+  const { bootstrapServersInternal, containerNames } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal", "containerNames"]);
+  const jupyterUi = typeof outputs.jupyterUi === "string" ? outputs.jupyterUi : undefined;
+  if (!jupyterUi) throw new StackOutputsError(`stack "${stack}" was deployed before the notebook service: bring it up again (pulumi up, or npm run demo) to get JupyterLab on the master`);
+  const shell = dockerShell(containerNames[0]);
+  const token = (await shell.run('cat /data/jupyter/token 2>/dev/null || true')).trim();
+  if (!token) throw new SubmitError(`no Jupyter token on ${containerNames[0]} yet: its JupyterLab has not started (docker logs ${containerNames[0]} | grep -i jupyter)`);
+  c.secrets.add(token);
+  const jupyter = c.deps.jupyter
+    ? c.deps.jupyter({ baseUrl: jupyterUi, token, fetch: c.deps.fetch, onRetry: retryNote(c.note) })
+    : new JupyterContentsClient({ baseUrl: jupyterUi, token, fetch: c.deps.fetch, onRetry: retryNote(c.note) });
+  c.note(`JupyterLab on ${containerNames[0]}: uploading ${NOTEBOOKS.length} notebooks to ${o.folder}, brokers ${bootstrapServersInternal}`);
+  const outcomes = await uploadNotebooks(jupyter, {
+    folder: o.folder,
+    overwrite: o.overwrite,
+    notebooks: NOTEBOOKS.map(({ file, topic }) => ({ name: file, notebook: fillNotebook(readNotebook(file), { BROKERS: bootstrapServersInternal, TOPIC: topic(o.prefix) }, "local") })),
+    note: c.note,
+  });
+  for (const outcome of outcomes) c.note(describe(outcome));
+  c.note("open 01-produce-lines first; each kernel starts with `spark` ready (local[*] on the master)");
+  // The one place the token is shown: the URL to open (written past the redacting writer on purpose).
+  c.deps.stdout.write(`${jupyterUi.replace(/\/+$/, "")}/lab/tree/${encodeURI(o.folder)}?token=${token}\n`);
+  return 0;
 }
 
 export const { main, USAGE } = notebook;

@@ -57,7 +57,7 @@ describe("npm run docs", () => {
     for (const d of ["docs", "bench", join("tests", "results")]) mkdirSync(join(dir, d), { recursive: true });
     for (const f of readdirSync(join(ROOT, "docs"))) copyFileSync(join(ROOT, "docs", f), join(dir, "docs", f));
     // The sources of the generated figures: the benchmarks' and the fault tests' results.
-    for (const f of [join("bench", "results.json"), join("tests", "results", "faults.json")]) copyFileSync(join(ROOT, f), join(dir, f));
+    for (const f of [join("bench", "results.json"), join("tests", "results", "faults.json"), join("tests", "results", "notebooks.json")]) copyFileSync(join(ROOT, f), join(dir, f));
     return dir;
   }
   const staleConfigTable = (dir: string) => {

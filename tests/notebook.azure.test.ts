@@ -233,14 +233,14 @@ describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight
     expect(r.stderr).not.toContain("retry");
   });
 
-  test("a local stack: exit 2, the local Jupyter service not in this build yet", async () => {
+  test("a local stack deployed before the notebook service (no jupyterUi output): exit 9, says to bring it up again", async () => {
     let stderr = "";
     const code = await notebook.main(["--stack", "dev"], {
       stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr += t) }, env: {},
-      readStackOutputs: async () => ({ target: "local", bootstrapServersHost: "localhost:9092", bootstrapServersInternal: "hadoop-master:9092" }),
+      readStackOutputs: async () => ({ target: "local", bootstrapServersHost: "localhost:9092", bootstrapServersInternal: "hadoop-master:9092", containerNames: ["hadoop-master"] }),
     });
-    expect(code).toBe(EXIT.USAGE);
-    expect(stderr).toContain("the local Jupyter service is not in this build yet");
+    expect(code).toBe(EXIT.STACK_OUTPUTS);
+    expect(stderr).toContain('stack "dev" was deployed before the notebook service: bring it up again (pulumi up, or npm run demo)');
   });
 });
 

@@ -47,6 +47,8 @@ export interface JupyterContentsOptions {
   /** Basic auth at the HDInsight gateway; none for a Jupyter without one. */
   user?: string;
   password?: string;
+  /** A Jupyter server's own token (the local stack's); used instead of Basic auth. */
+  token?: string;
   retries?: number;
   backoffMs?: number;
   timeoutMs?: number;
@@ -77,8 +79,8 @@ export class JupyterContentsClient {
     this.retries = o.retries ?? 5;
     this.backoffMs = o.backoffMs ?? 1_000;
     this.timeoutMs = o.timeoutMs ?? 60_000;
-    this.#authorization = authorization;
-    this.#password = authorization ? o.password : undefined;
+    this.#authorization = o.token !== undefined ? `token ${o.token}` : authorization;
+    this.#password = o.token ?? (authorization ? o.password : undefined);
     this.#fetch = o.fetch ?? fetch;
     this.#onRetry = o.onRetry;
   }

@@ -4,7 +4,7 @@
 // own (local, demo, pulumi). Plain JavaScript: jest loads it before any transform.
 const Sequencer = require("@jest/test-sequencer").default;
 
-const LIVE = ["image", "gateway", "livy", "wordcount", "ownjobs", "faults", "local", "demo", "pulumi", "wordcount.jar"];
+const LIVE = ["image", "gateway", "livy", "wordcount", "ownjobs", "notebooks", "faults", "local", "demo", "pulumi", "wordcount.jar"];
 const rank = (path) => {
   const m = /([\w.]+)\.live\.test\.ts$/.exec(path);
   return m ? 1 + LIVE.indexOf(m[1]) : 0;

@@ -11,6 +11,8 @@ if os.environ.get("LAB_JUPYTER_KERNEL") == "1":
     spark = (SparkSession.builder.master(os.environ.get("LAB_NOTEBOOK_MASTER", "local[*]"))
              .appName("jupyter")
              .config("spark.sql.shuffle.partitions", "2")
+             # Progress bars would fill the cells' output with redraws.
+             .config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
     sc = spark.sparkContext
     spark.sparkContext.setLogLevel("WARN")

@@ -1,0 +1,55 @@
+/**
+ * Runs a notebook of the local stack's Jupyter without a browser: nbconvert's executor (nbclient)
+ * in the master, with the kernel the notebook service starts (`spark` ready), parameters set in the
+ * cell tagged "parameters" first. Resolves with the executed notebook's text outputs, one string
+ * per cell. What CI runs (tests/notebooks.live.test.ts); a user can too, to re-run a notebook.
+ */
+import type { NodeShell } from "../localSubmit";
+import { SubmitError } from "../errors";
+import { PARAMETERS_TAG, sourceOf } from "./fill";
+import type { Notebook } from "./jupyterContents";
+
+/** Sets `NAME = value` lines of the parameters cell (each must be there already). */
+export function withParameters(nb: Notebook, values: Record<string, string | number>): Notebook {
+  const cells = nb.cells.map((cell) => {
+    if (!(cell.metadata.tags ?? []).includes(PARAMETERS_TAG)) return cell;
+    let source = sourceOf(cell);
+    for (const [name, value] of Object.entries(values)) {
+      const line = new RegExp(`^${name} = .*$`, "m");
+      if (!line.test(source)) throw new Error(`the parameters cell has no ${name}`);
+      source = source.replace(line, `${name} = ${typeof value === "number" ? value : JSON.stringify(value)}`);
+    }
+    return { ...cell, source };
+  });
+  return { ...nb, cells };
+}
+
+/** The text a cell's outputs show (streams and text/plain results). */
+export function cellTexts(nb: Notebook): string[] {
+  return nb.cells.map((cell) => (cell.outputs ?? []).map((o) => {
+    const out = o as { text?: string | string[]; data?: Record<string, string | string[]>; ename?: string; evalue?: string };
+    const text = out.text ?? out.data?.["text/plain"] ?? (out.ename ? `${out.ename}: ${out.evalue}` : "");
+    return Array.isArray(text) ? text.join("") : text;
+  }).join(""));
+}
+
+/**
+ * Executes the notebook at `path` (in the master's notebook directory) with `parameters`, and
+ * returns it executed. A cell that raises fails this with the cell's error.
+ */
+export async function runNotebook(shell: NodeShell, path: string, parameters: Record<string, string | number> = {}, timeoutSeconds = 600): Promise<Notebook> {
+  const nb = JSON.parse(await shell.run('cat "/data/notebooks/$1"', [path])) as Notebook;
+  const input = JSON.stringify(withParameters(nb, parameters));
+  const script = [
+    'work="$(mktemp -d)"; trap "rm -rf $work" EXIT',
+    'printf "%s" "$2" > "$work/in.ipynb"',
+    'cd "$(dirname "/data/notebooks/$1")"',
+    'LAB_JUPYTER_KERNEL=1 python3 -m jupyter nbconvert --to notebook --execute --ExecutePreprocessor.timeout="$3" --output-dir "$work" --output out.ipynb "$work/in.ipynb" >"$work/log" 2>&1 || { tail -n 30 "$work/log" >&2; exit 1; }',
+    'cat "$work/out.ipynb"',
+  ].join("\n");
+  try {
+    return JSON.parse(await shell.run(script, [path, input, String(timeoutSeconds)])) as Notebook;
+  } catch (e) {
+    throw new SubmitError(`notebook ${path} failed: ${(e as Error).message}`, { cause: e });
+  }
+}
