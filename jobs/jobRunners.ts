@@ -82,6 +82,8 @@ const FINISHED: BatchState[] = ["success", "dead", "killed", "error"];
  */
 export interface BatchLedger {
   ids(name: string): number[];
+  /** Every name with its ids (npm run status lists the running ones). */
+  all(): Record<string, number[]>;
   record(name: string, id: number): void;
   forget(name: string, id: number): void;
 }
@@ -99,6 +101,7 @@ export function fileBatchLedger(path: string, livyUrl: string): BatchLedger {
   };
   return {
     ids: (name) => read()[livyUrl]?.[name] ?? [],
+    all: () => read()[livyUrl] ?? {},
     record: (name, id) => update(name, (ids) => [...ids.filter((i) => i !== id), id]),
     forget: (name, id) => update(name, (ids) => ids.filter((i) => i !== id)),
   };

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { AmbariClient, AmbariClientOptions } from "../jobs/ambari";
+import type { ArmOptions } from "../stacks/azure/arm";
 import { cachePath } from "../jobs/cache";
 import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, UsageError } from "../jobs/errors";
 import type { DeadlineStack } from "../jobs/deadline";
@@ -40,6 +41,8 @@ export interface CommandDeps extends KafkaRouteDeps {
   jupyter?: (options: JupyterContentsOptions) => JupyterContentsClient;
   /** Where the ids of submitted Livy batches are kept, per Livy URL. */
   ledger: (livyUrl: string) => BatchLedger;
+  /** Azure Resource Manager's endpoint and credential (tests: a fake ARM); default: the user's Azure login. */
+  arm?: ArmOptions;
   /** An Azure stack whose deadline `extend` moves (Pulumi's Automation API). */
   openDeadlineStack: (stack: string, workDir: string) => Promise<DeadlineStack>;
 }

@@ -19,6 +19,8 @@ export interface FakeArm {
   groups: Map<string, { provisioningState: string; tags?: Record<string, string> }>;
   /** The caller's permissions at the subscription, and at groups that have their own. */
   permissions: { subscription: ArmPermission[]; groups: Map<string, ArmPermission[]> };
+  /** HDInsight clusters by name: GET .../providers/Microsoft.HDInsight/clusters/<name> (200 with properties, 404 ResourceNotFound). */
+  clusters: Map<string, { clusterState: string; createdDate: string; clusterVersion: string; workers: number }>;
   /** Requests seen: path and the Authorization header. */
   seen: { url: string; auth?: string }[];
   /** Answers a request itself when it returns something (errors Azure can give). */
@@ -32,6 +34,7 @@ const withDetails = (p: ArmPermission) => ({ actions: p.actions ?? [], notAction
 export async function startFakeArm(): Promise<FakeArm> {
   const arm = {
     groups: new Map(),
+    clusters: new Map(),
     permissions: { subscription: [], groups: new Map() },
     seen: [],
     answer: undefined,
@@ -57,6 +60,17 @@ export async function startFakeArm(): Promise<FakeArm> {
       if (!arm.groups.has(m[1].toLowerCase())) return notFound(m[1]);
       return send(200, { value: [...arm.permissions.subscription, ...(arm.permissions.groups.get(m[1].toLowerCase()) ?? [])].map(withDetails) });
     }
+    m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.HDInsight\/clusters\/([^/?]+)\?api-version=2021-06-01$/.exec(url);
+    if (m) {
+      if (!arm.groups.has(m[2].toLowerCase())) return notFound(m[2]);
+      const c = arm.clusters.get(decodeURIComponent(m[3]));
+      if (!c) return send(404, { error: { code: "ResourceNotFound", message: `The Resource 'Microsoft.HDInsight/clusters/${m[3]}' under resource group '${m[2]}' was not found.` } });
+      return send(200, {
+        id: `/subscriptions/${m[1]}/resourceGroups/${m[2]}/providers/Microsoft.HDInsight/clusters/${m[3]}`, name: m[3], type: "Microsoft.HDInsight/clusters", location: "westeurope",
+        properties: { clusterVersion: c.clusterVersion, osType: "Linux", tier: "Standard", clusterState: c.clusterState, createdDate: c.createdDate, provisioningState: c.clusterState === "Running" ? "Succeeded" : "InProgress",
+          computeProfile: { roles: [{ name: "headnode", targetInstanceCount: 2 }, { name: "workernode", targetInstanceCount: c.workers }] } },
+      });
+    }
     if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.Authorization\/permissions\?api-version=2022-04-01$/.test(url)) {
       return send(200, { value: arm.permissions.subscription.map(withDetails) });
     }
@@ -64,7 +78,7 @@ export async function startFakeArm(): Promise<FakeArm> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   arm.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  arm.reset = () => { arm.groups.clear(); arm.permissions.subscription = []; arm.permissions.groups.clear(); arm.seen.length = 0; arm.answer = undefined; };
+  arm.reset = () => { arm.groups.clear(); arm.clusters.clear(); arm.permissions.subscription = []; arm.permissions.groups.clear(); arm.seen.length = 0; arm.answer = undefined; };
   arm.close = () => new Promise<void>((r) => server.close(() => r()));
   return arm;
 }

@@ -11,6 +11,7 @@ The words are found by Spark SQL's regexp_extract_all, a JVM regex: the very pat
 Tokenizer.java, so both jobs split text the same way (Python's re has no \\p{L}).
 """
 import argparse
+import json
 import sys
 
 from pyspark.sql import SparkSession
@@ -74,6 +75,11 @@ def follow(query):
             printed = p["batchId"]
             took = p.get("batchDuration", p.get("durationMs", {}).get("triggerExecution", 0))
             print(f"{PREFIX}batch {p['batchId']}: {p['numInputRows']} rows in {took} ms", flush=True)
+            for source in p.get("sources", []):
+                end = source.get("endOffset")
+                if end is not None:
+                    end = end if isinstance(end, str) else json.dumps(end, separators=(",", ":"))
+                    print(f"{PREFIX}offsets {p['batchId']} {''.join(end.split())}", flush=True)
 
     try:
         while not query.awaitTermination(0.2):

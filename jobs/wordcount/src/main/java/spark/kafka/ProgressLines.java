@@ -1,6 +1,7 @@
 package spark.kafka;
 
 import java.io.PrintStream;
+import org.apache.spark.sql.streaming.SourceProgress;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 
 /**
@@ -30,6 +31,11 @@ public final class ProgressLines extends StreamingQueryListener {
         reported = true;
         out.println(PREFIX + "batch " + event.progress().batchId() + ": " + event.progress().numInputRows()
             + " rows in " + event.progress().batchDuration() + " ms");
+        // Where the batch ended in each partition ({"topic":{"0":120,...}}): with the topic's end
+        // offsets, how far behind the job is (npm run status), on any cluster, from the log alone.
+        for (SourceProgress source : event.progress().sources()) {
+            if (source.endOffset() != null) out.println(PREFIX + "offsets " + event.progress().batchId() + " " + source.endOffset().replaceAll("\\s+", ""));
+        }
         out.flush();
     }
 
