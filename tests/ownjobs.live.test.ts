@@ -18,7 +18,9 @@ import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { EXIT } from "../jobs/errors";
 import { main as submit } from "../scripts/submit";
-import { bringUpCluster, progress } from "./support/docker";
+import { main as status } from "../scripts/status";
+import { dockerShell, jobEvents } from "../jobs/localSubmit";
+import { bringUpCluster, progress, waitFor } from "./support/docker";
 import { countWords } from "./support/wordCount";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
@@ -31,6 +33,7 @@ const LINES = [...sotuLines({ from: 1990, to: 1999 })];
 const run = `${Date.now()}`;
 const TOPIC = `own-lines-${run}`;
 let jarPath = "";
+const shell = dockerShell(topology.endpoints.containerNames[0]);
 
 async function runSubmit(argv: string[]) {
   let out = "", err = "";
@@ -91,12 +94,30 @@ test("a job that fails: exit 22, its error line (with the KAFKA_BROKERS it was g
   expect(status.code).toBe(EXIT.OK);
 }, 5 * 60_000);
 
-test("a running job of one's own is detached: --status sees it, --stop stops it, --status then says stopped", async () => {
+test("a running job of one's own is detached: --status sees it, npm run status shows its lag exactly, --stop stops it", async () => {
   const name = "own-streaming";
-  const started = await runSubmit(["--py", PY_WORDCOUNT, "--name", name, "--", BROKERS, TOPIC, name, "--sink", "console", "--trigger", "1"]);
+  // Every 60 s: the first batch takes the whole topic, then nothing is counted for a minute.
+  const started = await runSubmit(["--py", PY_WORDCOUNT, "--name", name, "--", BROKERS, TOPIC, name, "--sink", "console", "--trigger", "60", "--starting-offsets", "earliest"]);
   expect(started.err).not.toMatch(/error:/);
   expect(started.out).toContain(`job "${name}" runs.`);
   expect((await runSubmit(["--status", "--name", name])).out).toMatch(new RegExp(`job "${name}" is running \\(driver pid \\d+`));
+  await waitFor("the job's first batch", async () => ((await jobEvents(shell, name)).some((l) => l.startsWith("[wordcount] offsets 0 ")) ? true : undefined), 120_000, 500);
+  // 100 more lines the job has not counted yet: npm run status must say so, exactly.
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({ topic: TOPIC, messages: Array.from({ length: 100 }, (_, i) => ({ value: `one more line ${i}` })) });
+  await producer.disconnect();
+  let json = "";
+  const code = await status(["--json"], { stdout: { write: (t: string) => { json += t; } }, stderr: { write: () => undefined } });
+  expect(code).toBe(EXIT.OK);
+  const s = JSON.parse(json);
+  expect(s.problems).toEqual([]);
+  expect(s.nodes.map((n: { name: string; state: string; health: string }) => `${n.name} ${n.state} ${n.health}`)).toEqual(topology.endpoints.containerNames.map((c) => `${c} running healthy`));
+  expect(s.topics.find((t: { topic: string }) => t.topic === TOPIC)).toMatchObject({ partitions: 3, replicationFactor: 3, records: LINES.length + 100 });
+  expect(s.jobs.find((j: { name: string }) => j.name === name)).toMatchObject({ topic: TOPIC, lag: 100, state: "running" });
+  expect(s.uis.find((u: { name: string }) => u.name === "JupyterLab")).toMatchObject({ url: "http://127.0.0.1:8888/", answers: true });
+  expect(s.uis.find((u: { name: string }) => u.name === "HDFS NameNode")).toMatchObject({ answers: true });
+
   expect((await runSubmit(["--stop", "--name", name])).out).toContain(`job "${name}" stopped`);
   expect((await runSubmit(["--status", "--name", name])).out).toMatch(new RegExp(`job "${name}" is not running.*it was stopped`));
 }, 5 * 60_000);
