@@ -287,7 +287,7 @@ export async function waitUntilSubmitted(shell: NodeShell, name: string, timeout
 /** A failed or killed job as an error that says why and gets its own exit code. */
 export function failIfEndedBadly(name: string, s: AppState): void {
   if (s.state === "failed" || s.state === "killed") {
-    const how = s.state === "failed" ? `failed (exit status ${s.exitCode})` : "was killed";
+    const how = s.state === "failed" ? `died (exit status ${s.exitCode})` : "was killed";
     throw new JobFailedError(`job "${name}" ${how}; the end of its log says:\n  ${s.why.join("\n  ")}\nIts whole log: npm run submit -- --log --name ${name}`, s.state === "failed" ? s.exitCode : undefined, s.why);
   }
 }

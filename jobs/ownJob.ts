@@ -53,7 +53,7 @@ export function describeAppState(name: string, s: AppState): string {
     case "finished": return `job "${name}" is not running: it finished (exit status 0)`;
     case "stopped": return `job "${name}" is not running: it was stopped`;
     case "never ran": return `job "${name}" is not running: no job of that name ran on this stack`;
-    case "failed": return `job "${name}" is not running: it failed (exit status ${s.exitCode}); the end of its log says:\n  ${s.why.join("\n  ")}`;
+    case "failed": return `job "${name}" is not running: it died (exit status ${s.exitCode}); the end of its log says:\n  ${s.why.join("\n  ")}`;
     case "killed": return `job "${name}" is not running: it was killed (no exit status); the end of its log says:\n  ${s.why.join("\n  ")}`;
   }
 }

@@ -3,6 +3,7 @@
  * is its total) or from its Parquet output (one directory per micro-batch; a word's total is the
  * sum over the complete batch directories). Plus the top-N table people look at.
  */
+import { randomUUID } from "node:crypto";
 import { parquetReadObjects } from "hyparquet";
 import { Kafka, type Consumer } from "kafkajs";
 import { readHdfsTree } from "./hdfs";
@@ -50,7 +51,9 @@ export class CountsTopicReader {
 
   async start(): Promise<void> {
     // A fresh group each time: the reader always starts from the topic's beginning and commits nothing.
-    const consumer = this.kafka.consumer({ groupId: `kafka-spark-lab-results-${process.pid}-${Date.now()}` });
+    // Unique even for two readers started in the same millisecond: sharing a group, each would be
+    // handed the other's partitions and neither would ever catch up.
+    const consumer = this.kafka.consumer({ groupId: `kafka-spark-lab-results-${process.pid}-${Date.now()}-${randomUUID().slice(0, 8)}` });
     this.consumer = consumer;
     // run() returns before the consumer has joined its group; stopping it before that leaves a
     // join in flight that kafkajs retries after disconnect. Wait for the join (or give up after 60 s).

@@ -87,10 +87,10 @@ test("a job that fails: exit 22, its error line (with the KAFKA_BROKERS it was g
   const failing = join(__dirname, "fixtures", "failing_job.py");
   const r = await runSubmit(["--py", failing, "--follow"]);
   expect(r.code).toBe(EXIT.JOB_DEAD);
-  expect(r.err).toContain('error: job "failing_job" failed (exit status 1)');
+  expect(r.err).toContain('error: job "failing_job" died (exit status 1)');
   expect(r.err).toContain(`ValueError: no topic named fixture-missing at ${BROKERS}`);
   const status = await runSubmit(["--status", "--name", "failing_job"]);
-  expect(status.out).toContain('job "failing_job" is not running: it failed (exit status 1)');
+  expect(status.out).toContain('job "failing_job" is not running: it died (exit status 1)');
   expect(status.code).toBe(EXIT.OK);
 }, 5 * 60_000);
 

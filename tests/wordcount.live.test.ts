@@ -339,7 +339,7 @@ test("the messages of the step-by-step path: a missing input topic, a job that d
   const status = await npm("submit -- --status --name msg-dies");
   expect(status.exitCode).toBe(0);
   // (npm's own "> kafka-spark-lab@0.1.0 submit" banner comes first on stdout.)
-  expect(status.stdout).toMatch(/^job "msg-dies" is not running: it died; the end of its log says:\n\s+.*(ParentNotDirectoryException|FileAlreadyExistsException|Not a directory)/m);
+  expect(status.stdout).toMatch(/^job "msg-dies" is not running: it died( \(exit status \d+\))?; the end of its log says:\n\s+.*(ParentNotDirectoryException|FileAlreadyExistsException|Not a directory)/m);
 
   // 3. results: a topic that does not exist (24), an empty one (25), each one line, no handle dump; --follow on an empty one says it waits.
   const none = await npm("results -- --topic msg-nosuch-counts");
