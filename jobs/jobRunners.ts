@@ -73,7 +73,7 @@ export function sparkSubmitRunner(o: SparkSubmitRunnerOptions): JobRunner {
 }
 
 /** Livy keeps these; a batch in any other state still holds its name and maybe the cluster. */
-const FINISHED: BatchState[] = ["success", "dead", "killed", "error"];
+export const FINISHED: BatchState[] = ["success", "dead", "killed", "error"];
 
 /**
  * The batch ids this machine submitted, per Livy and job name. Livy reports a batch's name only
@@ -121,15 +121,28 @@ export interface LivyRunnerOptions {
   commandHint: JobRunner["commandHint"];
 }
 
+/**
+ * The batches of a job name among those Livy lists: by name where Livy reports one (0.6 on), else
+ * by the ids the ledger recorded. `gone`: recorded ids Livy no longer knows (killed, or forgotten
+ * after its retain time), for the ledger to forget.
+ */
+export function batchesOfName(known: Batch[], recorded: number[], name: string): { batches: Batch[]; gone: number[] } {
+  return {
+    batches: known.filter((b) => (b.name ?? undefined) === undefined ? recorded.includes(b.id) : b.name === name),
+    gone: recorded.filter((id) => !known.some((b) => b.id === id)),
+  };
+}
+
+/** The batches of a job name Livy still knows, the ledger tidied on the way. */
+export async function namedBatches(livy: LivyClient, ledger: BatchLedger, name: string): Promise<Batch[]> {
+  const { batches, gone } = batchesOfName(await livy.batches(), ledger.ids(name), name);
+  for (const id of gone) ledger.forget(name, id);
+  return batches;
+}
+
 export function livyRunner(o: LivyRunnerOptions): JobRunner {
   let file = "";
-  const named = async (name: string): Promise<Batch[]> => {
-    const recorded = o.ledger.ids(name);
-    const known = await o.livy.batches();
-    // Ids Livy no longer knows (killed, or forgotten after the retain time) leave the ledger.
-    for (const id of recorded) if (!known.some((b) => b.id === id)) o.ledger.forget(name, id);
-    return known.filter((b) => (b.name ?? undefined) === undefined ? recorded.includes(b.id) : b.name === name);
-  };
+  const named = (name: string) => namedBatches(o.livy, o.ledger, name);
   return {
     describe: `Livy at ${o.livy.baseUrl}`,
     prepare: async (note) => { file = await o.jar(note); },
@@ -174,13 +187,19 @@ export interface RunnerForStackOptions {
   commandHint: JobRunner["commandHint"];
 }
 
+/** The Spark cluster's Livy of an Azure stack, with the cluster login (its password registered with `secrets`). */
+export function azureLivyOf(stack: string, outputs: StackOutputs, o: Pick<RunnerForStackOptions, "secrets" | "fetch" | "note">): LivyClient {
+  const { sparkLivyUrl, clusterLoginUser, clusterLoginPassword } = parseOutputs(stack, outputs, "azure", ["sparkLivyUrl", "clusterLoginUser", "clusterLoginPassword"]);
+  o.secrets.add(clusterLoginPassword);
+  return new LivyClient({ baseUrl: sparkLivyUrl, user: clusterLoginUser, password: clusterLoginPassword, fetch: o.fetch, onRetry: retryNote(o.note) });
+}
+
 /** Where the job runs on this stack: the Spark cluster's Livy on Azure; spark-submit in the master, or a Livy next to it, locally. */
 export function runnerForStack(stack: string, outputs: StackOutputs, o: RunnerForStackOptions): JobRunner {
   if (outputs.target === "azure") {
     if (o.livyUrl !== undefined) throw new UsageError("--livy is for local stacks: an Azure stack uses its Spark cluster's Livy (output sparkLivyUrl)");
-    const { sparkJobJarUrl: jarUrl, sparkLivyUrl, clusterLoginUser, clusterLoginPassword } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkLivyUrl", "clusterLoginUser", "clusterLoginPassword"]);
-    o.secrets.add(clusterLoginPassword);
-    const livy = new LivyClient({ baseUrl: sparkLivyUrl, user: clusterLoginUser, password: clusterLoginPassword, fetch: o.fetch, onRetry: retryNote(o.note) });
+    const { sparkJobJarUrl: jarUrl } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl"]);
+    const livy = azureLivyOf(stack, outputs, o);
     return livyRunner({
       livy,
       ledger: o.ledger(livy.baseUrl),

@@ -136,18 +136,32 @@ export async function planKafkaRoute(where: KafkaWhere, o: KafkaRouteOptions): P
   }
 
   if (where.insecureAcceptAnyHostKey) throw new UsageError("--insecure-accept-any-host-key is for the local stack only: on Azure the host key is always checked");
-  const login = ambariLoginOf(stack, outputs, o.secrets);
   const { kafkaSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["kafkaSshHost", "sshUser"]);
   // Before any connection: a missing key file is a usage error, not a minute after Ambari answered.
+  const ssh = azureSshOptions(kafkaSshHost, sshUser, o);
+  const brokers = await ambariBrokers(stack, outputs, o);
+  return routeTo(brokers, brokers.join(","), brokers.length, `azure stack "${stack}": ${brokers.length} brokers through ${sshUser}@${kafkaSshHost}`, ssh);
+}
+
+/**
+ * SSH to one of an Azure stack's clusters (port 22) with the credentials of the environment and
+ * the host key checked; a missing credential is a usage error, thrown before any connection. The
+ * password or key is registered with `secrets`.
+ */
+export function azureSshOptions(host: string, username: string, o: Pick<KafkaRouteOptions, "deps" | "secrets">): SshGatewayOptions {
   const credentials = sshCredentials(o.deps.env);
   o.secrets.add(credentials.password, credentials.privateKey);
+  return { host, port: 22, username, ...credentials, hostKey: hostKeyPolicy(o.deps.env) };
+}
+
+/** An Azure stack's Kafka brokers (internal names, host:port) as the Kafka cluster's Ambari lists them. */
+export async function ambariBrokers(stack: string, outputs: StackOutputs, o: Pick<KafkaRouteOptions, "deps" | "secrets" | "note">): Promise<string[]> {
+  const login = ambariLoginOf(stack, outputs, o.secrets);
   o.note(`asking Ambari at ${login.baseUrl} for the brokers of "${login.cluster}"`);
   const options: AmbariClientOptions = { ...login, fetch: o.deps.fetch, onRetry: retryNote(o.note) };
   const brokers = await (o.deps.ambari ? o.deps.ambari(options) : new AmbariClient(options)).kafkaBrokers();
   o.note(`${brokers.length} brokers: ${brokers.join(", ")}`);
-  return routeTo(brokers, brokers.join(","), brokers.length, `azure stack "${stack}": ${brokers.length} brokers through ${sshUser}@${kafkaSshHost}`, {
-    host: kafkaSshHost, port: 22, username: sshUser, ...credentials, hostKey: hostKeyPolicy(o.deps.env),
-  });
+  return brokers;
 }
 
 async function openPlanned(brokers: string[], jobBrokers: string, brokerCount: number | undefined, describe: string, gatewayOptions: SshGatewayOptions | undefined, o: KafkaRouteOptions): Promise<KafkaRoute> {

@@ -146,6 +146,16 @@ class TunnelSocket extends Duplex {
   unref(): this { return this; }
 }
 
+/** What a command run over SSH printed, and its exit status (-1 when a signal ended it). */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** One word for a POSIX shell, whatever it holds: single-quoted, each ' written as '\''. */
+export const shellQuote = (word: string): string => `'${word.replace(/'/g, "'\\''")}'`;
+
 /** One SSH connection; every broker connection kafkajs opens becomes a channel inside it. */
 export class SshGateway {
   /** `host:port` of every channel opened, in order: what was reached through the gateway. */
@@ -192,6 +202,48 @@ export class SshGateway {
     const socket = new TunnelSocket((cb) => this.client.forwardOut("127.0.0.1", 0, host, port, cb), target, onConnect);
     return socket as unknown as Socket;
   };
+
+  /**
+   * Runs a command on the server: `command` as given (a constant of the caller's), each of `args`
+   * appended in single quotes, so no argument is ever read by the remote shell. Resolves with its
+   * output and exit status, whatever the status.
+   */
+  exec(command: string, args: readonly string[] = []): Promise<ExecResult> {
+    if (this.closed) return Promise.reject(new SshGatewayError(`the SSH connection to ${this.endpoint} is closed`));
+    const line = [command, ...args.map(shellQuote)].join(" ");
+    return new Promise((resolve, reject) => {
+      this.client.exec(line, (err, stream) => {
+        if (err) return reject(new SshGatewayError(`could not run a command on ${this.endpoint}: ${err.message}`, { cause: err }));
+        const stdout: Buffer[] = [];
+        const stderr: Buffer[] = [];
+        let status: number | undefined;
+        stream.on("data", (d: Buffer) => stdout.push(d));
+        stream.stderr.on("data", (d: Buffer) => stderr.push(d));
+        stream.on("exit", (code: number | null) => { status = code ?? undefined; });
+        stream.on("close", (code?: number | null) => resolve({
+          stdout: Buffer.concat(stdout).toString("utf8"),
+          stderr: Buffer.concat(stderr).toString("utf8"),
+          // No status: the command was ended by a signal.
+          code: code ?? status ?? -1,
+        }));
+      });
+    });
+  }
+
+  /** Copies a file of this machine to `remotePath` on the server (SFTP). */
+  putFile(localPath: string, remotePath: string): Promise<void> {
+    if (this.closed) return Promise.reject(new SshGatewayError(`the SSH connection to ${this.endpoint} is closed`));
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => {
+        if (err) return reject(new SshGatewayError(`could not open SFTP on ${this.endpoint}: ${err.message}`, { cause: err }));
+        sftp.fastPut(localPath, remotePath, (e) => {
+          sftp.end();
+          if (e) reject(new SshGatewayError(`could not copy ${localPath} to ${this.endpoint}:${remotePath}: ${e.message}`, { cause: e }));
+          else resolve();
+        });
+      });
+    });
+  }
 
   /** Closes the SSH connection and every channel in it; waits until it is down. */
   async close(): Promise<void> {

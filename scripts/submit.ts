@@ -1,17 +1,19 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
 // spark-submit there, detached; or follows, stops, or shows a running job (jobs/wordcountSubmit.ts).
-// With --jar or --py, the same for an application of one's own (jobs/ownJob.ts).
+// With --jar or --py, the same for an application of one's own (jobs/ownJob.ts); on an Azure
+// stack, a Livy batch of the application uploaded to the Spark cluster's storage (jobs/azureOwnJob.ts).
 import { EXIT, UsageError } from "../jobs/errors";
-import { sparkSubmitRunner } from "../jobs/jobRunners";
-import { openKafkaRoute } from "../jobs/kafkaRoute";
+import { azureLivyOf, sparkSubmitRunner } from "../jobs/jobRunners";
+import { ambariBrokers, azureSshOptions, openKafkaRoute } from "../jobs/kafkaRoute";
+import { AZURE_OWN_JOB_STEPS, azureOwnJobLog, azureOwnJobStatus, type CommandHint, followAzureOwnJob, stopAzureOwnJob, submitAzureOwnJob } from "../jobs/azureOwnJob";
 import { localNodesOf } from "../jobs/localStack";
 import { appState, dockerShell, followJob, jobEnding, jobEvents, jobLog, stopJob } from "../jobs/localSubmit";
 import { describeAppState, failIfEndedBadly, OWN_JOB_STEPS, submitOwnJob } from "../jobs/ownJob";
 import { checkSparkApp, defaultJobName, type SparkApp } from "../jobs/sparkApp";
-import { parseOutputs } from "../jobs/pulumiStack";
+import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
 import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcountSubmit";
 import type { WordCountJob } from "../jobs/wordcountJob";
-import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
+import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
 import { steps } from "./console";
 
 const usage = `Usage: npm run submit -- [options]
@@ -24,7 +26,7 @@ Before it starts, the counts topic is created when missing (3 partitions, replic
 a missing input topic is refused; it returns once the job's first micro-batch is done, or says why
 the job died.
 
-  --stack <name>            local stack (default dev)
+  --stack <name>            the stack (default dev); the word count needs a local one, a job of one's own runs on either
   --name <job>              the job's name (default wordcount); one running job per name
   --topic <name>            topic of text lines to count (default lines)
   --sink kafka|parquet|console   default kafka: a topic of counts, key word, value count
@@ -49,6 +51,15 @@ count's options (--topic, --sink, ...) do not apply. A job that fails before its
 up, or while --follow follows it, ends this command with exit 22 and its last error lines.
   --jar <file.jar> --class <main class>   a Spark application jar
   --py <file.py>            a PySpark application (jobs/wordcount/python/wordcount.py is the word count)
+
+On an Azure stack (--stack <azure stack>) a job of one's own goes through the Spark cluster: the
+file is uploaded over SSH to its head node (output sparkSshHost) and put into the cluster's default
+storage under /kafka-spark-lab/jobs (skipped when the same bytes are there), then submitted as a
+Livy batch with the project's Spark job jar (output sparkJobJarUrl: the Kafka source) and the
+brokers from Ambari in KAFKA_BROKERS; it always runs on YARN (--yarn is refused). The command
+returns once the batch runs; --follow streams its log until it ends (exit 0 success, 22 dead,
+23 killed). --status, --log and --stop find the batch by its name (the ids are kept on this machine).
+${SSH_HELP}
 ${VERBOSE_HELP}
   -h, --help
 `;
@@ -64,7 +75,7 @@ const OPTIONS = {
 export const submit = defineCommand({
   name: "submit",
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER", "JOB_DEAD", "TOPIC_MISSING"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "TOPIC_MISSING", "LIVY"],
   passThrough: true,
   options: OPTIONS,
   async run(f, c, rest) {
@@ -134,6 +145,7 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
   const name = f.name === undefined ? defaultJobName(app) : jobNameFlag(f.name);
   const stack = c.stackName(f.stack);
   const outputs = await c.readStack(stack);
+  if (outputs.target === "azure") return submitOwnOnAzure(f, c, { stack, outputs, app, name, args: rest, action });
   const nodes = localNodesOf(stack, outputs);
   const { bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]);
   const shell = dockerShell(nodes.master);
@@ -152,6 +164,41 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
     const ended = await appState(shell, name);
     failIfEndedBadly(name, ended);
     out(describeAppState(name, ended));
+  }
+  return EXIT.OK;
+}
+
+/** --jar/--py on an Azure stack: uploaded over SSH to the Spark head node, run as a Livy batch (jobs/azureOwnJob.ts). */
+async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: { stack: string; outputs: StackOutputs; app: SparkApp; name: string; args: string[]; action: "status" | "log" | "stop" | undefined }): Promise<number> {
+  const { stack, outputs, name } = o;
+  if (f.yarn) throw new UsageError(`--yarn is for a local stack: stack "${stack}" is on Azure, where a job always runs on the Spark cluster's YARN (through Livy)`);
+  const livy = azureLivyOf(stack, outputs, { secrets: c.secrets, fetch: c.deps.fetch, note: c.note });
+  const ledger = c.deps.ledger(livy.baseUrl);
+  const hint: CommandHint = (action, n) => `npm run submit -- --stack ${stack} --${action} --name ${n}`;
+  const out = (line: string) => c.out(`${line}\n`);
+  if (o.action === "status") { out(await azureOwnJobStatus(livy, ledger, name, hint)); return EXIT.OK; }
+  if (o.action === "log") { (await azureOwnJobLog(livy, ledger, name)).forEach(out); return EXIT.OK; }
+  if (o.action === "stop") {
+    const killed = await stopAzureOwnJob(livy, ledger, name);
+    out(killed.length ? `job "${name}" stopped (Livy batch ${killed.join(", ")} killed)` : `job "${name}" was not running`);
+    return EXIT.OK;
+  }
+
+  const { sparkJobJarUrl, sparkSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkSshHost", "sshUser"]);
+  // Before any connection: a missing SSH credential is a usage error.
+  const ssh = azureSshOptions(sparkSshHost, sshUser, c.route("kafka-spark-lab-submit"));
+  const s = steps(AZURE_OWN_JOB_STEPS.length, c.line);
+  const batch = await submitAzureOwnJob({
+    livy, ledger, app: o.app, name, args: o.args, jobJarUrl: sparkJobJarUrl, hint,
+    brokers: async (note) => (await ambariBrokers(stack, outputs, { ...c.route("kafka-spark-lab-submit"), note })).join(","),
+    openUploader: () => c.deps.openGateway(ssh),
+  }, (title, work) => s.run(title, work));
+  out(batch.state === "success"
+    ? `job "${name}" finished (Livy batch ${batch.id} success). Its log: ${hint("log", name)}`
+    : `job "${name}" runs (Livy batch ${batch.id}). Its log: ${hint("log", name)}; its state: ${hint("status", name)}; stop it: ${hint("stop", name)}`);
+  if (f.follow) {
+    await followAzureOwnJob(livy, name, batch.id, out, hint);
+    out(`job "${name}" is not running: it finished (Livy batch ${batch.id} success)`);
   }
   return EXIT.OK;
 }

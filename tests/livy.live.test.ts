@@ -16,8 +16,9 @@ import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords } from "../jobs/loader";
 import { dockerShell, JOBS_DIR, putJar } from "../jobs/localSubmit";
-import { readCountsTopic, topWords, totalOf, wordTable } from "../jobs/results";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readCountsTopic, sameCounts, topWords, totalOf, wordTable } from "../jobs/results";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
@@ -27,15 +28,18 @@ import { SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
 import { localOutputsFromStackFile } from "../jobs/pulumiStack";
 import type { CommandDeps } from "../scripts/cli";
 import { main as resultsMain } from "../scripts/results";
+import { main as submitMain } from "../scripts/submit";
+import { fileBatchLedger } from "../jobs/jobRunners";
 import { main as wordcountMain } from "../scripts/wordcount";
 import { startFakeAmbari } from "./support/fakeAmbari";
 import { wordCountArgs } from "../jobs/wordcountJob";
 import { LivyClient } from "../jobs/livy";
 import {
-  LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
+  EXIT, LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
 } from "../jobs/errors";
 import { bringUpCluster, inNode, progress, waitFor } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
+import { countWords } from "./support/wordCount";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const MASTER = topology.endpoints.containerNames[0];
@@ -44,6 +48,7 @@ const LOGIN = { user: "admin", password: "Gateway-Pass-42!" };
 const LINES = [...sampleLines({ seed: 7, lines: 2000 })];
 const report: [string, string][] = [];
 const kafka = new Kafka(KAFKA);
+const PY_WORDCOUNT = join(__dirname, "..", "jobs", "wordcount", "python", "wordcount.py");
 
 let livyUrl = "";
 let gateway: Gateway;
@@ -239,23 +244,27 @@ test("npm run wordcount --livy <url>: the same counts through Livy behind the ga
   expect(wrong.stderr).not.toContain("wrong-Password-1");
 }, 15 * 60_000);
 
-test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka through the SSH gateway, the job through Livy, exact counts", async () => {
-  // Azure cannot run here; everything else is real: Ambari is a fake answering with its documented
-  // shapes and lists the local brokers' internal names, the SSH gateway is the master's real sshd,
-  // Livy is the real server behind the gateway, and the jar URL is a path that Livy may read.
+/**
+ * An Azure-shaped stack around the local cluster. Azure cannot run here; everything else is real:
+ * Ambari is a fake answering with its documented shapes and lists the local brokers' internal
+ * names, both clusters' SSH endpoints are the master's real sshd, Livy is the real server behind
+ * the gateway, and the jar URL is a path that Livy may read. `deps`: what the commands are given on
+ * this stack: what DNS does for the clusters' SSH names, and the local brokers' internal port
+ * (HDInsight's is 9092). `gateways` keeps each SSH connection opened.
+ */
+async function azureShapedStack(prefix: string) {
   const ambari = await startFakeAmbari({ cluster: "kafka-lab", accounts: [LOGIN], brokerHosts: [...topology.endpoints.containerNames] });
   const access = await readLocalSshAccess(MASTER);
-  const dir = mkdtempSync(join(tmpdir(), "wc-azure-"));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const keyFile = join(dir, "id");
   writeFileSync(keyFile, access.privateKey, { mode: 0o600 });
   const outputs = {
     target: "azure", kafkaAmbariUrl: ambari.url, kafkaClusterName: "kafka-lab", clusterLoginUser: LOGIN.user, clusterLoginPassword: LOGIN.password,
-    kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sshUser: topology.endpoints.ssh.user, sparkLivyUrl: gateway.url, sparkJobJarUrl: jarOnMaster,
+    kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sparkSshHost: "spark-lab-ssh.azurehdinsight.net", sshUser: topology.endpoints.ssh.user,
+    sparkLivyUrl: gateway.url, sparkJobJarUrl: jarOnMaster,
   };
-  // What the commands are given on this Azure-shaped stack: what DNS does for the cluster's SSH
-  // name, and the local brokers' internal port (HDInsight's is 9092). `gateways` keeps each opened one.
   const gateways: SshGateway[] = [];
-  const azureShaped = {
+  const deps = {
     readStackOutputs: async () => outputs,
     env: { SSH_PRIVATE_KEY_FILE: keyFile, SSH_HOST_KEY_FINGERPRINT: access.hostKeyFingerprint },
     openGateway: async (o: SshGatewayOptions) => {
@@ -265,6 +274,15 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     },
     ambari: (o: AmbariClientOptions) => ({ kafkaBrokers: async () => (await new AmbariClient(o).kafkaBrokers()).map((b) => b.replace(/:9092$/, ":19092")) }),
   };
+  return {
+    ambari, access, dir, gateways, deps,
+    close: async () => { await ambari.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka through the SSH gateway, the job through Livy, exact counts", async () => {
+  const az = await azureShapedStack("wc-azure-");
+  const { ambari, gateways, deps: azureShaped } = az;
   try {
     const run = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], azureShaped);
     const opened = gateways.at(-1);
@@ -299,7 +317,82 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     expect(parquet).toBe(2);
     expect(err).toContain('results: error: --parquet reads the HDFS of a local stack; stack "azure" is on Azure: read its counts topic (--topic)');
   } finally {
-    await ambari.close();
-    rmSync(dir, { recursive: true, force: true });
+    await az.close();
+  }
+}, 15 * 60_000);
+
+// ---- npm run submit --py: a job of one's own on an Azure-shaped stack ---------------------------
+
+test("npm run submit --py on an Azure-shaped stack: uploaded over SSH into the default storage, a Livy batch with the project's jar, exact counts; a failing job ends dead (22) and --status says so", async () => {
+  const az = await azureShapedStack("submit-azure-");
+  // The batch ids of this test only, not the ones of this machine's real stacks.
+  const ledgerFile = join(az.dir, "livy-batches.json");
+  const submit = async (argv: string[]) => {
+    let out = "", err = "";
+    const code = await submitMain(argv, {
+      ...az.deps,
+      ledger: (url) => fileBatchLedger(ledgerFile, url),
+      stdout: { write: (t: string) => { out += t; } },
+      stderr: { write: (t: string) => { err += t; progress(t.trimEnd()); } },
+    });
+    return { code, out, err };
+  };
+  const run = `${Date.now()}`;
+  const [lines, counts] = [`az-py-lines-${run}`, `az-py-counts-${run}`];
+  const text = [...sampleLines({ seed: 5, lines: 1500 })];
+  await ensureTopics(kafka.admin(), [lines, counts].map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), { brokerAdmin: adminPerBroker(KAFKA) });
+  const producer = kafka.producer({ idempotent: true, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await loadRecords({ producer, topic: lines, lines: text, format: "text", batchSize: 500 });
+  await producer.disconnect();
+  const secrets = [LOGIN.password, az.access.privateKey.trim()];
+  try {
+    const start = Date.now();
+    const py = await submit(["--stack", "azure", "--py", PY_WORDCOUNT, "--name", "az-py", "--follow", "--",
+      topology.endpoints.bootstrapServersInternal, lines, "az-py", "--sink", "kafka", "--counts-topic", counts,
+      "--checkpoint", `/kafka-spark-lab/az-py-${run}/checkpoint`, "--trigger", "available-now", "--starting-offsets", "earliest"]);
+    report.push(["submit --py --stack azure-shaped (SSH upload, Livy)", `${((Date.now() - start) / 1000).toFixed(1)} s, exit ${py.code}`]);
+    expect(py.err).not.toMatch(/error:/);
+    expect(py.code).toBe(EXIT.OK);
+    // The steps: brokers from Ambari, the file into the default storage (HDFS here: its URL from
+    // fs.defaultFS, as Livy needs it), a Livy batch, followed to its end with its log.
+    expect(py.err).toMatch(/3 brokers: hadoop-master:19092, hadoop-worker1:19092, hadoop-worker2:19092/);
+    const stored = "hdfs://hadoop-master:9000/kafka-spark-lab/jobs/wordcount\\.py";
+    expect(py.err).toMatch(new RegExp(`uploaded to ${stored}|${stored} already holds these bytes`));
+    expect(py.err).toMatch(/Livy batch \d+: (running|success)/);
+    expect(az.gateways.at(-1)!.endpoint).toBe(`127.0.0.1:${topology.endpoints.ssh.port}`);
+    expect(py.out).toMatch(/^\[wordcount\] batch 0: \d+ rows in \d+ ms$/m);
+    expect(py.out).toMatch(/job "az-py" is not running: it finished \(Livy batch \d+ success\)/);
+    // Observed independently: the counts topic equals an independent count of the text; the file in
+    // HDFS holds the very bytes of the local one, and no temporary copy is left on the head node.
+    expect(sameCounts(await readCountsTopic(kafka, counts), countWords(text))).toBe(true);
+    const sha = createHash("sha256").update(readFileSync(PY_WORDCOUNT)).digest("hex");
+    expect((await inNode(MASTER, "hdfs dfs -cat /kafka-spark-lab/jobs/wordcount.py | sha256sum")).trim().split(" ")[0]).toBe(sha);
+    expect((await inNode(MASTER, "ls /tmp | grep -c '^kafka-spark-lab-' || true")).trim()).toBe("0");
+    const status = await submit(["--stack", "azure", "--status", "--name", "az-py"]);
+    expect(status.out).toMatch(/^job "az-py" is not running: it finished \(Livy batch \d+ success\)/);
+
+    // A job that fails once its SparkContext is up: dead, exit 22, its Python error line. (Livy here
+    // runs the driver in client mode, where spark.yarn.appMasterEnv does not reach it, so the
+    // fixture's KAFKA_BROKERS lookup is what fails; on HDInsight's YARN cluster mode it is set.)
+    const failing = await submit(["--stack", "azure", "--py", join(__dirname, "fixtures", "failing_job.py"), "--follow"]);
+    expect(failing.code).toBe(EXIT.JOB_DEAD);
+    expect(failing.err).toMatch(/error: job "failing_job" died \(Livy batch \d+ dead\); the end of its log says:/);
+    expect(failing.err).toContain("KeyError: 'KAFKA_BROKERS'");
+    const dead = await submit(["--stack", "azure", "--status", "--name", "failing_job"]);
+    expect(dead.code).toBe(EXIT.OK);
+    expect(dead.out).toMatch(/^job "failing_job" is not running: it died \(Livy batch \d+ dead\); the end of its log says:/);
+    expect(dead.out).toContain("KeyError: 'KAFKA_BROKERS'");
+    const log = await submit(["--stack", "azure", "--log", "--name", "failing_job"]);
+    expect(log.out).toContain("KeyError: 'KAFKA_BROKERS'");
+
+    // --stop deletes the batches from Livy and the ledger forgets them.
+    for (const name of ["az-py", "failing_job"]) expect((await submit(["--stack", "azure", "--stop", "--name", name])).out).toBe(`job "${name}" was not running\n`);
+    const gone = await submit(["--stack", "azure", "--status", "--name", "failing_job"]);
+    expect(gone.out).toMatch(/Livy knows no batch of that name/);
+    expect(JSON.parse(readFileSync(ledgerFile, "utf8"))).toEqual({ [gateway.url]: {} });
+    for (const r of [py, failing, dead, log]) for (const secret of secrets) expect(r.out + r.err).not.toContain(secret);
+  } finally {
+    await az.close();
   }
 }, 15 * 60_000);
