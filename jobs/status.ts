@@ -111,7 +111,8 @@ export async function topicStates(admin: Admin): Promise<TopicState[]> {
     const names = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
     if (!names.length) return [];
     const { topics } = await admin.fetchTopicMetadata({ topics: names });
-    return Promise.all(topics.map(async (t) => {
+    // Awaited here: the finally below must not disconnect while the offsets are being read.
+    return await Promise.all(topics.map(async (t) => {
       const offsets = await admin.fetchTopicOffsets(t.name);
       return {
         topic: t.name,
@@ -160,13 +161,14 @@ export function renderStatus(s: StackStatus): string {
   parts.push(markdownTable([s.target === "local" ? "node" : "cluster", "role", "state", "health", "detail"],
     s.nodes.map((x) => [x.name, x.role, x.state, x.health, x.detail]), ["left", "left", "left", "left", "left"]));
   parts.push(markdownTable(["web UI", "URL", "answers"], s.uis.map((u) => [u.name, u.url, u.answers ? "yes" : `no${u.note ? ` (${u.note})` : ""}`]), ["left", "left", "left"]));
+  const unread = (part: string) => s.problems.some((p) => p.startsWith(part));
   parts.push(s.topics.length
     ? markdownTable(["topic", "partitions", "replication", "records"], s.topics.map((t) => [t.topic, String(t.partitions), String(t.replicationFactor), n(t.records)]), ["left", "right", "right", "right"])
-    : "No topics yet (npm run topics, or npm run demo).");
+    : unread("topics") ? "Topics: not read (see below)." : "No topics yet (npm run topics, or npm run demo).");
   parts.push(s.jobs.length
     ? markdownTable(["job", "where", "state", "reads", "lag (records)", "last batch"],
       s.jobs.map((j) => [j.name, j.where, j.state, j.topic ?? "-", j.lag === undefined ? "-" : n(j.lag), j.lastBatch ?? "-"]), ["left", "left", "left", "left", "right", "left"])
-    : "No job running (npm run submit, or npm run wordcount).");
+    : unread("jobs") ? "Jobs: not read (see below)." : "No job running (npm run submit, or npm run wordcount).");
   if (s.cost) {
     const c = s.cost;
     parts.push(markdownTable(["cost", "value"], [

@@ -103,6 +103,11 @@ export const submit = defineCommand({
 
     const stack = c.stackName(f.stack);
     const outputs = await c.readStack(stack);
+    if (outputs.target === "azure") {
+      // On Azure this command runs jobs of one's own (Livy batches): --status, --log, --stop find them by name.
+      if (actions[0]) return submitOwnOnAzure(f, c, { stack, outputs, name, args: [], action: actions[0] });
+      throw new UsageError(`the word count on an Azure stack runs through its Livy: npm run wordcount -- --stack ${stack}. Here, --jar or --py runs a job of your own there`);
+    }
     const nodes = localNodesOf(stack, outputs);
     const shell = dockerShell(nodes.master);
     const runner = sparkSubmitRunner({ master: nodes.master, shell, mode: f.yarn ? "yarn" : "local", workers: nodes.containers.length - 1, commandHint: (action, n) => `npm run submit -- --${action} --name ${n}` });
@@ -169,7 +174,7 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
 }
 
 /** --jar/--py on an Azure stack: uploaded over SSH to the Spark head node, run as a Livy batch (jobs/azureOwnJob.ts). */
-async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: { stack: string; outputs: StackOutputs; app: SparkApp; name: string; args: string[]; action: "status" | "log" | "stop" | undefined }): Promise<number> {
+async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: { stack: string; outputs: StackOutputs; app?: SparkApp; name: string; args: string[]; action: "status" | "log" | "stop" | undefined }): Promise<number> {
   const { stack, outputs, name } = o;
   if (f.yarn) throw new UsageError(`--yarn is for a local stack: stack "${stack}" is on Azure, where a job always runs on the Spark cluster's YARN (through Livy)`);
   const livy = azureLivyOf(stack, outputs, { secrets: c.secrets, fetch: c.deps.fetch, note: c.note });
@@ -184,6 +189,7 @@ async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: 
     return EXIT.OK;
   }
 
+  if (!o.app) throw new UsageError("expected --jar <file.jar> --class <main class>, or --py <file.py>");
   const { sparkJobJarUrl, sparkSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkSshHost", "sshUser"]);
   // Before any connection: a missing SSH credential is a usage error.
   const ssh = azureSshOptions(sparkSshHost, sshUser, c.route("kafka-spark-lab-submit"));

@@ -291,10 +291,16 @@ describe("the Spark cluster's Jupyter answers errors quoting the secrets (notebo
   });
 });
 
-test("submit on an Azure stack (local only) refuses it without quoting the outputs", async () => {
-  const r = await runCommand(submit, ["--stack", "azure", "--status"], azureDeps({ ambariUrl: "https://kafka-mylab42.azurehdinsight.net" }));
-  expect(r.stderr).toContain('Stack "azure" is a azure stack; this needs a local stack');
-  expect(r.code).toBe(9);
+test("submit on an Azure stack: the word count is refused (it runs through npm run wordcount), without quoting the outputs", async () => {
+  const r = await runCommand(submit, ["--stack", "azure"], azureDeps({ ambariUrl: "https://kafka-mylab42.azurehdinsight.net" }));
+  expect(r.stderr).toContain("the word count on an Azure stack runs through its Livy: npm run wordcount -- --stack azure");
+  expect(r.code).toBe(2);
+});
+
+test("submit --status on an Azure stack asks Livy; a Livy answer quoting the secrets is redacted", async () => {
+  const r = await withAmbariAndLivy((ambariUrl, livyUrl) => runCommand(submit, ["--stack", "azure", "--status", "--name", "my-job"], azureDeps({ ambariUrl, livyUrl })));
+  expect(r.stderr).toMatch(/error: /);
+  expect(r.code).toBe(14);
 });
 
 test("cost on an Azure stack file holding passwords in clear (and a size it refuses) prints neither", async () => {

@@ -84,6 +84,7 @@ describe("an Azure stack", () => {
     expect(r.out).toMatch(/\| Ambari \(Spark\) +\| http:\/\/127\.0\.0\.1:\d+ +\| yes/);
     expect(r.out).toMatch(/\| Livy +\| http:\/\/127\.0\.0\.1:\d+\/livy +\| yes/);
     expect(r.out).toContain("Not read:");
+    expect(r.out).toContain("Topics: not read (see below).");
     expect(r.out).toMatch(/topics \(Kafka, through the SSH gateway\): .*ECONNREFUSED/);
     // Livy's answer reached the message: only the redaction keeps the password out.
     expect(r.out).toMatch(/jobs \(Livy\): .*Rejected login admin:\*\*\*/);
