@@ -7,6 +7,7 @@ import { renderConfigTable } from "../stacks/configDocs";
 import { EXIT, exitCodesTable, UsageError } from "../jobs/errors";
 import { markdownTable } from "../jobs/table";
 import { benchmarksTable, benchSummary, type BenchResults } from "../bench/report";
+import { NODE_MEMORY } from "../stacks/local/topology";
 import { defineCommand, runCli } from "./cli";
 
 /** A section's markers: `<!-- generated: NAME (npm run docs) -->` ... `<!-- end: NAME -->`. */
@@ -45,6 +46,7 @@ interface NotebooksResults {
   machine: { cpus: number; memoryGiB: number; node: string };
   runs: { notebook: string; input: string; shown: string; seconds: number }[];
   table: string;
+  memory?: { serverMb: number; kernelPeakMb: number };
 }
 
 /** What the notebooks showed in tests/notebooks.live.test.ts's last run: a table, and notebook 2's final table as it printed it. */
@@ -53,7 +55,9 @@ export function notebooksRun(path: string): string {
   const r = JSON.parse(readFileSync(path, "utf8")) as NotebooksResults;
   const rows = r.runs.map((n) => [n.notebook, n.input, n.shown, `${n.seconds.toFixed(1)} s`]);
   const top = r.table.split("\n").slice(0, 9).join("\n");
-  return `${markdownTable(["notebook", "input", "shown", "run headless"], rows, ["left", "left", "left", "right"])}\n\nNotebook 2's last table (top words), as it printed it:\n\n\`\`\`text\n${top}\n...\n\`\`\`\n\nRun of ${r.date} on ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB (tests/notebooks.live.test.ts, nbconvert in the master).`;
+  const limits = `Memory limits (stacks/local/topology.ts): the master ${NODE_MEMORY.master.limitMb} MB, each worker ${NODE_MEMORY.worker.limitMb} MB, ${((NODE_MEMORY.master.limitMb + 2 * NODE_MEMORY.worker.limitMb) / 1024).toFixed(1)} GiB for the default three nodes.`;
+  const memory = r.memory ? `\n\nMemory measured while notebook 2 ran (resident, peak): the kernel ${r.memory.kernelPeakMb} MB (ipykernel and its Spark driver JVM), the Jupyter server ${r.memory.serverMb} MB. ${limits}` : `\n\n${limits}`;
+  return `${markdownTable(["notebook", "input", "shown", "run headless"], rows, ["left", "left", "left", "right"])}${memory}\n\nNotebook 2's last table (top words), as it printed it:\n\n\`\`\`text\n${top}\n...\n\`\`\`\n\nRun of ${r.date} on ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB (tests/notebooks.live.test.ts, nbconvert in the master).`;
 }
 
 /** The README's picture of a run: notebook 2's last table, cut, and what it was checked against. */

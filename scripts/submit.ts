@@ -40,7 +40,7 @@ the job died.
   --yarn                    run on YARN across the workers (default: local[*] on the master, as the lab)
   --create-topics           create the input topic when it is missing (the counts topic always is)
   --follow                  then stream the job's log until it ends (Ctrl-C stops following, not the job)
-  --status | --log | --stop   show whether it runs | print its log's last lines | stop it cleanly
+  --status | --log | --stop   show whether it runs | print its log's last lines (--logs too) | stop it cleanly
 
 A job of one's own (instead of the word count): --jar with --class (optional when the jar's
 manifest names a Main-Class), or --py; both are checked here before anything is copied. It runs
@@ -68,7 +68,7 @@ const OPTIONS = {
   stack: { type: "string" }, name: { type: "string" }, topic: { type: "string" }, sink: { type: "string" },
   "counts-topic": { type: "string" }, output: { type: "string" }, checkpoint: { type: "string" }, trigger: { type: "string" },
   "starting-offsets": { type: "string" }, "max-offsets-per-trigger": { type: "string" }, "shuffle-partitions": { type: "string" }, yarn: { type: "boolean" },
-  follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" },
+  follow: { type: "boolean" }, status: { type: "boolean" }, log: { type: "boolean" }, logs: { type: "boolean" }, stop: { type: "boolean" }, "create-topics": { type: "boolean" },
   jar: { type: "string" }, class: { type: "string" }, py: { type: "string" }, ...VERBOSE_FLAG,
 } as const;
 
@@ -79,7 +79,7 @@ export const submit = defineCommand({
   passThrough: true,
   options: OPTIONS,
   async run(f, c, rest) {
-    const actions = (["status", "log", "stop"] as const).filter((a) => f[a]);
+    const actions = (["status", "log", "stop"] as const).filter((a) => f[a] || (a === "log" && f.logs));
     if (actions.length > 1) throw new UsageError(`give one of --${actions.join(", --")}`);
     const own = f.jar !== undefined || f.py !== undefined || f.class !== undefined;
     if (own) return submitOwn(f, c, rest, actions[0]);
@@ -123,7 +123,7 @@ export const submit = defineCommand({
         : `job "${name}" is not running${ended === "finished" ? " (it drained its topic and finished)" : ended === "stopped" ? " (it was stopped; its checkpoint is kept)" : ""}`);
       return EXIT.OK;
     }
-    if (f.log) { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
+    if (f.log || f.logs) { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
     if (f.stop) {
       out((await stopJob(shell, name)) ? `job "${name}" stopped; its checkpoint is kept, so a new submit continues where it stopped` : `job "${name}" was not running`);
       return EXIT.OK;

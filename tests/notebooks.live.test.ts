@@ -46,11 +46,31 @@ const RESULTS = join(__dirname, "results", "notebooks.json");
 const runs: { notebook: string; input: string; shown: string; seconds: number }[] = [];
 let table = "";
 const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => { const t = Date.now(); const r = await work(); return [r, (Date.now() - t) / 1000]; };
+let memory = { serverMb: 0, kernelPeakMb: 0 };
+
+/**
+ * While `work` runs, samples every 0.5 s in the master the resident memory of the notebook kernel
+ * (ipykernel and its Spark driver JVM, "pyspark-shell") and of the Jupyter server; the peaks, in MB.
+ */
+async function sampleMemory<T>(work: () => Promise<T>): Promise<[T, { serverMb: number; kernelPeakMb: number }]> {
+  const flag = `/tmp/notebooks-live-sampler-${run}`;
+  const awk = "awk '/ipykernel_launcher|pyspark-shell/ && !/awk/ {k+=$1} /-m jupyterlab/ && !/awk/ {s+=$1} END {print k+0, s+0}'";
+  const sampler = execa("docker", ["exec", MASTER, "bash", "-c", `while [ ! -f ${flag} ]; do ps -eo rss=,args= | ${awk}; sleep 0.5; done; rm -f ${flag}`]);
+  try {
+    const result = await work();
+    await inNode(MASTER, `touch ${flag}`);
+    const lines = (await sampler).stdout.split("\n").filter(Boolean).map((l) => l.split(" ").map(Number));
+    const peak = (i: number) => Math.round(Math.max(0, ...lines.map((l) => l[i])) / 1024);
+    return [result, { kernelPeakMb: peak(0), serverMb: peak(1) }];
+  } finally {
+    sampler.kill();
+  }
+}
 
 afterAll(() => {
   if (runs.length < 3) return;
   const machine = { cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
-  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, runs, table }, null, 2)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString().slice(0, 10), machine, runs, table, memory }, null, 2)}\n`);
 });
 
 beforeAll(async () => {
@@ -81,7 +101,12 @@ test("npm run notebook uploads the three notebooks and prints the URL to open wi
 test("01 produces the text's lines, 02 counts them exactly as an independent count does", async () => {
   const [produced, s1] = await timed(async () => cellTexts(await runNotebook(shell, `${FOLDER}/01-produce-lines.ipynb`, { TEXT_PATH: `file://${TEXT_FILE}` })));
   expect(produced.join("\n")).toContain(`TOPIC_RECORDS ${LINES.length}`);
-  const [texts, s2] = await timed(async () => cellTexts(await runNotebook(shell, `${FOLDER}/02-wordcount.ipynb`, { LIVE_SECONDS: 0 })));
+  const [[texts, mem], s2] = await timed(() => sampleMemory(async () => cellTexts(await runNotebook(shell, `${FOLDER}/02-wordcount.ipynb`, { LIVE_SECONDS: 0 }))));
+  memory = mem;
+  progress(`02-wordcount: the kernel's peak memory ${mem.kernelPeakMb} MB (ipykernel + its Spark driver), the Jupyter server's ${mem.serverMb} MB`);
+  // Both really measured: a kernel with a JVM takes hundreds of MB, the server tens.
+  expect(mem.kernelPeakMb).toBeGreaterThan(200);
+  expect(mem.serverMb).toBeGreaterThan(20);
   const expected = countWords(LINES);
   const shown = new Map(Object.entries(countsJson(texts) as Record<string, number>));
   progress(`02-wordcount: ${shown.size} distinct words of ${LINES.length} lines (independent count: ${expected.size})`);

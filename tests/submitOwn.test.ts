@@ -51,6 +51,7 @@ test.each([
   [["--py", py, "--topic", "lines"], /--topic is an option of the word count, not of a job of one's own: give your job its arguments after --/],
   [["--py", py, "--name", "my job"], /--name my job: use 1-64 letters, digits, - or _/],
   [["--sink", "kafka", "--", "extra"], /arguments after -- are for a job of one's own \(--jar or --py\); the word count takes options/],
+  [["--status", "--logs"], /give one of --status, --log/],
 ])("submit %j is refused with exit 2 before the stack is read", async (argv, message) => {
   const r = await run(argv);
   expect(r.err).toMatch(message);
