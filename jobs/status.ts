@@ -104,24 +104,42 @@ export function lagOf(offsets: Record<string, Record<string, number>> | undefine
   return { topic: names.join(","), lag };
 }
 
-/** Topics (not Kafka's internal ones) with partitions, replication and records, through one admin client. */
-export async function topicStates(admin: Admin): Promise<TopicState[]> {
+/**
+ * Topics (not Kafka's internal ones) with partitions, replication and records, through one admin
+ * client. Offsets are asked one topic at a time, each retried twice: a topic being created or
+ * deleted at that moment answers without offsets (kafkajs then fails the whole call); such a topic
+ * is left out and named in `onProblem`, the others are shown.
+ */
+export async function topicStates(admin: Admin, onProblem: (message: string) => void = () => undefined): Promise<TopicState[]> {
   await admin.connect();
   try {
     const names = (await admin.listTopics()).filter((t) => !t.startsWith("__")).sort();
     if (!names.length) return [];
     const { topics } = await admin.fetchTopicMetadata({ topics: names });
-    // Awaited here: the finally below must not disconnect while the offsets are being read.
-    return await Promise.all(topics.map(async (t) => {
-      const offsets = await admin.fetchTopicOffsets(t.name);
-      return {
+    const states: TopicState[] = [];
+    for (const t of topics) {
+      let offsets: { partition: number; high: string; low: string }[] | undefined;
+      let last: unknown;
+      for (let attempt = 0; attempt < 3 && !offsets; attempt++) {
+        try {
+          offsets = await admin.fetchTopicOffsets(t.name);
+        } catch (e) {
+          last = e;
+          await new Promise((r) => setTimeout(r, 300));
+          // A stale view of the topic (deleted and made again) is the usual cause: ask for it afresh.
+          await admin.fetchTopicMetadata({ topics: [t.name] }).catch(() => undefined);
+        }
+      }
+      if (!offsets) { onProblem(`topic ${t.name}: its offsets could not be read (${(last as Error).message})`); continue; }
+      states.push({
         topic: t.name,
         partitions: t.partitions.length,
         replicationFactor: Math.max(0, ...t.partitions.map((p) => p.replicas.length)),
         records: offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
         endOffsets: Object.fromEntries(offsets.map((p) => [p.partition, Number(p.high)])),
-      };
-    }));
+      });
+    }
+    return states;
   } finally {
     await admin.disconnect();
   }
@@ -229,7 +247,7 @@ export async function localStatus(input: LocalStatusInput, d: LocalStatusDeps): 
   }, [] as NodeState[]);
 
   const uis = await Promise.all(input.uis.map(async (u) => ({ ...u, answers: await answers(u.url, d.fetch) })));
-  const topics = await guard("topics (Kafka)", () => topicStates(d.admin()), [] as TopicState[]);
+  const topics = await guard("topics (Kafka)", () => topicStates(d.admin(), (m) => problems.push(m)), [] as TopicState[]);
 
   const jobs = await guard("jobs (the master's job directory)", async () => {
     const listing = await d.shell.run([
@@ -293,7 +311,7 @@ export async function azureStatus(input: AzureStatusInput, d: AzureStatusDeps): 
     return { name: c.name, role: c.role, state: info.state, health: info.state === "Running" ? "ok" : "not running", detail: [info.version && `HDInsight ${info.version}`, info.workerCount !== undefined && `${info.workerCount} workers`, info.createdDate && `created ${info.createdDate.slice(0, 16).replace("T", " ")} UTC`].filter(Boolean).join(", ") };
   });
   const uis = await Promise.all(input.uis.map(async (u) => ({ ...u, answers: await answers(u.url, d.fetch, 10_000) })));
-  const topics = await guard("topics (Kafka, through the SSH gateway)", async () => topicStates(await d.admin()), [] as TopicState[]);
+  const topics = await guard("topics (Kafka, through the SSH gateway)", async () => topicStates(await d.admin(), (m) => problems.push(m)), [] as TopicState[]);
   const jobs = await guard("jobs (Livy)", async () => (await d.batches()).map((b): JobState => {
     const { lastBatch, offsets } = lastProgress(b.events);
     return { name: b.name, where: `Livy batch ${b.id}${b.appId ? ` (${b.appId})` : ""}`, state: b.state, lastBatch, ...lagOf(offsets, topics) };

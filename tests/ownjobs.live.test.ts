@@ -111,7 +111,9 @@ test("a running job of one's own is detached: --status sees it, npm run status s
   const code = await status(["--json"], { stdout: { write: (t: string) => { json += t; } }, stderr: { write: () => undefined } });
   expect(code).toBe(EXIT.OK);
   const s = JSON.parse(json);
-  expect(s.problems).toEqual([]);
+  // Other tests' topics may be mid-change in a shared cluster: status names such a topic and goes on.
+  expect(s.problems.filter((p: string) => !p.startsWith("topic "))).toEqual([]);
+  expect(s.problems.join("\n")).not.toContain(TOPIC);
   expect(s.nodes.map((n: { name: string; state: string; health: string }) => `${n.name} ${n.state} ${n.health}`)).toEqual(topology.endpoints.containerNames.map((c) => `${c} running healthy`));
   expect(s.topics.find((t: { topic: string }) => t.topic === TOPIC)).toMatchObject({ partitions: 3, replicationFactor: 3, records: LINES.length + 100 });
   expect(s.jobs.find((j: { name: string }) => j.name === name)).toMatchObject({ topic: TOPIC, lag: 100, state: "running" });
