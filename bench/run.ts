@@ -18,7 +18,7 @@ import { UsageError } from "../jobs/errors";
 import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
 import { idempotentProducer, loadRecords } from "../jobs/loader";
 import { localNodesOf } from "../jobs/localStack";
-import { dockerShell, NodeShell, putJar, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { dockerShell, NodeShell, putFile, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { waitFor } from "../jobs/poll";
 import { DEFAULT_STACK } from "../jobs/pulumiStack";
 import { CountsTopicReader } from "../jobs/results";
@@ -337,7 +337,7 @@ async function main(f: { only?: string; records?: string; "record-size"?: string
     const kafka = new Kafka(config);
     const { master } = localNodesOf(DEFAULT_STACK, outputs);
     const shell = dockerShell(master);
-    const jar = (await putJar(shell, (await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: log })).path)).path;
+    const jar = (await putFile(shell, (await buildWordCountJar({ spark: "3.5", runTests: false, onProgress: log })).path)).path;
     if (only.includes("loader")) save("loader", await benchLoader(master, route, kafka, config, records, size));
     if (only.includes("bigfile")) save("bigfile", await benchBigFile(kafka, config, gigabytes));
     const partitions = shuffle ?? (await shufflePartitionsFor(shell, "local", 0));

@@ -11,7 +11,7 @@ import { type Batch, type BatchRequest, type BatchState, LivyClient } from "./li
 import { localNodesOf } from "./localStack";
 import { parseOutputs, type StackOutputs } from "./pulumiStack";
 import type { Secrets } from "./secrets";
-import { dockerShell, jobStatus, NodeShell, putJar, shufflePartitionsFor, SparkMode, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "./localSubmit";
+import { dockerShell, jobStatus, NodeShell, putFile, shufflePartitionsFor, SparkMode, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "./localSubmit";
 import type { JobRunner } from "./wordcountPipeline";
 import { buildWordCountJar, type BuiltJar } from "./wordcountJar";
 import { jobDir, wordCountArgs } from "./wordcountJob";
@@ -25,7 +25,7 @@ export const WORD_COUNT_CLASS = "spark.kafka.SparkKafkaWordCount";
 export async function jarOnMaster(shell: NodeShell, note: (m: string) => void, building?: Promise<BuiltJar>): Promise<string> {
   const jar = await (building ?? buildWordCountJar({ spark: "3.5", runTests: false, onProgress: note }));
   note(jar.cached ? "jar up to date (Maven not run)" : `jar built in ${jar.seconds.toFixed(1)} s`);
-  const put = await putJar(shell, jar.path);
+  const put = await putFile(shell, jar.path);
   note(put.copied ? `copied to ${put.path}` : `${put.path} already on the master`);
   return put.path;
 }

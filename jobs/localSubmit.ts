@@ -67,7 +67,6 @@ export async function putFile(shell: NodeShell, localPath: string): Promise<{ pa
   await shell.copyIn(localPath, path);
   return { path, copied: true };
 }
-export const putJar = putFile;
 
 export interface SubmitOptions {
   shell: NodeShell;

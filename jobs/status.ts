@@ -5,7 +5,7 @@
  * an injected probe, so the local and the Azure stack share the shape and the rendering.
  */
 import type { Admin } from "kafkajs";
-import type { NodeShell } from "./localSubmit";
+import { jobEvents, JOBS_DIR, type NodeShell } from "./localSubmit";
 import { markdownTable } from "./table";
 
 export interface NodeState {
@@ -213,7 +213,6 @@ export interface LocalStatusDeps {
   shell: NodeShell;
   admin: () => Admin;
   fetch: typeof fetch;
-  jobEvents: (name: string) => Promise<string[]>;
   now?: Date;
 }
 
@@ -255,10 +254,10 @@ export async function localStatus(input: LocalStatusInput, d: LocalStatusDeps): 
       'for f in *.pid; do [ -f "$f" ] || continue; p="$(cat "$f")"; kill -0 "$p" 2>/dev/null || continue',
       '  mode=local; tr "\\0" " " < "/proc/$p/cmdline" | grep -q -- "--master yarn" && mode=yarn',
       '  echo "${f%.pid} $p $mode"; done',
-    ].join("\n"), [], { JOBS_DIR: "/var/lib/kafka-spark-lab/jobs" });
+    ].join("\n"), [], { JOBS_DIR });
     return Promise.all(listing.split("\n").filter(Boolean).map(async (line): Promise<JobState> => {
       const [name, pid, mode] = line.split(" ");
-      const { lastBatch, offsets } = lastProgress(await d.jobEvents(name));
+      const { lastBatch, offsets } = lastProgress(await jobEvents(d.shell, name));
       return { name, where: `driver pid ${pid} on ${input.containers[0]} (${mode === "yarn" ? "YARN" : "local[*]"})`, state: lastBatch ? "running" : "starting", lastBatch, ...lagOf(offsets, topics) };
     }));
   }, [] as JobState[]);

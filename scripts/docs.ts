@@ -50,9 +50,12 @@ interface NotebooksResults {
 }
 
 /** What the notebooks showed in tests/notebooks.live.test.ts's last run: a table, and notebook 2's final table as it printed it. */
+const NOTEBOOKS_NOT_RUN = "_Not run yet: npm run test:live writes tests/results/notebooks.json._";
+const readNotebooksResults = (path: string): NotebooksResults | undefined => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as NotebooksResults : undefined);
+
 export function notebooksRun(path: string): string {
-  if (!existsSync(path)) return "_Not run yet: npm run test:live writes tests/results/notebooks.json._";
-  const r = JSON.parse(readFileSync(path, "utf8")) as NotebooksResults;
+  const r = readNotebooksResults(path);
+  if (!r) return NOTEBOOKS_NOT_RUN;
   const rows = r.runs.map((n) => [n.notebook, n.input, n.shown, `${n.seconds.toFixed(1)} s`]);
   const top = r.table.split("\n").slice(0, 9).join("\n");
   const limits = `Memory limits (stacks/local/topology.ts): the master ${NODE_MEMORY.master.limitMb} MB, each worker ${NODE_MEMORY.worker.limitMb} MB, ${((NODE_MEMORY.master.limitMb + 2 * NODE_MEMORY.worker.limitMb) / 1024).toFixed(1)} GiB for the default three nodes.`;
@@ -62,8 +65,8 @@ export function notebooksRun(path: string): string {
 
 /** The README's picture of a run: notebook 2's last table, cut, and what it was checked against. */
 export function notebooksPicture(path: string): string {
-  if (!existsSync(path)) return "_Not run yet: npm run test:live writes tests/results/notebooks.json._";
-  const r = JSON.parse(readFileSync(path, "utf8")) as NotebooksResults;
+  const r = readNotebooksResults(path);
+  if (!r) return NOTEBOOKS_NOT_RUN;
   const wordcount = r.runs.find((n) => n.notebook === "02-wordcount");
   return `\`\`\`text\n${r.table.split("\n").slice(0, 7).join("\n")}\n...\n\`\`\`\n\n02-wordcount's last table in a headless run of ${r.date}: ${wordcount?.shown ?? ""}.`;
 }

@@ -6,8 +6,8 @@ import { AmbariClient } from "../jobs/ambari";
 import { StackOutputsError, SubmitError, UsageError } from "../jobs/errors";
 import { dockerShell } from "../jobs/localSubmit";
 import { ambariLoginOf, retryNote } from "../jobs/kafkaRoute";
-import { fillNotebook, NOTEBOOKS, readNotebook } from "../jobs/notebooks/fill";
-import { JupyterContentsClient } from "../jobs/notebooks/jupyterContents";
+import { fillNotebook, NOTEBOOKS, type NotebookTarget, readNotebook } from "../jobs/notebooks/fill";
+import { JupyterContentsClient, type JupyterContentsOptions } from "../jobs/notebooks/jupyterContents";
 import { type UploadOutcome, uploadNotebooks } from "../jobs/notebooks/upload";
 import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
 import { JOB_NAME } from "../jobs/wordcountJob";
@@ -68,21 +68,31 @@ export const notebook = defineCommand({
     const brokers = await (c.deps.ambari ? c.deps.ambari(ambariOptions) : new AmbariClient(ambariOptions)).kafkaBrokers();
     c.note(`${brokers.length} brokers: ${brokers.join(", ")}`);
 
-    const jupyterOptions = { baseUrl: `${sparkAmbariUrl.replace(/\/+$/, "")}/jupyter`, user: login.user, password: login.password, fetch: c.deps.fetch, onRetry: retryNote(c.note) };
-    const jupyter = c.deps.jupyter ? c.deps.jupyter(jupyterOptions) : new JupyterContentsClient(jupyterOptions);
+    const jupyter = jupyterClient(c, { baseUrl: `${sparkAmbariUrl.replace(/\/+$/, "")}/jupyter`, user: login.user, password: login.password });
     c.note(`uploading ${NOTEBOOKS.length} notebooks to ${jupyter.baseUrl} (user ${login.user}), folder ${folder}`);
-    const outcomes = await uploadNotebooks(jupyter, {
-      folder,
-      overwrite: f.overwrite === true,
-      notebooks: NOTEBOOKS.map(({ file, topic }) => ({ name: file, notebook: fillNotebook(readNotebook(file), { BROKERS: brokers.join(","), TOPIC: topic(prefix) }, "hdinsight") })),
-      note: c.note,
-    });
-    for (const o of outcomes) c.note(describe(o));
+    await uploadFilled(jupyter, c, { folder, overwrite: f.overwrite === true, prefix, brokers: brokers.join(","), target: "hdinsight" });
     c.note("in Jupyter, open 01-produce-lines first; in each notebook run the %%configure cell first (it starts the Spark session with the Kafka source)");
     c.out(`${jupyter.treeUrl(folder)}\n`);
     return 0;
   },
 });
+
+/** The Jupyter contents client (the test's, when it gives one) with this command's fetch and retry notes. */
+function jupyterClient(c: CommandContext, o: Pick<JupyterContentsOptions, "baseUrl" | "user" | "password" | "token">): JupyterContentsClient {
+  const options = { ...o, fetch: c.deps.fetch, onRetry: retryNote(c.note) };
+  return c.deps.jupyter ? c.deps.jupyter(options) : new JupyterContentsClient(options);
+}
+
+/** The notebooks with their parameters cell filled for the target, uploaded into `folder`, each outcome told. */
+async function uploadFilled(jupyter: JupyterContentsClient, c: CommandContext, o: { folder: string; overwrite: boolean; prefix: string; brokers: string; target: NotebookTarget }): Promise<void> {
+  const outcomes = await uploadNotebooks(jupyter, {
+    folder: o.folder,
+    overwrite: o.overwrite,
+    notebooks: NOTEBOOKS.map(({ file, topic }) => ({ name: file, notebook: fillNotebook(readNotebook(file), { BROKERS: o.brokers, TOPIC: topic(o.prefix) }, o.target) })),
+    note: c.note,
+  });
+  for (const outcome of outcomes) c.note(describe(outcome));
+}
 
 function describe(o: UploadOutcome): string {
   if (o.action === "unchanged") return `${o.path}: already there with the same cells, left as it is`;
@@ -104,17 +114,9 @@ export async function openLocalNotebooks(stack: string, outputs: StackOutputs, c
   const token = (await shell.run('cat /data/jupyter/token 2>/dev/null || true')).trim();
   if (!token) throw new SubmitError(`no Jupyter token on ${containerNames[0]} yet: its JupyterLab has not started (docker logs ${containerNames[0]} | grep -i jupyter)`);
   c.secrets.add(token);
-  const jupyter = c.deps.jupyter
-    ? c.deps.jupyter({ baseUrl: jupyterUi, token, fetch: c.deps.fetch, onRetry: retryNote(c.note) })
-    : new JupyterContentsClient({ baseUrl: jupyterUi, token, fetch: c.deps.fetch, onRetry: retryNote(c.note) });
+  const jupyter = jupyterClient(c, { baseUrl: jupyterUi, token });
   c.note(`JupyterLab on ${containerNames[0]}: uploading ${NOTEBOOKS.length} notebooks to ${o.folder}, brokers ${bootstrapServersInternal}`);
-  const outcomes = await uploadNotebooks(jupyter, {
-    folder: o.folder,
-    overwrite: o.overwrite,
-    notebooks: NOTEBOOKS.map(({ file, topic }) => ({ name: file, notebook: fillNotebook(readNotebook(file), { BROKERS: bootstrapServersInternal, TOPIC: topic(o.prefix) }, "local") })),
-    note: c.note,
-  });
-  for (const outcome of outcomes) c.note(describe(outcome));
+  await uploadFilled(jupyter, c, { ...o, brokers: bootstrapServersInternal, target: "local" });
   c.note("open 01-produce-lines first; each kernel starts with `spark` ready (local[*] on the master)");
   // The one place the token is shown: the URL to open (written past the redacting writer on purpose).
   c.deps.stdout.write(`${jupyterUi.replace(/\/+$/, "")}/lab/tree/${encodeURI(o.folder)}?token=${token}\n`);

@@ -6,7 +6,7 @@ import { armGet, defaultAzureCredential } from "../stacks/azure/arm";
 import { EXIT } from "../jobs/errors";
 import { openKafkaRoute, retryNote } from "../jobs/kafkaRoute";
 import { LivyClient } from "../jobs/livy";
-import { dockerShell, jobEvents } from "../jobs/localSubmit";
+import { dockerShell } from "../jobs/localSubmit";
 import { parseOutputs } from "../jobs/pulumiStack";
 import { armClusterInfo, azureStatus, type BatchInfo, localStatus, renderStatus, statusJson, type StackStatus } from "../jobs/status";
 import { defineCommand, runCli, SSH_HELP } from "./cli";
@@ -95,7 +95,6 @@ export const status = defineCommand({
           shell,
           admin: () => new Kafka(route.config).admin(),
           fetch: c.deps.fetch,
-          jobEvents: (name) => jobEvents(shell, name),
         });
       } finally {
         await route.close();

@@ -19,7 +19,7 @@ import type { LoadClient } from "../jobs/loaderPlatformatic";
 import { LoadError } from "../jobs/errors";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { corpusSource } from "../jobs/textSource";
-import { dockerShell, jobEvents, jobStatus, putJar, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { dockerShell, jobEvents, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { CountsTopicReader, sameCounts } from "../jobs/results";
 import { wordCountArgs, type WordCountJob } from "../jobs/wordcountJob";
 import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
@@ -128,7 +128,7 @@ beforeAll(async () => {
     bringUpCluster(topology.image, IMAGE_CONTEXT, NODES, { reuse: true }),
     buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
   ]);
-  jarOnMaster = (await putJar(shell, jar.path)).path;
+  jarOnMaster = (await putFile(shell, jar.path)).path;
 }, 40 * 60_000);
 
 /** Each scenario starts from a whole cluster: every node healthy and all three brokers registered. */

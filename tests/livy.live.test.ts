@@ -15,7 +15,7 @@ import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords } from "../jobs/loader";
-import { dockerShell, JOBS_DIR, putJar } from "../jobs/localSubmit";
+import { dockerShell, JOBS_DIR, putFile } from "../jobs/localSubmit";
 import { readCountsTopic, sameCounts, topWords, totalOf, wordTable } from "../jobs/results";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -63,7 +63,7 @@ beforeAll(async () => {
     buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`]);
-  jarOnMaster = (await putJar(dockerShell(MASTER), jar.path)).path;
+  jarOnMaster = (await putFile(dockerShell(MASTER), jar.path)).path;
   const start = Date.now();
   livyUrl = await startLivy(MASTER, { whitelist: `${JOBS_DIR}/` });
   report.push(["Livy 0.7.1 up in the master", `${((Date.now() - start) / 1000).toFixed(1)} s`]);

@@ -15,7 +15,7 @@ import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords, LoadProgress } from "../jobs/loader";
-import { dockerShell, jobEvents, jobLog, jobStatus, putJar, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { dockerShell, jobEvents, jobLog, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { readHdfsTree } from "../jobs/hdfs";
 import { countsFromParquet, readCountsTopic, totalOf, wordTable } from "../jobs/results";
 import { wordCountArgs } from "../jobs/wordcountJob";
@@ -86,7 +86,7 @@ beforeAll(async () => {
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`], [`jar (${jar.cached ? "cached" : "built"})`, `${jar.seconds.toFixed(1)} s`]);
   await docker(["cp", jar.path, `${MASTER}:${JAR_IN_NODE}`]);
-  jarOnMaster = (await putJar(shell, jar.path)).path;
+  jarOnMaster = (await putFile(shell, jar.path)).path;
 }, 40 * 60_000);
 
 afterAll(async () => {

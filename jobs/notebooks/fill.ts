@@ -55,20 +55,30 @@ export const pythonString = (value: string): string => JSON.stringify(value);
  * when the notebook has no `parameters` cell, or that cell does not assign one of the parameters.
  */
 export function fillNotebook(notebook: Notebook, parameters: NotebookParameters, target: NotebookTarget): Notebook {
-  const copy = JSON.parse(JSON.stringify(notebook)) as Notebook;
-  const cell = copy.cells.find((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes(PARAMETERS_TAG));
-  if (!cell) throw new Error(`the notebook has no code cell tagged "${PARAMETERS_TAG}"`);
-  let source = sourceOf(cell);
-  for (const [name, value] of Object.entries(parameters)) {
-    const assignment = new RegExp(`^${name}\\s*=.*$`, "m");
-    if (!assignment.test(source)) throw new Error(`the "${PARAMETERS_TAG}" cell does not assign ${name}`);
-    source = source.replace(assignment, () => `${name} = ${pythonString(value)}`);
-  }
-  cell.source = source;
+  const copy = withParameters(notebook, { ...parameters });
   for (const c of copy.cells) {
     if ((c.metadata?.tags ?? []).includes(CONFIGURE_TAG)) setCellType(c, target === "hdinsight" ? "code" : "raw");
   }
   copy.metadata = { ...copy.metadata, kernelspec: KERNELS[target] };
+  return copy;
+}
+
+/**
+ * A copy of the notebook with assignments of its `parameters` cell set (`NAME = value`: a string
+ * as a Python string literal, a number as it is). Throws when there is no such cell, or it does
+ * not assign one of them. What fillNotebook and a headless run (headless.ts) both use.
+ */
+export function withParameters(notebook: Notebook, values: Record<string, string | number>): Notebook {
+  const copy = JSON.parse(JSON.stringify(notebook)) as Notebook;
+  const cell = copy.cells.find((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes(PARAMETERS_TAG));
+  if (!cell) throw new Error(`the notebook has no code cell tagged "${PARAMETERS_TAG}"`);
+  let source = sourceOf(cell);
+  for (const [name, value] of Object.entries(values)) {
+    const assignment = new RegExp(`^${name}\\s*=.*$`, "m");
+    if (!assignment.test(source)) throw new Error(`the "${PARAMETERS_TAG}" cell does not assign ${name}`);
+    source = source.replace(assignment, () => `${name} = ${typeof value === "number" ? value : pythonString(value)}`);
+  }
+  cell.source = source;
   return copy;
 }
 

@@ -6,23 +6,8 @@
  */
 import type { NodeShell } from "../localSubmit";
 import { SubmitError } from "../errors";
-import { PARAMETERS_TAG, sourceOf } from "./fill";
+import { withParameters } from "./fill";
 import type { Notebook } from "./jupyterContents";
-
-/** Sets `NAME = value` lines of the parameters cell (each must be there already). */
-export function withParameters(nb: Notebook, values: Record<string, string | number>): Notebook {
-  const cells = nb.cells.map((cell) => {
-    if (!(cell.metadata.tags ?? []).includes(PARAMETERS_TAG)) return cell;
-    let source = sourceOf(cell);
-    for (const [name, value] of Object.entries(values)) {
-      const line = new RegExp(`^${name} = .*$`, "m");
-      if (!line.test(source)) throw new Error(`the parameters cell has no ${name}`);
-      source = source.replace(line, `${name} = ${typeof value === "number" ? value : JSON.stringify(value)}`);
-    }
-    return { ...cell, source };
-  });
-  return { ...nb, cells };
-}
 
 /** The text a cell's outputs show (streams and text/plain results). */
 export function cellTexts(nb: Notebook): string[] {
