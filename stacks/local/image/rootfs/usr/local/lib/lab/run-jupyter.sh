@@ -13,6 +13,15 @@ if [ ! -s /data/jupyter/token ]; then
   (umask 077; python3 -c 'import secrets; print(secrets.token_hex(24))' > /data/jupyter/token)
 fi
 JUPYTER_TOKEN="$(cat /data/jupyter/token)"
+# Jupyter is not part of the node's health, so it starts once the node is healthy: its Python start
+# (several CPU-seconds) would otherwise compete with the cluster's ten starting JVMs on two cores and
+# make "up -> healthy" slower. Polled every second (the healthcheck is cheap); after
+# LAB_JUPYTER_WAIT_SECONDS it starts anyway, so a sick node still gets its notebooks.
+wait_s="${LAB_JUPYTER_WAIT_SECONDS:-180}"
+for ((i = 0; i < wait_s; i++)); do
+  /usr/local/bin/healthcheck.sh >/dev/null 2>&1 && break
+  sleep 1
+done
 export JUPYTER_TOKEN LAB_JUPYTER_KERNEL=1
 cd /data/notebooks
 # Jupyter prints its URLs with the token in them: the log says <token> instead.

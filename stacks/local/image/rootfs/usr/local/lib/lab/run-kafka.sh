@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # supervisor program "kafka": KRaft combined broker+controller. Formats the log dir with the
-# deployment's KAFKA_CLUSTER_ID on the first start only: kafka-storage.sh is a JVM of its own (5-6 s
-# on 2 busy cores), so a restart skips it when the log dir already holds meta.properties.
+# deployment's KAFKA_CLUSTER_ID on the first start only (a restart finds meta.properties).
 set -euo pipefail
 . /etc/lab/node.env
 CONF=/usr/local/kafka/config/server.properties
 mkdir -p /data/kafka
-[ -s /data/kafka/meta.properties ] || /usr/local/kafka/bin/kafka-storage.sh format -t "$KAFKA_CLUSTER_ID" -c "$CONF" --ignore-formatted
+# What `kafka-storage.sh format` writes, without starting its JVM at every first start (5-6 s of
+# CPU while the whole cluster starts on two cores): meta.properties names the node and the
+# deployment; bootstrap.checkpoint (the metadata.version record, the same for every deployment) was
+# written by the same tool when the image was built (Dockerfile).
+if [ ! -s /data/kafka/meta.properties ]; then
+  cp /usr/local/kafka/config/bootstrap.checkpoint /data/kafka/bootstrap.checkpoint
+  printf 'cluster.id=%s\nversion=1\nnode.id=%s\n' "$KAFKA_CLUSTER_ID" "$KAFKA_NODE_ID" > /data/kafka/meta.properties.tmp
+  mv /data/kafka/meta.properties.tmp /data/kafka/meta.properties
+fi
 /usr/local/kafka/bin/kafka-server-start.sh "$CONF" &
 kafka_pid=$!
 
