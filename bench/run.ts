@@ -5,7 +5,7 @@
 //             removed; the base image kept), then npm run demo; asked for by name only (--only cold)
 //   loader    the load command (kafkajs: 1 producer, and producers in worker threads) side by side
 //             with Kafka's own tuned ProducerPerformance and @platformatic/kafka, same topic layout
-//   bigfile   the load command on a 1 GB file: throughput and peak memory
+//   bigfile   the load command on a 1 GB file and on one ten times smaller: throughput, peak memory
 //   latency   a running word count: from a line's send to its count being visible
 //   first     from submit to the first visible count
 // Usage: npm run bench -- [--only warm,loader,...] [options]; npm run docs then renders the figures.
@@ -18,7 +18,7 @@ import { UsageError } from "../jobs/errors";
 import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
 import { idempotentProducer, loadRecords } from "../jobs/loader";
 import { localNodesOf } from "../jobs/localStack";
-import { dockerShell, NodeShell, putFile, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { dockerShell, jobEvents, NodeShell, putFile, shufflePartitionsFor, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { waitFor } from "../jobs/poll";
 import { DEFAULT_STACK } from "../jobs/pulumiStack";
 import { CountsTopicReader } from "../jobs/results";
@@ -28,6 +28,7 @@ import { buildWordCountJar } from "../jobs/wordcountJar";
 import { wordCountArgs, WordCountJob } from "../jobs/wordcountJob";
 import { choiceFlag, type CommandContext, defineCommand, intFlag, runCli } from "../scripts/cli";
 import { table } from "../scripts/console";
+import { markdownTable } from "../jobs/table";
 
 const ROOT = join(__dirname, "..");
 const RESULTS = join(__dirname, "results.json");
@@ -132,20 +133,29 @@ async function benchLoader(master: string, route: KafkaRoute, kafka: Kafka, conf
 
 /** The load command on a 1 GB file: its throughput, and its peak memory, which must not grow with the file. */
 async function benchBigFile(kafka: Kafka, config: KafkaConfig, gigabytes: number) {
-  const topic = "bench-bigfile";
-  const records = Math.round((gigabytes * 1e9) / 200);
-  log(`writing a ${gigabytes} GB file (${fmt(records)} lines of 200 B)`);
-  const file = recordsFile(records, 199);
-  try {
-    await freshTopics(kafka, config, [topic]);
-    log("npm run load on it");
-    const r = await loadCommand(topic, file, { producers: 3 });
-    out(`\nThe load command on a ${gigabytes} GB file\n${table(["", "result"], [["records", fmt(r.records)], ["records/s", fmt(r.recordsPerSecond)], ["peak memory (RSS of the process, its worker threads included)", `${r.peakRssMb} MB`]])}\n`);
-    return { gigabytes, records: r.records, recordsPerSecond: r.recordsPerSecond, peakRssMb: r.peakRssMb };
-  } finally {
-    rmSync(file, { force: true });
-    await freshTopics(kafka, config, [topic]);
+  // Memory is flat when it does not grow with the file: the same load on a file ten times smaller
+  // gives the baseline its peak is compared with.
+  const sizes = [gigabytes / 10, gigabytes];
+  const runs: { gigabytes: number; records: number; recordsPerSecond: number; peakRssMb: number }[] = [];
+  for (const gb of sizes) {
+    const topic = "bench-bigfile";
+    const records = Math.round((gb * 1e9) / 200);
+    log(`writing a ${gb} GB file (${fmt(records)} lines of 200 B)`);
+    const file = recordsFile(records, 199);
+    try {
+      await freshTopics(kafka, config, [topic]);
+      log(`npm run load on the ${gb} GB file`);
+      const r = await loadCommand(topic, file, { producers: 3 });
+      runs.push({ gigabytes: gb, records: r.records, recordsPerSecond: r.recordsPerSecond, peakRssMb: r.peakRssMb });
+    } finally {
+      rmSync(file, { force: true });
+      await freshTopics(kafka, config, [topic]);
+    }
   }
+  const [small, big] = runs;
+  out(`\nThe load command on a ${small.gigabytes} GB and a ${big.gigabytes} GB file\n${markdownTable(["file", "records", "records/s", "peak memory (RSS of the process, its worker threads included)"],
+    runs.map((r) => [`${r.gigabytes} GB`, fmt(r.records), fmt(r.recordsPerSecond), `${r.peakRssMb} MB`]), ["plain", "right", "right", "right"])}\n`);
+  return { ...big, smaller: small };
 }
 
 /** A word made of letters only (the tokeniser splits on anything else), unique per probe. */
@@ -222,16 +232,20 @@ async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, 
     const reader = new CountsTopicReader(kafka, job.countsTopic!);
     await reader.start();
     const start = Date.now();
+    // The first count is watched from the submit on, beside the job's own progress (its log is read
+    // once a second): each time is its own, not the slower one's.
+    const firstCount = waitFor("the first count", async () => (reader.counts.size > 0 ? Date.now() : undefined), 180_000, 50);
     await submitDetached({ shell, name: job.name, appInNode: jar, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, route.jobBrokers) });
     await waitUntilStarted(shell, job.name);
-    const started = (Date.now() - start) / 1000;
-    await waitFor("the first count", async () => (reader.counts.size > 0 ? true : undefined), 180_000, 50);
-    const first = (Date.now() - start) / 1000;
+    const first = ((await firstCount) - start) / 1000;
     await reader.stop();
+    // The job's own account of its first micro-batch: from the query's start to the batch's end.
+    const batch0 = (await jobEvents(shell, job.name)).map((l) => /^\[wordcount\] batch 0: \d+ rows in (\d+) ms/.exec(l)).find(Boolean);
+    const firstBatchSeconds = batch0 ? Number(batch0[1]) / 1000 : NaN;
     out(`\nSubmit to first visible count (1,000 lines waiting in the topic)\n${table(["", "seconds"], [
-      ["query started", started.toFixed(1)], ["first count visible (target <= 10)", first.toFixed(1)],
+      ["first micro-batch, from the query's start (the job's own report; target <= 5)", firstBatchSeconds.toFixed(1)], ["submit -> first count visible (target <= 10)", first.toFixed(1)],
     ])}\n`);
-    return { queryStartedSeconds: started, firstCountSeconds: first, checkpoint: checkpointLabel(place) };
+    return { firstBatchSeconds, firstCountSeconds: first, checkpoint: checkpointLabel(place) };
   });
 }
 
