@@ -1,5 +1,6 @@
 /** Tests run TypeScript through ts-jest in transpile-only mode; `tsc --noEmit` (npm test) type-checks once. */
 module.exports = {
+  testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: {
@@ -9,11 +10,9 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!hyparquet/)"],
   testTimeout: 60000,
-  // Two files at a time: the unit tests run beside the first live file. The live files share one
-  // Docker engine, fixed container names and host ports: tests/support/environment.js runs them one
-  // at a time, in the order of tests/support/sequencer.js.
-  maxWorkers: 2,
-  testEnvironment: "<rootDir>/tests/support/environment.js",
+  // The live tests share one Docker engine, fixed container names and host ports: one file at a
+  // time, in the order of tests/support/sequencer.js; the cluster some of them share goes at the end.
+  maxWorkers: 1,
   testSequencer: "<rootDir>/tests/support/sequencer.js",
   globalSetup: "<rootDir>/tests/support/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/support/globalTeardown.ts",
