@@ -1,6 +1,5 @@
 /** Tests run TypeScript through ts-jest in transpile-only mode; `tsc --noEmit` (npm test) type-checks once. */
 module.exports = {
-  testEnvironment: "node",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: {
@@ -10,9 +9,11 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!hyparquet/)"],
   testTimeout: 60000,
-  // The live tests share one Docker engine, fixed container names and host ports: one file at a
-  // time, in the order of tests/support/sequencer.js; the cluster some of them share goes at the end.
-  maxWorkers: 1,
+  // Two files at a time for the unit tests; the live files share one Docker engine, fixed container
+  // names and host ports: tests/support/environment.js runs them one at a time, in the order of
+  // tests/support/sequencer.js.
+  maxWorkers: 2,
+  testEnvironment: "<rootDir>/tests/support/environment.js",
   testSequencer: "<rootDir>/tests/support/sequencer.js",
   globalSetup: "<rootDir>/tests/support/globalSetup.ts",
   globalTeardown: "<rootDir>/tests/support/globalTeardown.ts",

@@ -58,9 +58,9 @@ export const settleWithin = (work: Promise<unknown>, ms: number) => Promise.race
 /**
  * Retries of the loader's producers. kafkajs retries a send 5 times by default (about 8 s), even
  * for an idempotent producer; a SIGKILLed broker's partitions move only when its session expires
- * (5 s on the local stack, Kafka's default 9 s elsewhere) and a new leader is elected, so a load
- * gave up with "Closed connection" a moment before Kafka recovered. Up to 30 retries, at most 5 s
- * apart: the load's own stall bound (--stall-timeout) decides when to stop.
+ * (9 s) and a new leader is elected, so a load gave up with "Closed connection" a moment before
+ * Kafka recovered. Up to 30 retries, at most 5 s apart: the load's own stall bound
+ * (--stall-timeout) decides when to stop.
  */
 export const PRODUCER_RETRY = { initialRetryTime: 300, maxRetryTime: 5000, retries: 30 } as const;
 

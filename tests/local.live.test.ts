@@ -89,6 +89,26 @@ test("Kafka: 3 brokers in the cluster metadata, each reachable at its localhost 
   expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...HOST_BROKERS].sort());
 }, 150_000);
 
+test("each broker maps the image's class-data archive, and so does a Spark driver (a quicker start, not a silent fallback)", async () => {
+  // A class path or JVM option that no longer matches an archive makes the JVM load every class
+  // again, with only a warning in its log: the mapping itself is the proof.
+  const maps = (node: string, pattern: string, archive: string) =>
+    inNode(node, `pid="$(pgrep -f -o -- '${pattern}')" && grep -c -- '${archive}' "/proc/$pid/maps" || echo 0`).then(Number);
+  const brokers: [string, boolean][] = [];
+  for (const node of topology.nodes) brokers.push([node.name, (await maps(node.name, "kafka\\.Kafka ", "kafka-broker.jsa")) > 0]);
+  expect(brokers).toEqual(topology.nodes.map((n) => [n.name, true]));
+  // A driver as every command starts one (spark-submit with the image's spark-defaults.conf), kept
+  // alive until it has been looked at.
+  await inNode("hadoop-master", "cat > /tmp/cds-check.py", 'from pyspark.sql import SparkSession\nimport time\nSparkSession.builder.appName("cds-check").getOrCreate()\nprint("ready", flush=True)\ntime.sleep(120)\n');
+  await inNode("hadoop-master", "setsid spark-submit --master 'local[1]' /tmp/cds-check.py > /tmp/cds-check.log 2>&1 < /dev/null &");
+  try {
+    await waitFor("the check's driver to start", async () => ((await inNode("hadoop-master", "grep -c '^ready' /tmp/cds-check.log || true")).trim() === "1" ? true : undefined), 120_000, 500);
+    expect(await maps("hadoop-master", "SparkSubmit.*cds-check", "spark-driver.jsa")).toBeGreaterThan(0);
+  } finally {
+    await inNode("hadoop-master", "pkill -f 'SparkSubmit.*cds-check' || true");
+  }
+}, 180_000);
+
 test("every daemon runs with the heap the topology gives its node, and YARN offers the topology's resources", async () => {
   // The image has no sizing defaults: what the JVMs run with must come from the topology's env.
   const heapOf = (args: string, marker: string) => new RegExp(`${marker}.*?-Xmx(\\d+)[mM]|-Xmx(\\d+)[mM].*?${marker}`).exec(args);

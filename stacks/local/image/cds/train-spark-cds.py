@@ -1,5 +1,5 @@
 """
-The training run behind the Spark drivers' class-data archive (see train-spark-cds.sh): the word
+The training run behind the Spark drivers' class-data archive (see train-cds.sh): the word
 count's path once, end to end, so the JVM records the classes it takes: a batch write of lines to
 Kafka, then a streaming read of them, split into words, counted in state, written back to Kafka.
 """
