@@ -1,5 +1,7 @@
 // Loads a data set into a Kafka topic: text or JSON lines from a file or stdin, or the seeded
-// sample text. A progress bar while it runs (stderr), then a table (stdout).
+// sample text. A progress bar while it runs (stderr), then a table (stdout). package.json runs it
+// with a bounded heap (--max-old-space-size=128): a file of any size streams in flat memory
+// (jobs/loaderPool.ts bounds the worker threads' heaps).
 import { UsageError } from "../jobs/errors";
 import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
 import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
