@@ -20,7 +20,7 @@ export interface BenchResults {
   warm?: Part & { stackDown: DemoRun; stackUp: DemoRun };
   cold?: Part & { wallSeconds: number; before: Record<string, string>; demo: DemoRun };
   latency?: Part & { rateLinesPerSecond: number; seconds: number; probes: number; trigger: string; shufflePartitions?: number; checkpoint?: string; p50: number; p95: number; max: number };
-  first?: Part & { queryStartedSeconds?: number; firstBatchSeconds?: number; firstCountSeconds: number; checkpoint?: string };
+  first?: Part & { firstBatchSeconds?: number; firstCountSeconds: number; checkpoint?: string };
   demo?: Part & { wallSeconds: number; steps: Record<string, string> };
 }
 

@@ -135,10 +135,9 @@ async function benchLoader(master: string, route: KafkaRoute, kafka: Kafka, conf
 async function benchBigFile(kafka: Kafka, config: KafkaConfig, gigabytes: number) {
   // Memory is flat when it does not grow with the file: the same load on a file ten times smaller
   // gives the baseline its peak is compared with.
-  const sizes = [gigabytes / 10, gigabytes];
+  const topic = "bench-bigfile";
   const runs: { gigabytes: number; records: number; recordsPerSecond: number; peakRssMb: number }[] = [];
-  for (const gb of sizes) {
-    const topic = "bench-bigfile";
+  for (const gb of [gigabytes / 10, gigabytes]) {
     const records = Math.round((gb * 1e9) / 200);
     log(`writing a ${gb} GB file (${fmt(records)} lines of 200 B)`);
     const file = recordsFile(records, 199);

@@ -68,8 +68,8 @@ export const PRODUCER_RETRY = { initialRetryTime: 300, maxRetryTime: 5000, retri
  * Each worker's heap, bounded: a worker holds its few batches in flight and a producer, tens of MB,
  * but V8 lets an unbounded old generation grow with the length of the load before it collects.
  * Unbounded, the loader's memory grew with the file (474 MB for 0.1 GB, 682 MB for 1 GB); with
- * this and the main thread's bound (`npm run load` runs with --max-old-space-size=128), 442 and
- * 459 MB: flat.
+ * this and the main thread's bound (`npm run load` runs with --max-old-space-size=128) it is flat
+ * (npm run bench -- --only bigfile; docs/benchmarks.md).
  */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 64 } as const;
 

@@ -33,6 +33,10 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 CONF
 java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '/usr/local/kafka/libs/*' kafka.tools.StorageTool format -t AAAAAAAAAAAAAAAAAAAAAA -c "$d/server.properties" > "$d/format.log" 2>&1
+# The KRaft bootstrap.checkpoint (the metadata.version record) this format wrote is the same for
+# every deployment: a node's first start copies it beside its own meta.properties instead of
+# starting kafka-storage's JVM (run-kafka.sh).
+cp "$d/kafka/bootstrap.checkpoint" /usr/local/kafka/config/bootstrap.checkpoint
 # The broker as the nodes start it (the same script, JVM options and class path), its heap aside.
 LOG_DIR="$d/logs" KAFKA_HEAP_OPTS="-Xmx256M -Xms256M" KAFKA_OPTS="-XX:ArchiveClassesAtExit=$BROKER_ARCHIVE" \
   /usr/local/kafka/bin/kafka-server-start.sh "$d/server.properties" > "$d/kafka.log" 2>&1 &

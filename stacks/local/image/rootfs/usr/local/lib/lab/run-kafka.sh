@@ -8,7 +8,7 @@ mkdir -p /data/kafka
 # What `kafka-storage.sh format` writes, without starting its JVM at every first start (5-6 s of
 # CPU while the whole cluster starts on two cores): meta.properties names the node and the
 # deployment; bootstrap.checkpoint (the metadata.version record, the same for every deployment) was
-# written by the same tool when the image was built (Dockerfile).
+# written by the same tool when the image was built (cds/train-cds.sh).
 if [ ! -s /data/kafka/meta.properties ]; then
   cp /usr/local/kafka/config/bootstrap.checkpoint /data/kafka/bootstrap.checkpoint
   printf 'cluster.id=%s\nversion=1\nnode.id=%s\n' "$KAFKA_CLUSTER_ID" "$KAFKA_NODE_ID" > /data/kafka/meta.properties.tmp
