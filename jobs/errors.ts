@@ -8,6 +8,7 @@
  * engine prints without a stack trace.)
  */
 import type { Batch } from "./livy";
+import type { LoadResult } from "./loader";
 
 /** One exit code per kind of failure. */
 export const EXIT_CODES = {
@@ -40,6 +41,7 @@ export const EXIT_CODES = {
   OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)" },
   LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
   NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)" },
+  INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
 } as const satisfies Record<string, { code: number; means: string }>;
 
 export type ExitKind = keyof typeof EXIT_CODES;
@@ -378,6 +380,18 @@ export class TopicSpecError extends LabError {
 /** A load stopped before its end: the message says how many records were acknowledged. */
 export class LoadError extends LabError {
   static override readonly exit: ExitKind = "LOAD";
+  /** How far a load that had started got: what was acknowledged before it stopped (the command prints it as its table). */
+  readonly progress?: LoadResult;
+
+  constructor(message: string, options: LabErrorOptions & { progress?: LoadResult } = {}) {
+    super(message, options);
+    this.progress = options.progress;
+  }
+
+  /** A load cut off by its SSH gateway ends as an SSH failure (11), not as Kafka's (15). */
+  override get exitCode(): number {
+    return this.cause instanceof SshGatewayError ? EXIT.SSH_GATEWAY : EXIT.LOAD;
+  }
 }
 
 /** A topic the command reads or the job needs does not exist; the message says how to create it or who writes it. */

@@ -10,7 +10,8 @@ import type { Readable } from "stream";
 import { Kafka, Partitioners, type Producer } from "kafkajs";
 import { LoadError } from "./errors";
 import type { KafkaRoute } from "./kafkaRoute";
-import { type BatchSink, defaultProducers, oneSendAtATime, partitionsOf, PRODUCER_RETRY, producerPool, settleWithin } from "./loaderPool";
+import { type BatchSink, defaultProducers, oneSendAtATime, partitionsOf, PRODUCER_RETRY, producerPool } from "./loaderPool";
+import { settleWithin } from "./poll";
 
 export { oneSendAtATime };
 import { type LoadClient, platformaticSink } from "./loaderPlatformatic";
@@ -28,6 +29,10 @@ export interface LoadResult extends LoadProgress {
   recordsPerSecond: number;
   /** Line numbers (1-based) of the first malformed JSON lines, at most 10. */
   malformedLines: number[];
+  /** Lines read: on success or interruption each of them was acknowledged (or skipped), so a resume starts after it. */
+  linesRead: number;
+  /** True when `signal` stopped the load early (Ctrl-C): the lines read were still sent and acknowledged. */
+  interrupted: boolean;
 }
 
 export interface LoadOptions {
@@ -51,6 +56,13 @@ export interface LoadOptions {
    * brokers up than the topic's min.insync.replicas, or none reachable, a load would never end.
    */
   stallSeconds?: number;
+  /**
+   * Stops reading lines when aborted (Ctrl-C); the lines already read are still sent and their
+   * acknowledgements awaited, and the result says `interrupted` and how many lines were read.
+   */
+  signal?: AbortSignal;
+  /** Aborted when the way to Kafka is gone (the SSH gateway's `lost`): the load stops at once with its reason. */
+  broken?: AbortSignal;
 }
 
 /** The default of LoadOptions.stallSeconds. */
@@ -66,7 +78,8 @@ export const idempotentProducer = (kafka: Kafka): Producer => kafka.producer({ i
  * Loads `lines` into `topic` on a route's cluster with a producer of its own. Refuses a topic that
  * does not exist: an idempotent producer would retry it for ever.
  */
-export async function loadIntoTopic(route: Pick<KafkaRoute, "config">, o: Omit<LoadOptions, "producer" | "sink"> & { producers?: number; client?: LoadClient }): Promise<LoadResult> {
+export async function loadIntoTopic(route: Pick<KafkaRoute, "config" | "gateway">, options: Omit<LoadOptions, "producer" | "sink" | "broken"> & { producers?: number; client?: LoadClient }): Promise<LoadResult> {
+  const o = { ...options, broken: route.gateway?.lost };
   const kafka = new Kafka(route.config);
   const admin = kafka.admin();
   await admin.connect();
@@ -115,7 +128,7 @@ function isJson(line: string): boolean {
 const MAX_BATCH_CHARS = 256 * 1024;
 
 export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
-  const { producer, topic, lines, format = "text", batchSize = 2000, onProgress = () => undefined, onAcknowledged, stallSeconds = DEFAULT_STALL_SECONDS } = options;
+  const { producer, topic, lines, format = "text", batchSize = 2000, onProgress = () => undefined, onAcknowledged, stallSeconds = DEFAULT_STALL_SECONDS, signal, broken } = options;
   const sink: BatchSink = options.sink ?? oneSendAtATime(4, async (values) => { await producer!.send({ topic, acks: -1, messages: values.map((value) => ({ value })) }); });
   const inFlight = options.inFlight ?? sink.inFlight;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new LoadError(`batchSize ${batchSize}: expected a whole number above 0`);
@@ -130,6 +143,9 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
   let batchBytes = 0;
 
   const elapsed = () => (Date.now() - start) / 1000;
+  const breaks = () => { failure ??= broken!.reason; };
+  if (broken?.aborted) breaks();
+  broken?.addEventListener("abort", breaks, { once: true });
   // The stall clock runs while something waits for an acknowledgement.
   let lastAck = Date.now();
   const send = (values: string[]) => {
@@ -153,6 +169,7 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<void>((resolve) => {
       const check = () => {
+        if (failure) { resolve(); return; }
         if (Date.now() - lastAck < stallSeconds * 1000) { timer = setTimeout(check, 200); return; }
         failure ??= new LoadError(`no acknowledgement for ${stallSeconds} s while Kafka kept retrying: fewer brokers up than the topic's min.insync.replicas, or none reachable (the records after the acknowledged ones may or may not be in the topic)`);
         resolve();
@@ -167,8 +184,8 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
   };
 
   for await (const line of lines) {
+    if (failure || signal?.aborted) break;
     lineNo++;
-    if (failure) break;
     if (line === "") continue;
     if (format === "json" && !isJson(line)) {
       stats.malformed++;
@@ -188,9 +205,13 @@ export async function loadRecords(options: LoadOptions): Promise<LoadResult> {
   }
   if (batch.length && !failure) send(batch);
   while (pending.size && !failure) await unlessStalled(Promise.race(pending));
+  broken?.removeEventListener("abort", breaks);
+  const result = (): LoadResult => {
+    const seconds = elapsed();
+    return { ...stats, seconds, recordsPerSecond: seconds > 0 ? stats.records / seconds : stats.records, malformedLines, linesRead: lineNo, interrupted: signal?.aborted ?? false };
+  };
   if (failure) {
-    throw new LoadError(`loading into "${topic}" stopped after ${stats.records} acknowledged records: ${(failure as Error).message}`, { cause: failure, retriable: failure instanceof LoadError });
+    throw new LoadError(`loading into "${topic}" stopped after ${stats.records} acknowledged records: ${(failure as Error).message}`, { cause: failure, retriable: failure instanceof LoadError, progress: result() });
   }
-  const seconds = elapsed();
-  return { ...stats, seconds, recordsPerSecond: seconds > 0 ? stats.records / seconds : stats.records, malformedLines };
+  return result();
 }

@@ -7,7 +7,8 @@
  */
 import type { KafkaConfig } from "kafkajs";
 import { LabError } from "./errors";
-import { type BatchSink, oneSendAtATime, PRODUCER_RETRY, settleWithin } from "./loaderPool";
+import { type BatchSink, oneSendAtATime, PRODUCER_RETRY } from "./loaderPool";
+import { settleWithin } from "./poll";
 
 /** The clients `npm run load --client` offers; kafkajs is the default (the project's named client). */
 export const LOAD_CLIENTS = ["kafkajs", "platformatic"] as const;

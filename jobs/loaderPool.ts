@@ -52,8 +52,6 @@ export function oneSendAtATime(queued: number, send: (values: string[]) => Promi
   };
 }
 
-/** Waits for `work` at most `ms` (a close after a stall: the client may still be retrying a request). */
-export const settleWithin = (work: Promise<unknown>, ms: number) => Promise.race([work, new Promise((r) => setTimeout(r, ms).unref())]);
 
 /**
  * Retries of the loader's producers. kafkajs retries a send 5 times by default (about 8 s), even

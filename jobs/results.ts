@@ -10,7 +10,7 @@ import { readHdfsTree } from "./hdfs";
 import type { KafkaRoute } from "./kafkaRoute";
 import type { NodeShell } from "./localSubmit";
 import { NoCountsError, OutputUnreadableError, TopicMissingError } from "./errors";
-import { waitFor } from "./poll";
+import { abortable, settleWithin, waitFor } from "./poll";
 import { markdownTable } from "./table";
 
 export type Counts = Map<string, number>;
@@ -100,14 +100,14 @@ export class CountsTopicReader {
 }
 
 /** Everything a counts topic holds now, as totals per word. */
-export async function readCountsTopic(kafka: Kafka, topic: string, timeoutMs = 60_000): Promise<Counts> {
+export async function readCountsTopic(kafka: Kafka, topic: string, timeoutMs = 60_000, lost?: AbortSignal): Promise<Counts> {
   const reader = new CountsTopicReader(kafka, topic);
-  await reader.start();
+  await abortable(reader.start(), lost);
   try {
-    await waitFor(`the end of topic "${topic}"`, async () => ((await reader.caughtUp()) ? true : undefined), timeoutMs, 250);
+    await waitFor(`the end of topic "${topic}"`, async () => ((await reader.caughtUp()) ? true : undefined), timeoutMs, 250, lost);
     return new Map(reader.counts);
   } finally {
-    await reader.stop();
+    await settleWithin(reader.stop(), 5000);
   }
 }
 
@@ -169,10 +169,12 @@ export async function topicRecords(kafka: Kafka, topic: string): Promise<number 
  * once when followed (`onEmpty`). `whoWrites` is the command that shows the job writing it.
  * Closing the source closes the route too.
  */
-export async function topicCounts(route: Pick<KafkaRoute, "config" | "close">, topic: string, o: { follow: boolean; whoWrites: string; onEmpty?: (message: string) => void }): Promise<CountsSource> {
+export async function topicCounts(route: Pick<KafkaRoute, "config" | "close" | "gateway">, topic: string, o: { follow: boolean; whoWrites: string; onEmpty?: (message: string) => void }): Promise<CountsSource> {
   const kafka = new Kafka(route.config);
+  // A lost SSH gateway ends the reading at once with its own error (kafkajs would retry until its timeouts).
+  const lost = route.gateway?.lost;
   try {
-    const records = await topicRecords(kafka, topic);
+    const records = await abortable(topicRecords(kafka, topic), lost);
     if (records === undefined) throw new TopicMissingError(`topic "${topic}" does not exist: no job has written counts there. Is one running? ${o.whoWrites} (a job counting topic T writes T-counts; <name>-lines gives <name>-counts)`);
     const empty = `topic "${topic}" holds no counts yet: its job may still be starting, or has had no input (${o.whoWrites})`;
     if (records === 0 && !o.follow) throw new NoCountsError(empty);
@@ -181,13 +183,21 @@ export async function topicCounts(route: Pick<KafkaRoute, "config" | "close">, t
     await route.close();
     throw e;
   }
-  if (!o.follow) return { read: () => readCountsTopic(kafka, topic), close: () => route.close() };
+  if (!o.follow) return { read: () => readCountsTopic(kafka, topic, 60_000, lost), close: () => route.close() };
   const reader = new CountsTopicReader(kafka, topic);
+  // Through a lost gateway the consumer's leave request cannot go anywhere: not waited for long.
+  const close = async () => { await settleWithin(reader.stop(), lost?.aborted ? 1000 : 5000); await route.close(); };
   // The first table shows what the topic holds already, not the empty map of a reader just started.
-  await reader.start()
-    .then(() => waitFor(`the end of topic "${topic}"`, async () => ((await reader.caughtUp()) ? true : undefined), 60_000, 250))
-    .catch(async (e: unknown) => { await reader.stop(); await route.close(); throw e; });
-  return { read: async () => new Map(reader.counts), close: async () => { await reader.stop(); await route.close(); } };
+  await abortable(reader.start(), lost)
+    .then(() => waitFor(`the end of topic "${topic}"`, async () => ((await reader.caughtUp()) ? true : undefined), 60_000, 250, lost))
+    .catch(async (e: unknown) => { await close(); throw e; });
+  return {
+    read: async () => {
+      lost?.throwIfAborted();
+      return new Map(reader.counts);
+    },
+    close,
+  };
 }
 
 /** A job's Parquet output on the local stack's HDFS, read through the master. */

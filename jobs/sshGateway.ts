@@ -161,8 +161,24 @@ export class SshGateway {
   /** `host:port` of every channel opened, in order: what was reached through the gateway. */
   readonly forwarded: string[] = [];
   private closed = false;
+  readonly #lost = new AbortController();
+  /**
+   * Aborted, with an SshGatewayError as its reason, when the connection ends without close()
+   * (the server's sshd ended, the network dropped it): every Kafka connection through it is gone,
+   * and kafkajs would otherwise retry them until its own timeouts.
+   */
+  readonly lost: AbortSignal = this.#lost.signal;
 
-  private constructor(private readonly client: Client, readonly endpoint: string) {}
+  private constructor(private readonly client: Client, readonly endpoint: string) {
+    let why = "";
+    // After "ready" an error must have a listener (an unheard 'error' ends the process); the "close" that follows says it.
+    client.on("error", (e: Error) => { why = `: ${e.message}`; });
+    client.on("close", () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.#lost.abort(new SshGatewayError(`the SSH connection to ${endpoint} was lost${why}: the server or the network ended it (run the command again; is the cluster up?)`));
+    });
+  }
 
   static async open(options: SshGatewayOptions): Promise<SshGateway> {
     const port = options.port ?? 22;

@@ -12,7 +12,7 @@ import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, 
 import type { DeadlineStack } from "../jobs/deadline";
 import { type BatchLedger, fileBatchLedger } from "../jobs/jobRunners";
 import type { JupyterContentsClient, JupyterContentsOptions } from "../jobs/notebooks/jupyterContents";
-import type { Env, KafkaRouteDeps, KafkaRouteOptions } from "../jobs/kafkaRoute";
+import type { Env, KafkaRouteDeps, KafkaRouteOptions, KafkaWhere } from "../jobs/kafkaRoute";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../jobs/pulumiStack";
 import { HOW_TO_PASS_PASSWORD, Secrets, secretsOfEnv, type TerminalInput } from "../jobs/secrets";
 import { SECRET_OUTPUTS } from "../stacks/outputs";
@@ -201,6 +201,22 @@ export function textSourceOf(f: Flags<typeof TEXT_FLAGS>): Promise<TextSource> {
 /** --verbose, for the commands that open Kafka (jobs/kafkaRoute.ts builds their one Kafka config). */
 export const VERBOSE_FLAG = { verbose: { type: "boolean" } } as const;
 export const VERBOSE_HELP = "  --verbose             kafkajs's own log on stderr (default: off; its retries print dozens of lines)";
+
+/** --via-ssh: a local stack reached as an Azure one is, through the master's sshd (topics, load, results). */
+export const VIA_SSH_FLAGS = { "via-ssh": { type: "boolean" }, "insecure-accept-any-host-key": { type: "boolean" } } as const;
+export const VIA_SSH_HELP = `  --via-ssh             local stack: go through the master's sshd, as on Azure
+  --insecure-accept-any-host-key   local stack only: skip the SSH host-key check`;
+
+/** Where Kafka is from --bootstrap, or --stack (default "dev") with --via-ssh; the stack's outputs read. */
+export async function kafkaWhereOf(c: CommandContext, f: { stack?: string; bootstrap?: string; "via-ssh"?: boolean; "insecure-accept-any-host-key"?: boolean }): Promise<KafkaWhere> {
+  if (f.stack !== undefined && f.bootstrap !== undefined) throw new UsageError("give --stack or --bootstrap, not both");
+  if (f.bootstrap !== undefined) {
+    if (f["via-ssh"] || f["insecure-accept-any-host-key"]) throw new UsageError("--via-ssh and --insecure-accept-any-host-key go with --stack");
+    return { bootstrap: addressesFlag("bootstrap", f.bootstrap) };
+  }
+  const stack = c.stackName(f.stack);
+  return { stack, outputs: await c.readStack(stack), viaSsh: f["via-ssh"], insecureAcceptAnyHostKey: f["insecure-accept-any-host-key"] };
+}
 
 /** How SSH credentials are given (azure, or --via-ssh on a local stack): shared by the commands that reach brokers. */
 export const SSH_HELP = `SSH (azure): key file SSH_PRIVATE_KEY_FILE, else ssh-agent (SSH_AUTH_SOCK), else password

@@ -57,6 +57,7 @@ export function loadTable(r: LoadResult, peakRssMb?: number): string {
     ["records/s", Math.round(r.recordsPerSecond).toLocaleString("en-US")],
     ["MB/s", (r.bytes / 1e6 / Math.max(r.seconds, 0.001)).toFixed(2)],
     ...(peakRssMb === undefined ? [] : [["peak memory (RSS)", `${peakRssMb} MB`] as [string, string]]),
+    ...(r.interrupted ? [["interrupted after line", r.linesRead.toLocaleString("en-US")] as [string, string]] : []),
   ];
   return table(["load", "result"], rows);
 }

@@ -2,23 +2,26 @@
 // sample text. A progress bar while it runs (stderr), then a table (stdout). package.json runs it
 // with a bounded heap (--max-old-space-size=128): a file of any size streams in flat memory
 // (jobs/loaderPool.ts bounds the worker threads' heaps).
-import { UsageError } from "../jobs/errors";
-import { openKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
-import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type RecordFormat } from "../jobs/loader";
+import { EXIT, LoadError, UsageError } from "../jobs/errors";
+import { openKafkaRoute } from "../jobs/kafkaRoute";
+import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type LoadResult, type RecordFormat } from "../jobs/loader";
 import { LOAD_CLIENTS, type LoadClient } from "../jobs/loaderPlatformatic";
 import { sampleLines } from "../jobs/sampleText";
 import { fileSource } from "../jobs/textSource";
-import { addressesFlag, choiceFlag, defineCommand, intFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
+import { choiceFlag, defineCommand, intFlag, kafkaWhereOf, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "./cli";
 import { loadBar, loadTable } from "./console";
 
 const usage = `Usage: npm run load -- --topic <name> <source> [options]
 
 Produces records into a topic with an idempotent producer (acks=all): many records per
-request, several requests in flight. Shows a progress bar, then a table.
+request, several requests in flight. Shows a progress bar, then a table. Ctrl-C stops the
+reading: what was read is sent and acknowledged, then the table gives the last line (exit 130);
+a second Ctrl-C quits at once.
 
 Where (default: the local stack "dev"):
   --stack <name>        a deployed stack (Azure: the brokers Ambari lists, through the SSH gateway)
   --bootstrap <list>    host:port,... reachable from here
+${VIA_SSH_HELP}
 Source (one of):
   --file <path>         one record per line; "-" reads stdin
   --sample <lines>      the built-in seeded sample text (the same lines for the same --seed)
@@ -43,17 +46,16 @@ ${SSH_HELP}
 export const load = defineCommand({
   name: "load",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "LOAD"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "LOAD", "INTERRUPTED"],
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string" }, file: { type: "string" },
     sample: { type: "string" }, seed: { type: "string" }, format: { type: "string" }, "batch-size": { type: "string" },
-    "in-flight": { type: "string" }, producers: { type: "string" }, "stall-timeout": { type: "string" }, client: { type: "string" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
+    "in-flight": { type: "string" }, producers: { type: "string" }, "stall-timeout": { type: "string" }, client: { type: "string" }, json: { type: "boolean" }, ...VIA_SSH_FLAGS, ...VERBOSE_FLAG,
   },
   async run(f, c) {
     const topic = f.topic;
     if (!topic) throw new UsageError("--topic <name> is required");
     if ((f.file === undefined) === (f.sample === undefined)) throw new UsageError("give one source: --file <path|-> or --sample <lines>");
-    if (f.stack !== undefined && f.bootstrap !== undefined) throw new UsageError("give --stack or --bootstrap, not both");
     const format = choiceFlag<RecordFormat>("format", f.format, ["text", "json"], "text");
     const batchSize = intFlag("batch-size", f["batch-size"], 2000, 1, 100_000);
     const inFlight = f["in-flight"] === undefined ? undefined : intFlag("in-flight", f["in-flight"], 4, 1, 64);
@@ -66,29 +68,63 @@ export const load = defineCommand({
     // A file is checked whole before anything is sent (exists, is a file, not empty, UTF-8), then streamed.
     const file = f.file !== undefined && f.file !== "-" ? await fileSource(f.file) : undefined;
 
-    let where: KafkaWhere;
-    if (f.bootstrap !== undefined) where = { bootstrap: addressesFlag("bootstrap", f.bootstrap) };
-    else {
-      const stack = c.stackName(f.stack);
-      where = { stack, outputs: await c.readStack(stack) };
-    }
-    const route = await openKafkaRoute(where, c.route("kafka-spark-lab-load", f.verbose));
+    const route = await openKafkaRoute(await kafkaWhereOf(c, f), c.route("kafka-spark-lab-load", f.verbose));
     const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
-    try {
-      const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
-      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, client, stallSeconds, onProgress: bar.update });
+    const interrupt = interruptible(c.line, f.file === "-");
+    // The table: on success, on Ctrl-C, and when the load stopped (it says how far it got).
+    const report = (result: LoadResult) => {
       bar.stop();
       // The whole process's high-water mark, its worker threads included: flat whatever the file's size.
       const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
       c.out(f.json ? `${JSON.stringify({ ...result, peakRssMb })}\n` : `${loadTable(result, peakRssMb)}\n`);
       if (result.malformed) c.line(`${result.malformed} malformed JSON line(s) skipped, first at line(s) ${result.malformedLines.join(", ")}`);
-      return 0;
+    };
+    try {
+      const lines = sample !== undefined ? sampleLines({ seed, lines: sample }) : file ? file.lines() : linesOf("-");
+      const result = await loadIntoTopic(route, { topic, lines, format, batchSize, inFlight, producers, client, stallSeconds, onProgress: bar.update, signal: interrupt.signal });
+      report(result);
+      if (!result.interrupted) return EXIT.OK;
+      c.line(`interrupted: lines 1-${result.linesRead.toLocaleString("en-US")} are in the topic${f.file !== undefined && f.file !== "-" ? `; to load the rest: tail -n +${result.linesRead + 1} ${f.file} | npm run load -- --topic ${topic} --file -` : ""}`);
+      return EXIT.INTERRUPTED;
+    } catch (e) {
+      if (e instanceof LoadError && e.progress) report(e.progress);
+      throw e;
     } finally {
+      interrupt.dispose();
       bar.stop();
       await route.close();
     }
   },
 });
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM: the first stops reading lines, and the load sends what it read and
+ * waits for the acknowledgements; another one a second or more later quits at once. One Ctrl-C
+ * can arrive twice (npm and tsx each relay the terminal's), hence the second's grace.
+ */
+function interruptible(say: (line: string) => void, readsStdin: boolean) {
+  const controller = new AbortController();
+  let first = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!first) {
+      first = Date.now();
+      say(`\n${signal}: reading stopped; sending what was read and waiting for its acknowledgements (Ctrl-C again to quit at once)`);
+      controller.abort();
+      // A terminal's stdin would keep the line reader waiting for a line that never comes.
+      if (readsStdin) process.stdin.destroy();
+    } else if (Date.now() - first > 1000) {
+      say(`${signal} again: quitting; the records in flight may or may not be in the topic`);
+      process.exit(EXIT.INTERRUPTED);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: controller.signal,
+    // Kept once a signal came: its relayed twin may still arrive while the table is written.
+    dispose: () => { if (!first) { process.off("SIGINT", onSignal); process.off("SIGTERM", onSignal); } },
+  };
+}
 
 export const { main, USAGE } = load;
 

@@ -6,13 +6,14 @@ import { openKafkaRoute } from "../jobs/kafkaRoute";
 import { localNodesOf } from "../jobs/localStack";
 import { dockerShell } from "../jobs/localSubmit";
 import { type Counts, type CountsSource, followCounts, parquetCounts, topicCounts, topWords, totalOf, wordTable } from "../jobs/results";
-import { defineCommand, intFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
+import { defineCommand, intFlag, kafkaWhereOf, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "./cli";
 
 const usage = `Usage: npm run results -- [options]
 
 Prints the most frequent words a word-count job has counted, as a table.
 
   --stack <name>        the stack (default dev); a local one, or Azure through the SSH gateway
+${VIA_SSH_HELP}
   --topic <name>        read a counts topic (key word, value count; default lines-counts;
                         npm run wordcount's job writes <name>-counts, e.g. wordcount-counts)
   --parquet <hdfs dir>  read a Parquet output instead, local stack only
@@ -29,16 +30,18 @@ export const results = defineCommand({
   name: "results",
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "OUTPUT_UNREADABLE", "TOPIC_MISSING", "NO_COUNTS"],
-  options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" }, ...VERBOSE_FLAG },
+  options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" }, ...VIA_SSH_FLAGS, ...VERBOSE_FLAG },
   async run(f, c) {
     if (f.topic !== undefined && f.parquet !== undefined) throw new UsageError("give --topic or --parquet, not both");
     const top = intFlag("top", f.top, 20, 1, 10_000);
-    const stack = c.stackName(f.stack);
+    if (f.parquet !== undefined && (f["via-ssh"] || f["insecure-accept-any-host-key"])) throw new UsageError("--via-ssh is for the counts topic (--topic), not --parquet");
+    const where = await kafkaWhereOf(c, f);
+    if (!("stack" in where)) throw new Error("results: a stack is always named");
+    const { stack, outputs } = where;
     const render = (counts: Counts) => (f.json
       ? `${JSON.stringify({ distinct: counts.size, total: totalOf(counts), top: topWords(counts, top) })}\n`
       : `${wordTable(counts, top)}\n`);
 
-    const outputs = await c.readStack(stack);
     let source: CountsSource;
     if (f.parquet !== undefined) {
       if (outputs.target !== "local") throw new UsageError(`--parquet reads the HDFS of a local stack; stack "${stack}" is on Azure: read its counts topic (--topic)`);
@@ -46,7 +49,7 @@ export const results = defineCommand({
     } else {
       // Progress only where finding the brokers takes time (Ambari, the gateway); a local stack's are in its outputs.
       const options = c.route("kafka-spark-lab-results", f.verbose);
-      const route = await openKafkaRoute({ stack, outputs }, outputs.target === "local" ? { ...options, note: () => undefined } : options);
+      const route = await openKafkaRoute(where, outputs.target === "local" && !where.viaSsh ? { ...options, note: () => undefined } : options);
       const whoWrites = outputs.target === "local" ? "npm run submit -- --status [--name <job>]" : `npm run wordcount -- --stack ${stack} --status [--name <job>]`;
       source = await topicCounts(route, f.topic ?? "lines-counts", { follow: f.follow === true, whoWrites, onEmpty: c.note });
     }

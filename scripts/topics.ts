@@ -4,9 +4,9 @@
 import { z } from "zod";
 import { UsageError } from "../jobs/errors";
 import { readWholeFile } from "../jobs/files";
-import { planKafkaRoute, type KafkaWhere } from "../jobs/kafkaRoute";
+import { planKafkaRoute } from "../jobs/kafkaRoute";
 import { ensureTopicsVia, type TopicOutcome, type TopicSpec, validateTopicSpecs } from "../jobs/topics";
-import { addressesFlag, defineCommand, runCli, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
+import { defineCommand, kafkaWhereOf, runCli, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "./cli";
 
 const usage = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
 
@@ -24,8 +24,7 @@ Topics (at least one):
 
 Options:
   --no-grow               report topics with fewer partitions than asked instead of growing them
-  --via-ssh               local stack: go through the master's sshd, as on Azure
-  --insecure-accept-any-host-key   local stack only: skip the SSH host-key check
+${VIA_SSH_HELP}
   --json                  print the outcome as JSON instead of a table
 ${VERBOSE_HELP}
   -h, --help
@@ -79,7 +78,7 @@ export const topics = defineCommand({
   exits: ["USAGE", "LOGIN_REFUSED", "NOT_FOUND", "UNAVAILABLE", "STACK_OUTPUTS", "TOPIC_SPEC", "SSH_GATEWAY", "KAFKA"],
   options: {
     stack: { type: "string" }, bootstrap: { type: "string" }, topic: { type: "string", multiple: true }, file: { type: "string" },
-    "no-grow": { type: "boolean" }, "via-ssh": { type: "boolean" }, "insecure-accept-any-host-key": { type: "boolean" }, json: { type: "boolean" }, ...VERBOSE_FLAG,
+    "no-grow": { type: "boolean" }, ...VIA_SSH_FLAGS, json: { type: "boolean" }, ...VERBOSE_FLAG,
   },
   prefix: (started) => `topics: [${((Date.now() - started) / 1000).toFixed(1)} s] `,
   async run(f, c) {
@@ -88,15 +87,7 @@ export const topics = defineCommand({
     if (!specs.length) throw new UsageError("no topic given: --topic name[:partitions[:replication]] or --file topics.json");
     validateTopicSpecs(specs);
 
-    let where: KafkaWhere;
-    if (f.bootstrap !== undefined) {
-      if (f["via-ssh"] || f["insecure-accept-any-host-key"]) throw new UsageError("--via-ssh and --insecure-accept-any-host-key go with --stack");
-      where = { bootstrap: addressesFlag("bootstrap", f.bootstrap) };
-    } else {
-      const stack = f.stack!;
-      where = { stack, outputs: await c.readStack(stack), viaSsh: f["via-ssh"], insecureAcceptAnyHostKey: f["insecure-accept-any-host-key"] };
-    }
-    const plan = await planKafkaRoute(where, c.route("kafka-spark-lab-topics", f.verbose));
+    const plan = await planKafkaRoute(await kafkaWhereOf(c, f), c.route("kafka-spark-lab-topics", f.verbose));
     // Refuse impossible specs before opening a tunnel or contacting a broker.
     if (plan.brokerCount !== undefined) validateTopicSpecs(specs, plan.brokerCount);
     const route = await plan.open();

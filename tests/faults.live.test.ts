@@ -5,7 +5,7 @@
  * afterwards. Each scenario's outcome is written to tests/results/faults.json, from which
  * docs/faults.md is generated (npm run docs). `npm run test:faults` runs this file alone.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import execa from "execa";
 import { join } from "path";
@@ -24,6 +24,8 @@ import { CountsTopicReader, sameCounts } from "../jobs/results";
 import { wordCountArgs, type WordCountJob } from "../jobs/wordcountJob";
 import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
 import { countWords } from "./support/wordCount";
+import { main as loadMain } from "../scripts/load";
+import { main as resultsMain } from "../scripts/results";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const NODES = topology.endpoints.containerNames;
@@ -337,3 +339,114 @@ test("the Kafka-sink word count SIGKILLed mid-stream and submitted again: its ch
     recoverySeconds: recovery,
   });
 }, 15 * 60_000);
+
+/** The local stack's outputs as the commands read them (the Pulumi CLI is not needed for them: see local.program.test.ts). */
+const localOutputs = async () => ({ target: "local", ...topology.endpoints, sshEndpoint: topology.endpoints.ssh });
+/** Kills the sshd processes serving the SSH gateway's connection (its session, not the listener): the tunnel drops as on a network cut. */
+const cutGateway = () => inNode(MASTER, `pkill -KILL -f '^sshd: ${topology.endpoints.ssh.user}'`);
+/** A command's main() run in this process with its output captured. */
+function captured() {
+  const io = { stdout: "", stderr: "" };
+  return { io, deps: { stdout: { write: (t: string) => { io.stdout += t; return true; } }, stderr: { write: (t: string) => { io.stderr += t; return true; } }, readStackOutputs: localOutputs } };
+}
+
+test("the SSH gateway cut mid-load (sshd's session SIGKILLed): the load stops at once with exit 11 and its table; the acknowledged ids are the file's first lines, each once", async () => {
+  const topic = "faults-gateway-load";
+  await freshTopic(topic);
+  const dir = mkdtempSync(join(tmpdir(), "faults-gateway-"));
+  const file = join(dir, "ids.txt");
+  const total = 400_000;
+  writeFileSync(file, `${ids(0, total).join("\n")}\n`);
+  try {
+    const { io, deps } = captured();
+    const loading = loadMain(["--stack", "dev", "--via-ssh", "--topic", topic, "--file", file, "--json"], deps as never);
+    await waitFor("50,000 records through the gateway", async () => ((await recordsIn(topic)) >= 50_000 ? true : undefined), 180_000, 100);
+    const cutAt = Date.now();
+    await cutGateway();
+    progress(`sshd's session for the gateway SIGKILLed with ${await recordsIn(topic)} records in the topic`);
+    const code = await loading;
+    const stopSeconds = seconds(cutAt);
+    expect({ code, stderr: io.stderr }).toMatchObject({ code: 11, stderr: expect.stringMatching(/load: error: loading into "faults-gateway-load" stopped after \d+ acknowledged records: the SSH connection to 127\.0\.0\.1:2222 was lost/) });
+    const table = JSON.parse(io.stdout.trim()) as { records: number; linesRead: number; interrupted: boolean };
+    expect(table.interrupted).toBe(false);
+    expect(table.records).toBeGreaterThanOrEqual(50_000);
+    expect(table.records).toBeLessThan(total);
+    // One producer through a gateway, one request at a time: the acknowledged records are the file's first lines.
+    const seen = await readTopic(topic);
+    expect(ids(0, table.records).filter((id) => seen.get(id) !== 1)).toEqual([]);
+    expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
+    const beyond = seen.size - table.records;
+    expect(beyond).toBeGreaterThanOrEqual(0);
+    expect(stopSeconds).toBeLessThan(15);
+    outcomes.push({
+      scenario: "the SSH gateway cut during a 400,000-id `npm run load --via-ssh` (sshd's session SIGKILLed in hadoop-master)",
+      checked: "exit 11 with the gateway's message and the load's table; the acknowledged ids are the file's first lines, each once in the topic",
+      result: `stopped ${stopSeconds} s after the cut; ${table.records.toLocaleString("en-US")} acknowledged, all in the topic once; ${beyond.toLocaleString("en-US")} written but not acknowledged`,
+      recoverySeconds: null,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 10 * 60_000);
+
+test("the SSH gateway cut while `npm run results --follow --via-ssh` shows a table: it stops with exit 11 and the gateway's message", async () => {
+  const topic = "faults-gateway-counts";
+  await freshTopic(topic);
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: [{ key: "the", value: "3" }, { key: "union", value: "2" }] });
+  await producer.disconnect();
+  const { io, deps } = captured();
+  const following = resultsMain(["--stack", "dev", "--via-ssh", "--topic", topic, "--follow"], deps as never);
+  await waitFor("the first table", async () => (/\|\s*the\s*\|\s*3\s*\|/.test(io.stdout) ? true : undefined), 120_000, 100);
+  const cutAt = Date.now();
+  await cutGateway();
+  const code = await following;
+  const stopSeconds = seconds(cutAt);
+  expect({ code, stderr: io.stderr }).toMatchObject({ code: 11, stderr: expect.stringContaining("results: error: the SSH connection to 127.0.0.1:2222 was lost") });
+  expect(stopSeconds).toBeLessThan(10);
+  outcomes.push({
+    scenario: "the SSH gateway cut while `npm run results --follow --via-ssh` shows the counts",
+    checked: "exit 11 with the gateway's message, no hang",
+    result: `stopped ${stopSeconds} s after the cut`,
+    recoverySeconds: null,
+  });
+}, 5 * 60_000);
+
+test("Ctrl-C during `npm run load --file`: what was read is sent and acknowledged, the table says the line, exit 130; the topic holds exactly those lines, each once", async () => {
+  const topic = "faults-ctrl-c";
+  await freshTopic(topic);
+  const dir = mkdtempSync(join(tmpdir(), "faults-ctrl-c-"));
+  const file = join(dir, "ids.txt");
+  const total = 1_000_000;
+  writeFileSync(file, `${ids(0, total).join("\n")}\n`);
+  try {
+    // package.json's own line, in a process group of its own, signalled as a terminal's Ctrl-C is:
+    // tsx and node each get SIGINT (and tsx relays one more). Through npm the same happens, and npm
+    // then ends itself by the signal, which a shell also reports as 130.
+    const [bin, ...script] = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.load.split(" ");
+    const run = execa(join(__dirname, "..", "node_modules", ".bin", bin), [...script, "--bootstrap", topology.endpoints.bootstrapServersHost, "--topic", topic, "--file", file], { cwd: join(__dirname, ".."), detached: true, reject: false });
+    await waitFor("100,000 records loaded", async () => ((await recordsIn(topic)) >= 100_000 ? true : undefined), 180_000, 100);
+    const pressedAt = Date.now();
+    process.kill(-run.pid!, "SIGINT");
+    const { exitCode, stdout, stderr } = await run;
+    const stopSeconds = seconds(pressedAt);
+    const line = Number(/\|\s*interrupted after line\s*\|\s*([\d,]+)\s*\|/.exec(stdout)?.[1].replace(/,/g, ""));
+    expect({ exitCode, line, stderr }).toMatchObject({ exitCode: 130, line: expect.any(Number) });
+    expect(stderr).toContain(`interrupted: lines 1-${line.toLocaleString("en-US")} are in the topic; to load the rest: tail -n +${line + 1} ${file} | npm run load -- --topic ${topic} --file -`);
+    expect(stdout).toMatch(new RegExp(`\\|\\s*records\\s*\\|\\s*${line.toLocaleString("en-US")}\\s*\\|`));
+    expect(line).toBeGreaterThanOrEqual(100_000);
+    expect(line).toBeLessThan(total);
+    const seen = await readTopic(topic);
+    expect(seen.size).toBe(line);
+    expect(ids(0, line).filter((id) => seen.get(id) !== 1)).toEqual([]);
+    outcomes.push({
+      scenario: "Ctrl-C (SIGINT to the process group) during `npm run load --file` of 1,000,000 ids",
+      checked: "exit 130; the table's line N; the topic holds ids 1..N, each once, nothing after",
+      result: `stopped ${stopSeconds} s after Ctrl-C at line ${line.toLocaleString("en-US")}; ${seen.size.toLocaleString("en-US")} in the topic, 0 lost, 0 duplicated, 0 beyond`,
+      recoverySeconds: null,
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 10 * 60_000);

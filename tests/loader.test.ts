@@ -1,4 +1,5 @@
 /** The loader's sending discipline: one request at a time per producer (jobs/loader.ts oneSendAtATime). */
+import { LoadError, SshGatewayError } from "../jobs/errors";
 import { loadRecords, oneSendAtATime } from "../jobs/loader";
 
 /** A send that takes `ms`, recording how many ran at once and in which order they started. */
@@ -50,4 +51,40 @@ test("a load whose requests are never acknowledged stops after the stall bound, 
   expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
   expect(Date.now() - started).toBeLessThan(3000);
   expect(acknowledged).toEqual(lines.slice(0, 10));
+});
+
+test("an abort (Ctrl-C) stops the reading; the lines read, a part batch included, are still sent and acknowledged", async () => {
+  const sent: string[][] = [];
+  const controller = new AbortController();
+  const all = Array.from({ length: 40 }, (_, i) => `id-${i}`);
+  // The reader hands over line 13 after the abort: it is not sent, the 12 before it are.
+  function* lines() {
+    for (const [i, line] of all.entries()) {
+      if (i === 12) controller.abort();
+      yield line;
+    }
+  }
+  const acknowledged: string[] = [];
+  const result = await loadRecords({ topic: "t", lines: lines(), batchSize: 5, signal: controller.signal, sink: oneSendAtATime(4, async (v) => { sent.push(v); }), onAcknowledged: (v) => acknowledged.push(...v) });
+  expect(result).toMatchObject({ interrupted: true, linesRead: 12, records: 12 });
+  expect(sent.map((b) => b.length)).toEqual([5, 5, 2]);
+  expect(acknowledged).toEqual(all.slice(0, 12));
+});
+
+test("a lost SSH gateway stops the load at once with the gateway's error (exit 11) and how far it got, not after the stall bound", async () => {
+  const broken = new AbortController();
+  let calls = 0;
+  // Two batches acknowledged, then the tunnel is gone: kafkajs would retry for ever.
+  const send = () => {
+    if (++calls <= 2) return Promise.resolve();
+    setTimeout(() => broken.abort(new SshGatewayError("the SSH connection to gw:22 was lost")), 50);
+    return new Promise<void>(() => undefined);
+  };
+  const started = Date.now();
+  const e = (await loadRecords({ topic: "t", lines: Array.from({ length: 40 }, (_, i) => `id-${i}`), batchSize: 5, stallSeconds: 60, broken: broken.signal, sink: oneSendAtATime(4, send) }).catch((x: unknown) => x)) as LoadError;
+  expect(e).toBeInstanceOf(LoadError);
+  expect(e.exitCode).toBe(11);
+  expect(e.message).toBe('loading into "t" stopped after 10 acknowledged records: the SSH connection to gw:22 was lost');
+  expect(e.progress).toMatchObject({ records: 10, interrupted: false });
+  expect(Date.now() - started).toBeLessThan(2000);
 });
