@@ -319,6 +319,12 @@ export function defineCommand<O extends FlagSpecs>(spec: CommandSpec<O>): Comman
 export function runCli(command: Command, name: string): void {
   void command.main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // A failed command may leave a client retrying what broke (a broker through a lost SSH gateway
+    // retries for minutes): once its output is written, nothing else is worth waiting for.
+    if (code !== EXIT.OK) {
+      process.stdout.write("", () => process.stderr.write("", () => process.exit()));
+      return;
+    }
     // A command that has finished must not hang on a handle a library left open (a client's
     // timer, a socket): say what held it, then exit with the code already set.
     setTimeout(() => {
