@@ -52,7 +52,6 @@ export function oneSendAtATime(queued: number, send: (values: string[]) => Promi
   };
 }
 
-
 /**
  * Retries of the loader's producers. kafkajs retries a send 5 times by default (about 8 s), even
  * for an idempotent producer; a SIGKILLed broker's partitions move only when its session expires

@@ -43,6 +43,18 @@ const RESULTS = join(__dirname, "results", "faults.json");
 const seconds = (since: number) => Math.round((Date.now() - since) / 100) / 10;
 const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `id-${String(from + i).padStart(7, "0")}`);
 
+/** A file of the ids 0..total-1, one per line, in a temporary directory removed once `use` has ended. */
+async function withIdsFile<T>(total: number, use: (file: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), "faults-ids-"));
+  try {
+    const file = join(dir, "ids.txt");
+    writeFileSync(file, `${ids(0, total).join("\n")}\n`);
+    return await use(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A topic of the project's shape, created afresh. */
 async function freshTopic(topic: string): Promise<void> {
   const admin = kafka.admin();
@@ -193,11 +205,8 @@ test("a broker process SIGKILLed during `npm run load --client platformatic` of 
   const topic = "faults-broker-kill-platformatic";
   const total = 600_000;
   await freshTopic(topic);
-  const dir = mkdtempSync(join(tmpdir(), "faults-"));
-  const file = join(dir, "ids.txt");
-  writeFileSync(file, `${ids(0, total).join("\n")}\n`);
   const victim = NODES[1];
-  try {
+  await withIdsFile(total, async (file) => {
     const child = execa("npx", ["tsx", join(__dirname, "..", "scripts", "load.ts"), "--topic", topic, "--file", file, "--client", "platformatic", "--json"], { cwd: join(__dirname, ".."), reject: false });
     const atKill = await waitFor("100,000 records in the topic", async () => { const n = await recordsIn(topic); return n >= 100_000 ? n : undefined; }, 120_000, 20);
     const killedAt = Date.now();
@@ -213,9 +222,7 @@ test("a broker process SIGKILLed during `npm run load --client platformatic` of 
     expect(seen.size).toBe(total);
     expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
     outcomes.push({ scenario: `Kafka broker process in ${victim} SIGKILLed during \`npm run load --client platformatic\` of 600,000 ids`, checked: "the command ends with exit 0; every id in the topic exactly once; the broker back in every ISR", result: `600,000 acknowledged (${atKill.toLocaleString("en-US")} in the topic at the kill), 600,000 in the topic, 0 lost, 0 duplicated`, recoverySeconds: recovery });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }, 15 * 60_000);
 
 /** Two brokers of three down: nothing can be acknowledged again (min ISR 2), so any bound above a request's round trip shows the stop. */
@@ -356,11 +363,8 @@ function captured() {
 test("the SSH gateway cut mid-load (sshd's session SIGKILLed): the load stops at once with exit 11 and its table; the acknowledged ids are the file's first lines, each once", async () => {
   const topic = "faults-gateway-load";
   await freshTopic(topic);
-  const dir = mkdtempSync(join(tmpdir(), "faults-gateway-"));
-  const file = join(dir, "ids.txt");
   const total = 400_000;
-  writeFileSync(file, `${ids(0, total).join("\n")}\n`);
-  try {
+  await withIdsFile(total, async (file) => {
     const { io, deps } = captured();
     const loading = loadMain(["--stack", "dev", "--via-ssh", "--topic", topic, "--file", file, "--json"], deps as never);
     await waitFor("50,000 records through the gateway", async () => ((await recordsIn(topic)) >= 50_000 ? true : undefined), 180_000, 100);
@@ -387,9 +391,7 @@ test("the SSH gateway cut mid-load (sshd's session SIGKILLed): the load stops at
       result: `stopped ${stopSeconds} s after the cut; ${table.records.toLocaleString("en-US")} acknowledged, all in the topic once; ${beyond.toLocaleString("en-US")} written but not acknowledged`,
       recoverySeconds: null,
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }, 10 * 60_000);
 
 test("the SSH gateway cut while `npm run results --follow --via-ssh` shows a table: it stops with exit 11 and the gateway's message", async () => {
@@ -419,11 +421,8 @@ test("the SSH gateway cut while `npm run results --follow --via-ssh` shows a tab
 test("Ctrl-C during `npm run load --file`: what was read is sent and acknowledged, the table says the line, exit 130; the topic holds exactly those lines, each once", async () => {
   const topic = "faults-ctrl-c";
   await freshTopic(topic);
-  const dir = mkdtempSync(join(tmpdir(), "faults-ctrl-c-"));
-  const file = join(dir, "ids.txt");
   const total = 1_000_000;
-  writeFileSync(file, `${ids(0, total).join("\n")}\n`);
-  try {
+  await withIdsFile(total, async (file) => {
     // package.json's own line, in a process group of its own, signalled as a terminal's Ctrl-C is:
     // tsx and node each get SIGINT (and tsx relays one more). Through npm the same happens, and npm
     // then ends itself by the signal, which a shell also reports as 130.
@@ -449,7 +448,5 @@ test("Ctrl-C during `npm run load --file`: what was read is sent and acknowledge
       result: `stopped ${stopSeconds} s after Ctrl-C at line ${line.toLocaleString("en-US")}; ${seen.size.toLocaleString("en-US")} in the topic, 0 lost, 0 duplicated, 0 beyond`,
       recoverySeconds: null,
     });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }, 10 * 60_000);
