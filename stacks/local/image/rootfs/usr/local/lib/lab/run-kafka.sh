@@ -23,9 +23,24 @@ kafka_pid=$!
 # Its KRaft controller then resigns and waits up to 5 s for the other voters to answer; when
 # the whole lab stops, they are stopping too and never do. Once the logs are closed that wait
 # protects nothing (the metadata log is flushed on every append), so it is cut short.
+#
+# Before that, the broker unregisters itself (tools/UnregisterBroker.java says why and how): without
+# it its registration stays unfenced, and the restarted broker is refused for a whole
+# broker.session.timeout.ms plus the retry back-off (DUPLICATE_BROKER_REGISTRATION): a restarted
+# lab answered 6-8 s later. A broker stopped alone also hands its partitions over at once instead of
+# after its session. A crash (SIGKILL) skips this, as it must.
+unregister_broker() {
+  local out
+  out=$(CLASSPATH=/usr/local/lib/lab/classes KAFKA_HEAP_OPTS=-Xmx64m timeout 12 \
+    /usr/local/kafka/bin/kafka-run-class.sh UnregisterBroker 127.0.0.1:19092 "$KAFKA_NODE_ID" "${LAB_KAFKA_STOP_LINGER_MS:-5000}" 2>&1) \
+    || out="could not unregister (its next start waits for its old session): $(tail -n 1 <<< "$out")"
+  echo "[run-kafka] $(tail -n 1 <<< "$out")" >&2
+}
 stopping=0
 stop_kafka() {
   stopping=1
+  kill -0 "$kafka_pid" 2>/dev/null || return 0
+  unregister_broker
   kill -TERM "$kafka_pid" 2>/dev/null || return 0
   local waited=0
   while kill -0 "$kafka_pid" 2>/dev/null; do
