@@ -19,7 +19,7 @@ import type { LoadClient } from "../jobs/loaderPlatformatic";
 import { LoadError } from "../jobs/errors";
 import { buildWordCountJar } from "../jobs/wordcountJar";
 import { corpusSource } from "../jobs/textSource";
-import { dockerShell, jobEvents, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
+import { dockerShell, JOBS_DIR, jobEnding, jobEvents, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
 import { CountsTopicReader, sameCounts } from "../jobs/results";
 import { wordCountArgs, type WordCountJob } from "../jobs/wordcountJob";
 import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
@@ -349,6 +349,96 @@ test("the Kafka-sink word count SIGKILLed mid-stream and submitted again: its ch
     recoverySeconds: recovery,
   });
 }, 15 * 60_000);
+
+/** The pids of a Java main class's processes in a node (none: empty). The [x]yz pattern keeps pgrep from matching the shell running it. */
+const pidsOf = async (node: string, mainClass: string) => (await inNode(node, `pgrep -f '[${mainClass[0]}]${mainClass.slice(1)}' || true`)).split("\n").filter(Boolean);
+
+test("under --yarn, one word count through two faults: an executor's NodeManager SIGKILLed, then the NameNode (its checkpoint's HDFS) SIGKILLed; the latest count per word is exact after each", async () => {
+  const job: WordCountJob = { name: "faults-yarn", topic: "faults-yarn-lines", sink: "kafka", countsTopic: "faults-yarn-counts", trigger: 1, startingOffsets: "earliest", checkpoint: "/faults/yarn/checkpoint", shufflePartitions: 2 };
+  await stopJob(shell, job.name);
+  await shell.run("hdfs dfs -rm -r -f -skipTrash /faults/yarn >/dev/null 2>&1 || true");
+  await freshTopic(job.topic);
+  await freshTopic(job.countsTopic!);
+  // A real text in three parts: before the first fault, between the two, after the second.
+  const lines = [...corpusSource({ from: 1990 }).lines() as Iterable<string>].filter((l) => l !== "");
+  const cut1 = Math.floor(lines.length / 3);
+  const cut2 = Math.floor((2 * lines.length) / 3);
+  const workers = NODES.slice(1);
+  const submit = () => submitDetached({ shell, name: job.name, appInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", mode: "yarn", sparkArgs: yarnSizing(workers.length), jobArgs: wordCountArgs(job, topology.endpoints.bootstrapServersInternal) });
+  const reader = new CountsTopicReader(kafka, job.countsTopic!);
+  const exactFor = async (upTo: number) => {
+    const expected = countWords(lines.slice(0, upTo));
+    await waitFor(`the latest count of every word of lines 1-${upTo} exact`, async () => (sameCounts(reader.counts, expected) ? true : undefined), 300_000, 500);
+    expect(new Map([...reader.counts].sort())).toEqual(new Map([...expected].sort()));
+    return expected.size;
+  };
+  try {
+    await submit();
+    await waitUntilStarted(shell, job.name, 300_000);
+    await reader.start();
+    await loadIntoTopic({ config: KAFKA }, { topic: job.topic, lines: lines.slice(0, cut1) });
+    await waitFor("a micro-batch with rows", async () => ((await jobEvents(shell, job.name)).some((l) => /batch \d+: [1-9]\d* rows/.test(l)) ? true : undefined), 120_000, 200);
+
+    // 1. The worker to break: one running an executor, and not the application master when there is a choice.
+    const placement = await Promise.all(workers.map(async (w) => ({ node: w, executors: (await pidsOf(w, "CoarseGrainedExecutorBackend")).length, am: (await pidsOf(w, "ExecutorLauncher")).length })));
+    const target = placement.filter((p) => p.executors > 0).sort((a, b) => a.am - b.am)[0];
+    expect(target).toBeDefined();
+    const [nodeManager] = await pidsOf(target.node, "nodemanager.NodeManager");
+    const executorsBefore = await pidsOf(target.node, "CoarseGrainedExecutorBackend");
+    const nmKilledAt = Date.now();
+    await inNode(target.node, `kill -KILL ${Number(nodeManager)}`);
+    // The NodeManager supervisor starts again has registered with the ResourceManager (which then
+    // learns it runs none of the old containers) before the next part of the text is loaded.
+    await waitFor("the restarted NodeManager registered with the ResourceManager", async () => {
+      const info = JSON.parse((await inNode(target.node, "curl -fsS -m 3 http://127.0.0.1:8042/ws/v1/node/info || echo '{}'")) || "{}") as { nodeInfo?: { nmStartupTime: number } };
+      if (!info.nodeInfo || info.nodeInfo.nmStartupTime < nmKilledAt - 5000) return undefined;
+      const nodes = JSON.parse(await shell.run("curl -fsS -m 3 http://127.0.0.1:8088/ws/v1/cluster/nodes")) as { nodes: { node: { nodeHostName: string; state: string; lastHealthUpdate: number }[] } };
+      return nodes.nodes.node.some((n) => n.nodeHostName === target.node && n.state === "RUNNING" && n.lastHealthUpdate >= info.nodeInfo!.nmStartupTime) ? true : undefined;
+    }, 180_000, 500);
+    await loadIntoTopic({ config: KAFKA }, { topic: job.topic, lines: lines.slice(cut1, cut2) });
+    const words = await exactFor(cut2);
+    const nmRecovery = seconds(nmKilledAt);
+    expect((await jobStatus(shell, job.name)).running).toBe(true);
+    expect((await pidsOf(target.node, "nodemanager.NodeManager")).filter((p) => p !== nodeManager)).toHaveLength(1);
+    const lost = Number((await shell.run('grep -a -c -i "lost executor\\|executor lost\\|remove executor" "$JOBS_DIR/$JOB.log" || true', [], { JOBS_DIR, JOB: job.name })).trim() || 0);
+    const survivors = (await pidsOf(target.node, "CoarseGrainedExecutorBackend")).filter((p) => executorsBefore.includes(p)).length;
+    outcomes.push({
+      scenario: `under --yarn, the NodeManager of ${target.node} (${target.executors} executor(s)${target.am ? ", the application master" : ""}) SIGKILLed mid-stream`,
+      checked: "the job keeps running; once the restarted NodeManager has registered, the next part of the text is loaded; the latest count per word in the counts topic equals the input's count, word for word",
+      result: `${words.toLocaleString("en-US")} distinct words of ${cut2.toLocaleString("en-US")} lines exact; NodeManager restarted by supervisor; ${survivors} of its ${executorsBefore.length} executor process(es) still running, ${lost} executor-loss line(s) in the driver's log`,
+      recoverySeconds: nmRecovery,
+    });
+
+    // 2. The NameNode, where the job keeps its checkpoint; supervisor starts it again.
+    const [nameNode] = await pidsOf(MASTER, "namenode.NameNode");
+    const nnKilledAt = Date.now();
+    await shell.run('kill -KILL "$1"', [String(Number(nameNode))]);
+    await waitFor("HDFS back, out of safe mode", async () => (/Safe mode is OFF/.test(await shell.run("hdfs dfsadmin -safemode get 2>/dev/null || true")) ? true : undefined), 180_000, 500);
+    await loadIntoTopic({ config: KAFKA }, { topic: job.topic, lines: lines.slice(cut2) });
+    const expected = countWords(lines);
+    // Either the job rides it out, or it stops: then it must say why, and resume on a resubmit.
+    await waitFor("every count exact, or the job stopped", async () => (sameCounts(reader.counts, expected) || !(await jobStatus(shell, job.name)).running ? true : undefined), 300_000, 500);
+    let what = "the job kept running";
+    if (!(await jobStatus(shell, job.name)).running) {
+      const ending = await jobEnding(shell, job.name);
+      expect(ending.ended).toBe("died");
+      expect(ending.why.length).toBeGreaterThan(0);
+      what = `the job stopped, saying: ${ending.why[0].slice(0, 160)}; submitted again, it resumed from its checkpoint`;
+      await submit();
+      await waitUntilStarted(shell, job.name, 300_000);
+    }
+    const all = await exactFor(lines.length);
+    outcomes.push({
+      scenario: "under --yarn, the NameNode (the job's checkpoint on HDFS) SIGKILLed mid-stream, restarted by supervisor",
+      checked: "the job keeps running, or stops with its reason and resumes from its checkpoint when submitted again; then the latest count per word equals the input's",
+      result: `${what}; ${all.toLocaleString("en-US")} distinct words of ${lines.length.toLocaleString("en-US")} lines exact`,
+      recoverySeconds: seconds(nnKilledAt),
+    });
+  } finally {
+    await reader.stop();
+    await stopJob(shell, job.name);
+  }
+}, 20 * 60_000);
 
 /** The local stack's outputs as the commands read them (the Pulumi CLI is not needed for them: see local.program.test.ts). */
 const localOutputs = async () => ({ target: "local", ...topology.endpoints, sshEndpoint: topology.endpoints.ssh });

@@ -1,8 +1,8 @@
-// The test environment of every file: Node's, plus one rule for the live files. jest runs two files
-// at a time so that the unit tests (tests/support/sequencer.js puts them first) share the two
-// cores; the live files share one Docker engine, fixed container names and host ports, so each
-// holds this run's live lock from before its first hook until after its last one, and they take it
-// in the sequencer's order (a file that waits names its rank; the lowest rank waiting goes next).
+// The test environment of every file: Node's, plus one rule for the live files. jest runs three
+// files at a time (the unit files beside the live chain: tests/support/sequencer.js); the live
+// files share one Docker engine, fixed container names and host ports, so each holds this run's
+// live lock from before its first hook until after its last one, and they take it in the live
+// order (a file that waits names its rank; the lowest rank waiting goes next).
 // Plain JavaScript, like sequencer.js: jest loads it before any transform.
 const { mkdirSync, readdirSync, rmSync, writeFileSync } = require("fs");
 const NodeEnvironment = require("jest-environment-node").TestEnvironment;

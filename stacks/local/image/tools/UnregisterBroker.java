@@ -10,18 +10,22 @@ import org.apache.kafka.common.errors.BrokerIdNotRegisteredException;
 /**
  * UnregisterBroker BOOTSTRAP ID LINGER_MS: run by run-kafka.sh when a node stops, before its broker's
  * JVM does. Removes the broker's registration from the KRaft metadata, then keeps this node's
- * controller up while another broker is still registered, for at most LINGER_MS.
+ * controller up while the lab is stopping and another broker is still registered, for at most
+ * LINGER_MS.
  *
  * Why: a registration left unfenced (controlled.shutdown.enable=false) makes the next start of the
  * same broker wait a whole broker.session.timeout.ms plus the retry back-off
  * (DUPLICATE_BROKER_REGISTRATION). Why the linger: when the whole lab stops, every node does this at
  * once, and the slowest node's unregistration commits only while a majority of the voters still
- * runs; the others wait until they see it (brokers see committed records only). A node stopped alone
- * sees the others stay registered and waits LINGER_MS.
+ * runs; the others wait until they see it (brokers see committed records only). A node stopped
+ * alone sees no other broker leave within QUIET_MS and stops then.
  *
  * Prints one line; exit 0 when the broker is not registered any more, 1 otherwise.
  */
 public final class UnregisterBroker {
+  /** Without another broker leaving in this time, this node is stopping alone. */
+  private static final long QUIET_MS = 2000;
+
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     int id = Integer.parseInt(args[1]);
@@ -43,19 +47,23 @@ public final class UnregisterBroker {
         how = "unregistered (on a retry)";
       }
       long start = System.nanoTime();
+      int first = -1;
       int others = -1;
-      while ((System.nanoTime() - start) / 1_000_000 < lingerMs) {
+      boolean labStopping = false;
+      for (long waited = 0; waited < lingerMs; waited = (System.nanoTime() - start) / 1_000_000) {
         try {
           Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(1000)).nodes().get();
           others = (int) nodes.stream().filter(n -> n.id() != id).count();
         } catch (ExecutionException e) {
           others = 0; // nobody answers: nothing left to wait for
         }
-        if (others == 0) break;
+        if (first < 0) first = others;
+        labStopping |= others < first;
+        if (others == 0 || (!labStopping && waited >= QUIET_MS)) break;
         Thread.sleep(200);
       }
       System.out.printf("broker %d %s; stopping after %.1f s (%s)%n", id, how, (System.nanoTime() - start) / 1e9,
-          others == 0 ? "no other broker registered" : others + " other broker(s) still registered: stopped alone");
+          others == 0 ? "no other broker registered" : labStopping ? others + " other broker(s) still registered after the linger" : "the others stay: stopped alone");
     }
   }
 }

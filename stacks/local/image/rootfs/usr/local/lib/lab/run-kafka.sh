@@ -28,7 +28,7 @@ kafka_pid=$!
 # it its registration stays unfenced, and the restarted broker is refused for a whole
 # broker.session.timeout.ms plus the retry back-off (DUPLICATE_BROKER_REGISTRATION): a restarted
 # lab answered 6-8 s later. A broker stopped alone also hands its partitions over at once instead of
-# after its session. A crash (SIGKILL) skips this, as it must.
+# after its session (its stop takes about 3 s more). A crash (SIGKILL) skips this, as it must.
 unregister_broker() {
   local out
   out=$(CLASSPATH=/usr/local/lib/lab/classes KAFKA_HEAP_OPTS=-Xmx64m timeout 12 \
