@@ -300,14 +300,22 @@ test("the active controller's node SIGKILLed during a load: a new controller, th
   });
 }, 15 * 60_000);
 
-test("the Kafka-sink word count SIGKILLed mid-stream and submitted again: its checkpoint resumes it and the latest count per word is exact", async () => {
-  const job: WordCountJob = { name: "faults-wc", topic: "faults-wc-lines", sink: "kafka", countsTopic: "faults-wc-counts", trigger: 1, startingOffsets: "earliest", checkpoint: "/faults/wc/checkpoint", shufflePartitions: 2 };
+/**
+ * A Kafka-sink word count of the real text (the State of the Union addresses since 1990) from
+ * nothing: its driver stopped, its checkpoint under /faults/<dir> removed, its two topics new.
+ */
+async function freshWordCount(name: string, dir: string): Promise<{ job: WordCountJob; lines: string[] }> {
+  const job: WordCountJob = { name, topic: `${name}-lines`, sink: "kafka", countsTopic: `${name}-counts`, trigger: 1, startingOffsets: "earliest", checkpoint: `/faults/${dir}/checkpoint`, shufflePartitions: 2 };
   await stopJob(shell, job.name);
-  await shell.run("hdfs dfs -rm -r -f -skipTrash /faults/wc >/dev/null 2>&1 || true");
+  await shell.run(`hdfs dfs -rm -r -f -skipTrash /faults/${dir} >/dev/null 2>&1 || true`);
   await freshTopic(job.topic);
   await freshTopic(job.countsTopic!);
-  // A real text (the State of the Union addresses since 1990), split in two halves around the kill.
-  const lines = [...corpusSource({ from: 1990 }).lines() as Iterable<string>].filter((l) => l !== "");
+  return { job, lines: [...corpusSource({ from: 1990 }).lines() as Iterable<string>].filter((l) => l !== "") };
+}
+
+test("the Kafka-sink word count SIGKILLed mid-stream and submitted again: its checkpoint resumes it and the latest count per word is exact", async () => {
+  // The text split in two halves around the kill.
+  const { job, lines } = await freshWordCount("faults-wc", "wc");
   const half = Math.floor(lines.length / 2);
   const expected = countWords(lines);
   const submit = () => submitDetached({ shell, name: job.name, appInNode: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", jobArgs: wordCountArgs(job, topology.endpoints.bootstrapServersInternal) });
@@ -354,13 +362,8 @@ test("the Kafka-sink word count SIGKILLed mid-stream and submitted again: its ch
 const pidsOf = async (node: string, mainClass: string) => (await inNode(node, `pgrep -f '[${mainClass[0]}]${mainClass.slice(1)}' || true`)).split("\n").filter(Boolean);
 
 test("under --yarn, one word count through two faults: an executor's NodeManager SIGKILLed, then the NameNode (its checkpoint's HDFS) SIGKILLed; the latest count per word is exact after each", async () => {
-  const job: WordCountJob = { name: "faults-yarn", topic: "faults-yarn-lines", sink: "kafka", countsTopic: "faults-yarn-counts", trigger: 1, startingOffsets: "earliest", checkpoint: "/faults/yarn/checkpoint", shufflePartitions: 2 };
-  await stopJob(shell, job.name);
-  await shell.run("hdfs dfs -rm -r -f -skipTrash /faults/yarn >/dev/null 2>&1 || true");
-  await freshTopic(job.topic);
-  await freshTopic(job.countsTopic!);
-  // A real text in three parts: before the first fault, between the two, after the second.
-  const lines = [...corpusSource({ from: 1990 }).lines() as Iterable<string>].filter((l) => l !== "");
+  // The text in three parts: before the first fault, between the two, after the second.
+  const { job, lines } = await freshWordCount("faults-yarn", "yarn");
   const cut1 = Math.floor(lines.length / 3);
   const cut2 = Math.floor((2 * lines.length) / 3);
   const workers = NODES.slice(1);
