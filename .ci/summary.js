@@ -10,11 +10,9 @@ if (!fs.existsSync(file)) {
 const r = JSON.parse(fs.readFileSync(file, "utf8"));
 // Where the time went, in wall-clock time: the live files run one after another
 // (tests/support/environment.js), so a live file's own time starts when the one before it ended
-// (jest's start time includes waiting for its turn); the unit and program files (and the live files that use no cluster) run beside them.
-// The files of the live chain (those that take the live lock), as the sequencer says.
-const { liveRank } = require("../tests/support/sequencer");
-const all = r.testResults.map((t) => ({ name: t.name.split("/tests/").pop(), start: t.startTime, end: t.endTime, live: liveRank(t.name) !== undefined }));
-const beside = all.filter((f) => !f.live);
+// (jest's start time includes waiting for its turn); the unit and program files run beside them.
+const all = r.testResults.map((t) => ({ name: t.name.split("/tests/").pop(), start: t.startTime, end: t.endTime, live: /\.live\.test\.ts$/.test(t.name) }));
+const units = all.filter((f) => !f.live);
 const live = all.filter((f) => f.live).sort((a, b) => a.end - b.end);
 let previousEnd = 0;
 for (const f of live) {
@@ -22,7 +20,7 @@ for (const f of live) {
   previousEnd = f.end;
 }
 const rows = live.sort((a, b) => b.seconds - a.seconds).map((f) => [f.name, f.seconds]);
-if (beside.length) rows.push([`the ${beside.length} files beside the live chain (unit, program, and live files that use no cluster)`, (Math.max(...beside.map((f) => f.end)) - Math.min(...beside.map((f) => f.start))) / 1000]);
+if (units.length) rows.push([`the ${units.length} unit and program files (beside the first live files)`, (Math.max(...units.map((f) => f.end)) - Math.min(...units.map((f) => f.start))) / 1000]);
 const wall = all.length ? (Math.max(...all.map((f) => f.end)) - r.startTime) / 1000 : 0;
 console.log(`\nWhere the test time went (${all.length} files, ${Math.round(wall)} s of jest):`);
 console.log("| files | seconds |\n|---|---:|");

@@ -3,23 +3,23 @@
 // order of LIVE, which lets the files that only use the cluster share one (gateway, livy,
 // wordcount, ownjobs, notebooks, faults reuse it) before those that tear it down or bring up their
 // own (local, demo, pulumi). jest starts files in this order on three workers: the first two live
-// files, then the unit and program tests (with the live files in BESIDE), then the other live files. So the live chain (most of a
+// files, then the unit and program tests, then the other live files. So the live chain (most of a
 // run, much of it waiting on JVMs, healthchecks and brokers) begins at once, and the unit files
 // fill the other two workers meanwhile; a live file only begins when a worker is free, which is
 // why the rest of the chain comes after the unit files. Plain JavaScript: jest loads it before any
 // transform.
 const Sequencer = require("@jest/test-sequencer").default;
 
-const LIVE = ["image", "gateway", "livy", "wordcount", "ownjobs", "notebooks", "faults", "local", "demo", "pulumi"];
-/** Live files that use no container of the cluster (Maven builds, on the host and in an image's build stage): they run beside the others, with the unit files. */
-const BESIDE = ["wordcount.jar"];
+// wordcount.jar uses no cluster but stays in the chain, last: it rebuilds jobs/wordcount/target from
+// scratch, where the other files build their jar too (run beside them, surefire lost its classes).
+const LIVE = ["image", "gateway", "livy", "wordcount", "ownjobs", "notebooks", "faults", "local", "demo", "pulumi", "wordcount.jar"];
 /** How many live files start before the unit files. */
 const LIVE_FIRST = 2;
 
-/** A cluster-using live file's place in LIVE (an unknown live file goes last); undefined for the other files. */
+/** A live file's place in LIVE (an unknown live file goes last); undefined for the other files. */
 function liveRank(path) {
   const m = /([\w.]+)\.live\.test\.ts$/.exec(path);
-  if (!m || BESIDE.includes(m[1])) return undefined;
+  if (!m) return undefined;
   const i = LIVE.indexOf(m[1]);
   return i === -1 ? LIVE.length : i;
 }
