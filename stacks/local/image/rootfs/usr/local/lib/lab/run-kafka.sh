@@ -55,8 +55,9 @@ stop_kafka() {
 trap stop_kafka TERM INT
 
 status=0
-wait "$kafka_pid" || status=$?
-while kill -0 "$kafka_pid" 2>/dev/null; do wait "$kafka_pid" || status=$?; done
+# (wait's stderr: bash would print "Killed ..." for the JVM cut short above, which is no error)
+wait "$kafka_pid" 2>/dev/null || status=$?
+while kill -0 "$kafka_pid" 2>/dev/null; do wait "$kafka_pid" 2>/dev/null || status=$?; done
 # A broker stopped on request has stopped cleanly, even when its controller's wait was cut short.
 [ "$stopping" = 1 ] && exit 0
 exit "$status"
