@@ -383,11 +383,11 @@ test("under --yarn, one word count through two faults: an executor's NodeManager
     await waitFor("a micro-batch with rows", async () => ((await jobEvents(shell, job.name)).some((l) => /batch \d+: [1-9]\d* rows/.test(l)) ? true : undefined), 120_000, 200);
 
     // 1. The worker to break: one running an executor, and not the application master when there is a choice.
-    const placement = await Promise.all(workers.map(async (w) => ({ node: w, executors: (await pidsOf(w, "CoarseGrainedExecutorBackend")).length, am: (await pidsOf(w, "ExecutorLauncher")).length })));
-    const target = placement.filter((p) => p.executors > 0).sort((a, b) => a.am - b.am)[0];
+    const placement = await Promise.all(workers.map(async (w) => ({ node: w, executors: await pidsOf(w, "CoarseGrainedExecutorBackend"), am: (await pidsOf(w, "ExecutorLauncher")).length })));
+    const target = placement.filter((p) => p.executors.length > 0).sort((a, b) => a.am - b.am)[0];
     expect(target).toBeDefined();
     const [nodeManager] = await pidsOf(target.node, "nodemanager.NodeManager");
-    const executorsBefore = await pidsOf(target.node, "CoarseGrainedExecutorBackend");
+    const executorsBefore = target.executors;
     const nmKilledAt = Date.now();
     await inNode(target.node, `kill -KILL ${Number(nodeManager)}`);
     // The NodeManager supervisor starts again has registered with the ResourceManager (which then
@@ -406,7 +406,7 @@ test("under --yarn, one word count through two faults: an executor's NodeManager
     const lost = Number((await shell.run('grep -a -c -i "lost executor\\|executor lost\\|remove executor" "$JOBS_DIR/$JOB.log" || true', [], { JOBS_DIR, JOB: job.name })).trim() || 0);
     const survivors = (await pidsOf(target.node, "CoarseGrainedExecutorBackend")).filter((p) => executorsBefore.includes(p)).length;
     outcomes.push({
-      scenario: `under --yarn, the NodeManager of ${target.node} (${target.executors} executor(s)${target.am ? ", the application master" : ""}) SIGKILLed mid-stream`,
+      scenario: `under --yarn, the NodeManager of ${target.node} (${target.executors.length} executor(s)${target.am ? ", the application master" : ""}) SIGKILLed mid-stream`,
       checked: "the job keeps running; once the restarted NodeManager has registered, the next part of the text is loaded; the latest count per word in the counts topic equals the input's count, word for word",
       result: `${words.toLocaleString("en-US")} distinct words of ${cut2.toLocaleString("en-US")} lines exact; NodeManager restarted by supervisor; ${survivors} of its ${executorsBefore.length} executor process(es) still running, ${lost} executor-loss line(s) in the driver's log`,
       recoverySeconds: nmRecovery,

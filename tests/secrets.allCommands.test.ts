@@ -17,6 +17,7 @@ import { JupyterContentsClient } from "../jobs/notebooks/jupyterContents";
 import { LivyJobDeadError } from "../jobs/errors";
 import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
 import type { Command, CommandDeps } from "../scripts/cli";
+import { runMain } from "./support/commands";
 import { brokers } from "../scripts/brokers";
 import { cost } from "../scripts/cost";
 import { extend } from "../scripts/extend";
@@ -69,15 +70,7 @@ interface Outcome { code: number; stdout: string; stderr: string }
 
 async function runCommand(command: Command, argv: string[], deps: Partial<CommandDeps>): Promise<Outcome> {
   const started = Date.now();
-  let stdout = "";
-  let stderr = "";
-  const code = await command.main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    // Not a terminal: nothing may be prompted for.
-    stdin: { isTTY: false, on: () => undefined, off: () => undefined, resume: () => undefined, pause: () => undefined, setEncoding: () => undefined } as unknown as CommandDeps["stdin"],
-    ...deps,
-  });
+  const { exitCode: code, stdout, stderr } = await runMain(command, argv, deps);
   // The secrets the command was given (a key it was never given, it cannot know to hide).
   const given = [CLUSTER_PASSWORD, SSH_PASSWORD, ...(deps.env?.SSH_PRIVATE_KEY_FILE ? KEY_TEXT : [])];
   expect(leaked(stdout, given)).toEqual([]);

@@ -10,7 +10,8 @@ import execa from "execa";
 import { join } from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { Command, CommandDeps } from "../scripts/cli";
+import type { Command } from "../scripts/cli";
+import { runMain } from "./support/commands";
 import { load } from "../scripts/load";
 import { submit } from "../scripts/submit";
 import { results } from "../scripts/results";
@@ -25,19 +26,8 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const run = (script: string, args: string[]) => execa(TSX, [join(ROOT, "scripts", `${script}.ts`), ...args], { cwd: ROOT, reject: false });
 
 const COMMANDS: Record<string, Command> = { load, submit, results, demo, wordcount, teardown, extend, topics };
-/** Not a terminal: nothing may be prompted for. */
-const NO_TERMINAL = { isTTY: false, on: () => undefined, off: () => undefined, resume: () => undefined, pause: () => undefined, setEncoding: () => undefined } as unknown as CommandDeps["stdin"];
 /** The command's `main` in this process, its output captured: what `run` gives for a subprocess. */
-async function runInProcess(script: string, args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = "";
-  let stderr = "";
-  const exitCode = await COMMANDS[script].main(args, {
-    stdout: { write: (t: string) => ((stdout += t), true) },
-    stderr: { write: (t: string) => ((stderr += t), true) },
-    stdin: NO_TERMINAL,
-  } as Partial<CommandDeps>);
-  return { stdout, stderr, exitCode };
-}
+const runInProcess = (script: string, args: string[]) => runMain(COMMANDS[script], args);
 
 const REFUSED: [string, string[], RegExp][] = [
   ["load", ["--sample", "10"], /--topic <name> is required/],
