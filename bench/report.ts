@@ -20,7 +20,7 @@ export interface BenchResults {
   warm?: Part & { stackDown: DemoRun; stackUp: DemoRun };
   cold?: Part & { wallSeconds: number; before: Record<string, string>; demo: DemoRun };
   latency?: Part & { rateLinesPerSecond: number; seconds: number; probes: number; trigger: string; shufflePartitions?: number; checkpoint?: string; p50: number; p95: number; max: number };
-  first?: Part & { firstBatchSeconds?: number; firstCountSeconds: number; checkpoint?: string };
+  first?: Part & { firstBatchSeconds?: number; firstCountSeconds: number; countedAfterLoadSeconds?: number; countedAfterLoadLines?: number; checkpoint?: string };
   demo?: Part & { wallSeconds: number; steps: Record<string, string> };
 }
 
@@ -58,6 +58,7 @@ export function benchmarksTable(r: BenchResults): string {
     const f = r.first;
     rows.push([`submit -> first visible count (1,000 lines waiting, ${f.checkpoint ?? "checkpoint on HDFS"})`, s(f.firstCountSeconds), f.firstCountSeconds <= 10 ? "<= 10 s: met" : "<= 10 s: not met", on(f)]);
     if (f.firstBatchSeconds !== undefined) rows.push(["  the job's first micro-batch, from the query's start (its own report)", s(f.firstBatchSeconds), f.firstBatchSeconds <= 5 ? "<= 5 s: met" : "<= 5 s: not met", on(f)]);
+    if (f.countedAfterLoadSeconds !== undefined) rows.push([`then ${n(f.countedAfterLoadLines ?? 0)} lines loaded into the running job: load end -> every word counted`, s(f.countedAfterLoadSeconds), f.countedAfterLoadSeconds <= 5 ? "<= 5 s: met" : "<= 5 s: not met", on(f)]);
   }
   const steps = (prefix: string, d: DemoRun, p: Part) => { for (const [step, time] of Object.entries(d.steps)) rows.push([`  ${prefix} ${step}`, time, "", on(p)]); };
   if (r.cold) {

@@ -92,7 +92,7 @@ test("Kafka: 3 brokers in the cluster metadata, each reachable at its localhost 
   expect(cluster.brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...HOST_BROKERS].sort());
 }, 150_000);
 
-test("each broker maps the image's class-data archive, and so does a Spark driver (a quicker start, not a silent fallback)", async () => {
+test("each broker and Hadoop daemon maps the image's class-data archive, and so does a Spark driver (a quicker start, not a silent fallback)", async () => {
   // A class path or JVM option that no longer matches an archive makes the JVM load every class
   // again, with only a warning in its log: the mapping itself is the proof.
   const maps = (node: string, pattern: string, archive: string) =>
@@ -100,6 +100,13 @@ test("each broker maps the image's class-data archive, and so does a Spark drive
   const brokers: [string, boolean][] = [];
   for (const node of topology.nodes) brokers.push([node.name, (await maps(node.name, "[k]afka\\.Kafka ", "kafka-broker.jsa")) > 0]);
   expect(brokers).toEqual(topology.nodes.map((n) => [n.name, true]));
+  // Each Hadoop daemon its own (cds/train-hadoop-cds.sh), by the process name its wrapper gives it.
+  const daemons = { master: ["namenode", "resourcemanager"], worker: ["datanode", "nodemanager"] };
+  const mapped: string[] = [];
+  for (const node of topology.nodes) {
+    for (const d of daemons[node.role]) if ((await maps(node.name, `[-]Dproc_${d} `, `hadoop-${d}.jsa`)) > 0) mapped.push(`${node.name} ${d}`);
+  }
+  expect(mapped).toEqual(topology.nodes.flatMap((n) => daemons[n.role].map((d) => `${n.name} ${d}`)));
   // A driver as every command starts one (spark-submit with the image's spark-defaults.conf), kept
   // alive until it has been looked at.
   await inNode("hadoop-master", "cat > /tmp/cds-check.py", 'from pyspark.sql import SparkSession\nimport time\nSparkSession.builder.appName("cds-check").getOrCreate()\nprint("ready", flush=True)\ntime.sleep(120)\n');

@@ -16,8 +16,11 @@ export HADOOP_COMMON_HOME="$HADOOP_HOME" HADOOP_HDFS_HOME="$HADOOP_HOME" \
        HADOOP_YARN_HOME="$HADOOP_HOME" HADOOP_MAPRED_HOME="$HADOOP_HOME"
 export YARN_CONF_DIR="${YARN_CONF_DIR:-$HADOOP_CONF_DIR}"
 
-# conf dir first (core-site.xml, log4j.properties...), then every jar of Hadoop 3.3.6.
-LAB_HADOOP_CLASSPATH="$HADOOP_CONF_DIR:$HADOOP_HOME/share/hadoop/lib/*"
+# Every jar of Hadoop 3.3.6, then the conf dir (core-site.xml, log4j.properties...; no jar carries a
+# resource of those names). In that order because the daemons' class-data archives
+# (cds/train-hadoop-cds.sh) are tied to the class path, and the JVM accepts a non-empty directory
+# on it only after the archived jars.
+LAB_HADOOP_CLASSPATH="$HADOOP_HOME/share/hadoop/lib/*:$HADOOP_CONF_DIR"
 
 # Java 17: Hadoop 3.3.x reflects into JDK internals (guice/cglib in YARN, netty, Kerberos
 # helpers, ...). Without these the ResourceManager web app and others fail with
@@ -93,6 +96,8 @@ lab_hadoop_exec() {
            -Dhadoop.root.logger="${HADOOP_ROOT_LOGGER:-INFO,console,RFA}"
            -Dhadoop.security.logger=INFO,NullAppender)
     lab_split_opts "$LAB_DAEMON_JVM_OPTS"; opts+=("${LAB_SPLIT[@]}")
+    # The daemon's classes, loaded and linked at image build (cds/train-hadoop-cds.sh).
+    if [ -r "/usr/local/lib/lab/hadoop-$name.jsa" ]; then opts+=("-XX:SharedArchiveFile=/usr/local/lib/lab/hadoop-$name.jsa"); fi
   else
     opts+=(-Dhadoop.log.file=hadoop-client.log -Dhadoop.root.logger="${HADOOP_ROOT_LOGGER:-WARN,console}")
     lab_split_opts "$LAB_CLI_JVM_OPTS ${HADOOP_CLIENT_OPTS:-}"; opts+=("${LAB_SPLIT[@]}")
