@@ -9,9 +9,9 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!hyparquet/)"],
   testTimeout: 60000,
-  // Three files at a time: the live files share one Docker engine, fixed container names and host
-  // ports, so tests/support/environment.js runs them one at a time, in the order of
-  // tests/support/sequencer.js, which starts the first of them at once beside the unit files.
+  // Three files at a time: the live files that use the cluster share one Docker engine, fixed
+  // container names and host ports, so tests/support/environment.js runs them one at a time, in the
+  // order of tests/support/sequencer.js, which starts the first of them at once beside the unit files.
   maxWorkers: 3,
   testEnvironment: "<rootDir>/tests/support/environment.js",
   testSequencer: "<rootDir>/tests/support/sequencer.js",

@@ -8,19 +8,22 @@ if (!fs.existsSync(file)) {
   process.exit(1);
 }
 const r = JSON.parse(fs.readFileSync(file, "utf8"));
-// Where the time went, in wall-clock time: the live files run one after another
-// (tests/support/environment.js), so a live file's own time starts when the one before it ended
-// (jest's start time includes waiting for its turn); the unit and program files run beside them.
-const all = r.testResults.map((t) => ({ name: t.name.split("/tests/").pop(), start: t.startTime, end: t.endTime, live: /\.live\.test\.ts$/.test(t.name) }));
+// Where the time went, in wall-clock time: the chain's live files run one after another
+// (tests/support/environment.js), so a chain file's own time starts when the one before it ended
+// (jest's start time includes waiting for its turn); the unit and program files, and the live
+// files that hold no lock (tests/support/sequencer.js), run beside them.
+const { liveRank } = require("../tests/support/sequencer");
+const all = r.testResults.map((t) => ({ name: t.name.split("/tests/").pop(), start: t.startTime, end: t.endTime, live: /\.live\.test\.ts$/.test(t.name), chain: liveRank(t.name) !== undefined }));
 const units = all.filter((f) => !f.live);
-const live = all.filter((f) => f.live).sort((a, b) => a.end - b.end);
+const chain = all.filter((f) => f.chain).sort((a, b) => a.end - b.end);
 let previousEnd = 0;
-for (const f of live) {
+for (const f of chain) {
   f.seconds = (f.end - Math.max(f.start, previousEnd)) / 1000;
   previousEnd = f.end;
 }
-const rows = live.sort((a, b) => b.seconds - a.seconds).map((f) => [f.name, f.seconds]);
-if (units.length) rows.push([`the ${units.length} unit and program files (beside the first live files)`, (Math.max(...units.map((f) => f.end)) - Math.min(...units.map((f) => f.start))) / 1000]);
+const rows = chain.sort((a, b) => b.seconds - a.seconds).map((f) => [f.name, f.seconds]);
+for (const f of all.filter((f) => f.live && !f.chain)) rows.push([`${f.name} (beside the chain)`, (f.end - f.start) / 1000]);
+if (units.length) rows.push([`the ${units.length} unit and program files (beside the chain)`, (Math.max(...units.map((f) => f.end)) - Math.min(...units.map((f) => f.start))) / 1000]);
 const wall = all.length ? (Math.max(...all.map((f) => f.end)) - r.startTime) / 1000 : 0;
 console.log(`\nWhere the test time went (${all.length} files, ${Math.round(wall)} s of jest):`);
 console.log("| files | seconds |\n|---|---:|");

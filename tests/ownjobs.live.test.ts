@@ -96,8 +96,10 @@ test("a job that fails: exit 22, its error line (with the KAFKA_BROKERS it was g
 
 test("a running job of one's own is detached: --status sees it, npm run status shows its lag exactly, --stop stops it", async () => {
   const name = "own-streaming";
-  // Every 60 s: the first batch takes the whole topic, then nothing is counted for a minute.
-  const started = await runSubmit(["--py", PY_WORDCOUNT, "--name", name, "--", BROKERS, TOPIC, name, "--sink", "console", "--trigger", "60", "--starting-offsets", "earliest"]);
+  // The first batch takes the whole topic at once; Spark runs the next ones at multiples of the
+  // trigger on the clock (60 s: at the next full minute, maybe seconds later, which once counted
+  // the 100 lines below before status read the lag). A day: the next batch comes at UTC midnight.
+  const started = await runSubmit(["--py", PY_WORDCOUNT, "--name", name, "--", BROKERS, TOPIC, name, "--sink", "console", "--trigger", "86400", "--starting-offsets", "earliest"]);
   expect(started.err).not.toMatch(/error:/);
   expect(started.out).toContain(`job "${name}" runs.`);
   expect((await runSubmit(["--status", "--name", name])).out).toMatch(new RegExp(`job "${name}" is running \\(driver pid \\d+`));

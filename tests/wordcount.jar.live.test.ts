@@ -3,20 +3,31 @@
  * counting on a local SparkSession, the Parquet batch writer, the command line), the Spark 3.3 jar
  * for HDInsight carries the Kafka source with its dependencies and Java 8 class files, and a
  * second build with unchanged sources does not run Maven. Needs Maven and a JDK (.ci/run installs them).
+ * It builds a copy of the project, from scratch: the live files beside it build their jar in the
+ * project's own target directory, so this file runs beside them (tests/support/sequencer.js).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
 import { buildWordCountJar, BuiltJar, sourceHash, WORDCOUNT_PROJECT } from "../jobs/wordcountJar";
-import { progress, requireDockerAndBase } from "./support/docker";
+import { progress, requireDockerAndBase, withImageBuildLock } from "./support/docker";
 
 const onProgress = (m: string) => progress(m);
 const entries = async (jar: string) => (await execa("jar", ["tf", jar])).stdout.split("\n");
 
+/** A copy of the job's Maven project (pom and sources, no target directory) in a new temporary directory. */
+async function copyOfProject(prefix: string): Promise<string> {
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  await execa("cp", ["-r", join(WORDCOUNT_PROJECT, "pom.xml"), join(WORDCOUNT_PROJECT, "src"), project]);
+  return project;
+}
+
+let project: string;
+
 /** The Java unit tests' results as surefire wrote them for one build. */
 function surefire(line: string): { tests: number; failures: number } {
-  const dir = join(WORDCOUNT_PROJECT, "target", line, "surefire-reports");
+  const dir = join(project, "target", line, "surefire-reports");
   let tests = 0, failures = 0;
   for (const f of readdirSync(dir).filter((n) => n.endsWith(".xml"))) {
     const head = /<testsuite [^>]*>/.exec(readFileSync(join(dir, f), "utf8"))![0];
@@ -31,11 +42,15 @@ let spark35: BuiltJar;
 let spark33: BuiltJar;
 
 beforeAll(async () => {
-  // From scratch, so the Java tests really run in this test run.
-  rmSync(join(WORDCOUNT_PROJECT, "target"), { recursive: true, force: true });
-  spark35 = await buildWordCountJar({ spark: "3.5", onProgress });
-  spark33 = await buildWordCountJar({ spark: "3.3", onProgress });
+  // From scratch (a copy has no target directory), so the Java tests really run in this test run.
+  project = await copyOfProject("wordcount-jar-");
+  spark35 = await buildWordCountJar({ spark: "3.5", project, onProgress });
+  spark33 = await buildWordCountJar({ spark: "3.3", project, onProgress });
 }, 20 * 60_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
 
 test.each([["spark35"], ["spark33"]])("the job's Java unit tests ran and passed on the %s build", (line) => {
   const { tests, failures } = surefire(line);
@@ -84,7 +99,7 @@ test("the job's classes are Java 8 class files (major version 52), readable by H
 
 test("a second build with unchanged sources does not run Maven and keeps the same jar", async () => {
   const before = statSync(spark35.path).mtimeMs;
-  const again = await buildWordCountJar({ spark: "3.5" });
+  const again = await buildWordCountJar({ spark: "3.5", project });
   expect(again).toMatchObject({ path: spark35.path, cached: true });
   expect(statSync(again.path).mtimeMs).toBe(before);
 });
@@ -112,14 +127,16 @@ test("the build's content stamp changes with the pom or any source file, and onl
 
 test("on a machine with Docker but no Maven or JDK, the jar is built in the node image's build stage, owned by the user", async () => {
   await requireDockerAndBase();
-  // A copy of the project, so this build has its own target directory and no cache stamp.
-  const project = mkdtempSync(join(tmpdir(), "wordcount-docker-"));
-  await execa("cp", ["-r", join(WORDCOUNT_PROJECT, "pom.xml"), join(WORDCOUNT_PROJECT, "src"), project]);
-  const notes: string[] = [];
-  const built = await buildWordCountJar({ spark: "3.5", runTests: false, project, builder: "docker", onProgress: (m) => { notes.push(m); onProgress(m); } });
-  expect(notes.join("\n")).toMatch(/building in Docker/);
-  expect(built.cached).toBe(false);
-  expect(await entries(built.path)).toContain("spark/kafka/SparkKafkaWordCount.class");
-  expect(statSync(built.path).uid).toBe(process.getuid!());
-  rmSync(project, { recursive: true, force: true });
+  // A copy of its own, so this build has its own target directory and no cache stamp.
+  const copy = await copyOfProject("wordcount-docker-");
+  try {
+    const notes: string[] = [];
+    const built = await withImageBuildLock(() => buildWordCountJar({ spark: "3.5", runTests: false, project: copy, builder: "docker", onProgress: (m) => { notes.push(m); onProgress(m); } }));
+    expect(notes.join("\n")).toMatch(/building in Docker/);
+    expect(built.cached).toBe(false);
+    expect(await entries(built.path)).toContain("spark/kafka/SparkKafkaWordCount.class");
+    expect(statSync(built.path).uid).toBe(process.getuid!());
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }, 30 * 60_000);

@@ -1,6 +1,7 @@
 /** Small helpers for live tests on a real Docker engine: run, poll, report progress. */
 import execa from "execa";
-import { existsSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { RUN_MARKER_ENV } from "./globalSetup";
 import { COMPOSE_FILE } from "../../stacks/local/compose";
@@ -76,16 +77,41 @@ export async function requirePulumiCli(): Promise<string> {
   return stdout.trim();
 }
 
+/**
+ * Runs `build` while no other file of this jest run builds from the node image's Dockerfile: the
+ * files beside the live chain build from it too, and on a machine without the image two builds at
+ * once would each do all of its work (a lock directory of this run's, created atomically).
+ */
+export async function withImageBuildLock<T>(build: () => Promise<T>): Promise<T> {
+  const lock = `${process.env[RUN_MARKER_ENV] ?? join(tmpdir(), "kafka-spark-lab-test-run")}.image-build`;
+  await waitFor("the other test file's image build", async () => {
+    try {
+      mkdirSync(lock);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      return undefined;
+    }
+  }, 60 * 60_000, 200);
+  try {
+    return await build();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds the node image (cached layers reused), showing each step; returns the seconds it took. */
 export async function buildImage(image: string, imageContext: string): Promise<number> {
-  progress(`building ${image} from ${imageContext} (cached layers are reused)`);
-  const start = Date.now();
-  const build = execa("docker", ["build", "-t", image, imageContext]);
-  build.stdout?.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
+  return withImageBuildLock(async () => {
+    progress(`building ${image} from ${imageContext} (cached layers are reused)`);
+    const start = Date.now();
+    const build = execa("docker", ["build", "-t", image, imageContext]);
+    build.stdout?.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (/^Step \d+\/\d+/.test(line)) progress(`  ${line.slice(0, 100)}`);
+    });
+    await build;
+    return (Date.now() - start) / 1000;
   });
-  await build;
-  return (Date.now() - start) / 1000;
 }
 
 /** True when every node runs, is healthy, and runs `image` as it is now (its id). */

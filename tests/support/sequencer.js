@@ -1,34 +1,37 @@
-// The order in which jest starts the test files. The live files share one Docker engine, fixed
-// container names and host ports, so they run one at a time (tests/support/environment.js) in the
-// order of LIVE, which lets the files that only use the cluster share one (gateway, livy,
-// wordcount, ownjobs, notebooks, faults reuse it) before those that tear it down or bring up their
-// own (local, demo, pulumi). jest starts files in this order on three workers: the first two live
-// files, then the unit and program tests, then the other live files. So the live chain (most of a
-// run, much of it waiting on JVMs, healthchecks and brokers) begins at once, and the unit files
-// fill the other two workers meanwhile; a live file only begins when a worker is free, which is
-// why the rest of the chain comes after the unit files. Plain JavaScript: jest loads it before any
-// transform.
+// The order in which jest starts the test files. The live files that use the cluster share one
+// Docker engine, fixed container names and host ports, so they run one at a time
+// (tests/support/environment.js) in the order of CHAIN, which lets the files that only use the
+// cluster share one (gateway, livy, wordcount, ownjobs, notebooks, faults reuse it) before those
+// that tear it down or bring up their own (local, demo, pulumi). Two live files use Docker and
+// Maven but no cluster, no fixed name or port and no shared build directory (BESIDE): they hold no
+// lock and run beside the chain, once the unit files have started, while the chain's files wait
+// on JVMs, brokers and healthchecks (the machine was 40-50 % idle then).
+// jest starts files in this order on three workers: the chain's first file (it brings the cluster
+// up), the unit and program tests beside it, the chain's second file, the BESIDE files, then the
+// rest of the chain. A file only begins when a worker is free, which is why the rest of the chain
+// comes after the unit files. Plain JavaScript: jest loads it before any transform.
 const Sequencer = require("@jest/test-sequencer").default;
 
-// wordcount.jar uses no cluster but stays in the chain, last: it rebuilds jobs/wordcount/target from
-// scratch, where the other files build their jar too (run beside them, surefire lost its classes).
-const LIVE = ["image", "gateway", "livy", "wordcount", "ownjobs", "notebooks", "faults", "local", "demo", "pulumi", "wordcount.jar"];
-/** How many live files start before the unit files. */
-const LIVE_FIRST = 2;
+const CHAIN = ["gateway", "livy", "wordcount", "ownjobs", "notebooks", "faults", "local", "demo", "pulumi"];
+const BESIDE = ["image", "wordcount.jar"];
 
-/** A live file's place in LIVE (an unknown live file goes last); undefined for the other files. */
+const liveName = (path) => /([\w.]+)\.live\.test\.ts$/.exec(path)?.[1];
+
+/** A chain file's place in CHAIN (an unknown live file goes last); undefined for the other files, which take no lock. */
 function liveRank(path) {
-  const m = /([\w.]+)\.live\.test\.ts$/.exec(path);
-  if (!m) return undefined;
-  const i = LIVE.indexOf(m[1]);
-  return i === -1 ? LIVE.length : i;
+  const name = liveName(path);
+  if (name === undefined || BESIDE.includes(name)) return undefined;
+  const i = CHAIN.indexOf(name);
+  return i === -1 ? CHAIN.length : i;
 }
 
-/** Where a file starts: the first live files, the unit files, the other live files. */
+/** Where a file starts: the chain's first file, the unit files, the chain's second, the BESIDE files, the rest of the chain. */
 function rank(path) {
+  const name = liveName(path);
+  if (name === undefined) return 1;
+  if (BESIDE.includes(name)) return 3;
   const live = liveRank(path);
-  if (live === undefined) return LIVE_FIRST;
-  return live < LIVE_FIRST ? live : live + 1;
+  return live === 0 ? 0 : live === 1 ? 2 : live + 3;
 }
 
 class ProjectOrder extends Sequencer {
