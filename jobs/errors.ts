@@ -41,6 +41,7 @@ export const EXIT_CODES = {
   OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)" },
   LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
   NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)" },
+  STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)" },
   INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
 } as const satisfies Record<string, { code: number; means: string }>;
 
@@ -430,6 +431,11 @@ export class JobFailedError extends SubmitError {
 /** Maven (or Docker, building with Maven) failed or is missing. */
 export class JarBuildError extends LabError {
   static override readonly exit: ExitKind = "JAR_BUILD";
+}
+
+/** The jar a stack put in its cluster's storage was built from other sources than the ones here (or carries no stamp). */
+export class StaleJarError extends LabError {
+  static override readonly exit: ExitKind = "STALE_JAR";
 }
 
 /** No Docker engine answers, or docker-compose failed. */

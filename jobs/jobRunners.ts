@@ -13,7 +13,7 @@ import { parseOutputs, type StackOutputs } from "./pulumiStack";
 import type { Secrets } from "./secrets";
 import { dockerShell, jobStatus, NodeShell, putFile, shufflePartitionsFor, SparkMode, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "./localSubmit";
 import type { JobRunner } from "./wordcountPipeline";
-import { buildWordCountJar, type BuiltJar } from "./wordcountJar";
+import { buildWordCountJar, type BuiltJar, checkJobJarCurrent } from "./wordcountJar";
 import { jobDir, wordCountArgs } from "./wordcountJob";
 
 export const WORD_COUNT_CLASS = "spark.kafka.SparkKafkaWordCount";
@@ -203,7 +203,11 @@ export function runnerForStack(stack: string, outputs: StackOutputs, o: RunnerFo
     return livyRunner({
       livy,
       ledger: o.ledger(livy.baseUrl),
-      jar: async (n) => { n(`the jar pulumi up put in the Spark cluster's storage: ${jarUrl}`); return jarUrl; },
+      jar: async (n) => {
+        n(`the jar pulumi up put in the Spark cluster's storage: ${jarUrl}`);
+        checkJobJarCurrent(jarUrl, n);
+        return jarUrl;
+      },
       shufflePartitions: o.shufflePartitions ?? 4,
       commandHint: o.commandHint,
     });

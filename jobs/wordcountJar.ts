@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { homedir } from "os";
 import { join, relative, resolve } from "path";
 import execa from "execa";
-import { JarBuildError } from "./errors";
+import { JarBuildError, StaleJarError } from "./errors";
 
 export const WORDCOUNT_PROJECT = join(__dirname, "wordcount");
 
@@ -104,17 +104,63 @@ export async function buildWordCountJar(options: BuildOptions = {}): Promise<Bui
 }
 
 /**
- * The jar an Azure stack uploads for its Spark cluster: `sparkJobJar` when set (it must exist),
- * else the word-count job built for HDInsight's Spark 3.3 (cached: no Maven run when unchanged).
+ * A jar an Azure stack uploads, and the stamp its name carries there: the hash of the word-count
+ * job's sources for the project's jar (the same on every machine for the same sources, however
+ * often Maven rebuilt the jar), the hash of the file's bytes for a jar of one's own (sparkJobJar).
  */
-export async function sparkJobJarFor(configured: string | undefined, workDir: string, onProgress: (m: string) => void): Promise<string> {
+export interface JobJar {
+  path: string;
+  of: "sources" | "file";
+  /** sha256, hex. */
+  stamp: string;
+}
+
+/** The jar's name in the Spark cluster's storage: a changed jar gets a new name, so a stale one is never taken for it. */
+export function jobJarBlobName(jar: Pick<JobJar, "of" | "stamp">): string {
+  return `kafka-spark-lab/jobs/spark-job-${jar.of === "sources" ? "src" : "file"}-${jar.stamp.slice(0, 16)}.jar`;
+}
+
+/** What a jar URL's name says it was made from (see jobJarBlobName), or undefined for a name without a stamp. */
+export function jobJarStampOf(url: string): { of: JobJar["of"]; stamp: string } | undefined {
+  const m = /\/spark-job-(src|file)-([0-9a-f]{16})\.jar$/.exec(url);
+  return m ? { of: m[1] === "src" ? "sources" : "file", stamp: m[2] } : undefined;
+}
+
+/**
+ * Refuses to run the word count from a jar that the sources here did not make: the stack's jar is
+ * the one `pulumi up` built from the sources as they were then, and running it after they changed
+ * would count with the old code, silently. A jar of one's own is taken as uploaded: its name
+ * carries its content's hash, and `pulumi up` uploads a changed file under a new name.
+ */
+export function checkJobJarCurrent(url: string, note: (m: string) => void, project = WORDCOUNT_PROJECT): void {
+  const deployed = jobJarStampOf(url);
+  if (deployed === undefined) {
+    throw new StaleJarError(`the stack's job jar (${url}) carries no content stamp in its name (a stack deployed by an earlier version of this project), so nothing says which sources it was built from: run \`pulumi up\` to upload the jar built from yours, then run this again`);
+  }
+  if (deployed.of === "file") {
+    note(`a jar of your own (sparkJobJar), content ${deployed.stamp}..., as pulumi up uploaded it`);
+    return;
+  }
+  const here = sourceHash(project).slice(0, 16);
+  if (here !== deployed.stamp) {
+    throw new StaleJarError(`the job's jar in the Spark cluster's storage was built from other sources (stamp ${deployed.stamp}) than ${relative(process.cwd(), project) || project} as it is now (${here}): run \`pulumi up\` to build and upload the jar from yours (it replaces the old one), then run this again`);
+  }
+  note(`built from the word-count sources as they are here (stamp ${here})`);
+}
+
+/**
+ * The jar an Azure stack uploads: `sparkJobJar` when set (it must exist), else the word-count job
+ * built for HDInsight's Spark 3.3 (cached: no Maven run when unchanged); with its stamp.
+ */
+export async function sparkJobJarFor(configured: string | undefined, workDir: string, onProgress: (m: string) => void): Promise<JobJar> {
   if (configured !== undefined) {
     const path = resolve(workDir, configured);
     if (!existsSync(path)) {
       const [{ ConfigValidationError }, { PROJECT }] = await Promise.all([import("../stacks/configError"), import("../stacks/configSchema")]);
       throw new ConfigValidationError([{ key: `${PROJECT}:sparkJobJar`, message: `${path} does not exist`, fix: "build the jar first, or pulumi config rm sparkJobJar to deploy the word-count job" }]);
     }
-    return path;
+    return { path, of: "file", stamp: createHash("sha256").update(readFileSync(path)).digest("hex") };
   }
-  return (await buildWordCountJar({ spark: "3.3", runTests: false, onProgress })).path;
+  const { path } = await buildWordCountJar({ spark: "3.3", runTests: false, onProgress });
+  return { path, of: "sources", stamp: sourceHash() };
 }

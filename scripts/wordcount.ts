@@ -37,7 +37,7 @@ ${SSH_HELP}
 export const wordcount = defineCommand({
   name: "wordcount",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE", "STALE_JAR"],
   options: {
     stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "shuffle-partitions": { type: "string" }, timeout: { type: "string" }, "keep-running": { type: "boolean" },

@@ -4,8 +4,12 @@
 import { runProgram, ofType, isSecretValue, withoutSecrets, unwrapSecrets, ProgramRun, Registered } from "./support/pulumiProgram";
 import { AZURE_PROGRAM_CONFIG, AZURE_SECRET_KEYS, VALID_AZURE } from "./support/fixtures";
 import { AZURE_OUTPUTS } from "../stacks/outputs";
+import { createHash } from "crypto";
+import { readFileSync } from "fs";
 
 const CLUSTER = "azure-native:hdinsight:Cluster";
+/** The configured jar's stamp as its blob name carries it: 16 hex digits of its bytes' sha256. */
+const FIXTURE_JAR_STAMP = createHash("sha256").update(readFileSync(AZURE_PROGRAM_CONFIG.sparkJobJar)).digest("hex").slice(0, 16);
 let run: ProgramRun;
 const clusterCreations: string[] = [];
 const waitedAlone: string[] = [];
@@ -97,8 +101,9 @@ describe("the Spark job's jar", () => {
     const blobs = ofType(run, "azure-native:storage:Blob");
     expect(blobs).toHaveLength(1);
     const blob = blobs[0];
-    expect(blob.inputs).toMatchObject({ blobName: "kafka-spark-lab/jobs/spark-job.jar", type: "Block", contentType: "application/java-archive" });
-    // Pulumi hashes the file's content: a changed jar is uploaded again, an unchanged one is not.
+    // Its name carries its content's hash (a jar of one's own: the file's bytes), so a changed jar is
+    // a new blob and the jobs can tell a stale one.
+    expect(blob.inputs).toMatchObject({ blobName: `kafka-spark-lab/jobs/spark-job-file-${FIXTURE_JAR_STAMP}.jar`, type: "Block", contentType: "application/java-archive" });
     expect(await blob.inputs.source.path).toBe(AZURE_PROGRAM_CONFIG.sparkJobJar);
     const sparkDefault = cluster("spark").inputs.properties.storageProfile.storageaccounts.find((a: any) => a.isDefault);
     expect(blob.inputs.containerName).toBe(sparkDefault.container);
@@ -109,7 +114,7 @@ describe("the Spark job's jar", () => {
 
   test("its wasbs:// URL is exported for Livy, naming that container and account", () => {
     const [account] = ofType(run, "azure-native:storage:StorageAccount");
-    expect(run.outputs.sparkJobJarUrl).toBe(`wasbs://spark-lab42@${account.inputs.accountName}.blob.core.windows.net/kafka-spark-lab/jobs/spark-job.jar`);
+    expect(run.outputs.sparkJobJarUrl).toBe(`wasbs://spark-lab42@${account.inputs.accountName}.blob.core.windows.net/kafka-spark-lab/jobs/spark-job-file-${FIXTURE_JAR_STAMP}.jar`);
   });
 });
 

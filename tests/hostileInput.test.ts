@@ -22,6 +22,7 @@ import { results } from "../scripts/results";
 import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
 import { wordcount } from "../scripts/wordcount";
+import { jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
 
 const COMMANDS: Record<string, Command> = { brokers, cost, demo, extend, load, notebook, results, submit, topics, wordcount };
 /** No stack file here, and reading a stack is recorded: a refusal must come before either. */
@@ -127,7 +128,7 @@ describe("directories, missing files and other things that are not the file aske
   // On Azure the key is needed for the SSH gateway; it is checked before Ambari is asked anything.
   const azure = {
     target: "azure", kafkaAmbariUrl: "https://kafka-lab.azurehdinsight.net", kafkaClusterName: "kafka-lab", clusterLoginUser: "admin", clusterLoginPassword: "Cl0ud-Login-Pa55word!",
-    kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sshUser: "sshuser", sparkLivyUrl: "https://spark-lab.azurehdinsight.net/livy", sparkJobJarUrl: "wasbs://jars@lab/wc.jar",
+    kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sshUser: "sshuser", sparkLivyUrl: "https://spark-lab.azurehdinsight.net/livy", sparkJobJarUrl: `wasbs://jars@lab/${jobJarBlobName({ of: "sources", stamp: sourceHash() })}`,
   };
   const FIX = "point it at your private key (e.g. ~/.ssh/id_ed25519), or unset it to use the ssh-agent";
   test.each([

@@ -12,7 +12,7 @@ import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { adminPerBroker, ensureTopics } from "../jobs/topics";
-import { buildWordCountJar } from "../jobs/wordcountJar";
+import { buildWordCountJar, jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords } from "../jobs/loader";
 import { dockerShell, JOBS_DIR, putFile } from "../jobs/localSubmit";
@@ -54,6 +54,8 @@ let livyUrl = "";
 let gateway: Gateway;
 let livy: LivyClient;
 let jarOnMaster = "";
+/** The jar where an Azure stack's URL would name it: its name stamped with the sources it was built from. */
+let stampedJarOnMaster = "";
 
 const driverRunning = async () => (await inNode(MASTER, "pgrep -f '[S]parkSubmit.*livy-wc' | wc -l")).trim() !== "0";
 
@@ -64,6 +66,8 @@ beforeAll(async () => {
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`]);
   jarOnMaster = (await putFile(dockerShell(MASTER), jar.path)).path;
+  stampedJarOnMaster = `${JOBS_DIR}/${jobJarBlobName({ of: "sources", stamp: sourceHash() })}`;
+  await inNode(MASTER, `mkdir -p "$(dirname ${stampedJarOnMaster})" && cp ${jarOnMaster} ${stampedJarOnMaster}`);
   const start = Date.now();
   livyUrl = await startLivy(MASTER, { whitelist: `${JOBS_DIR}/` });
   report.push(["Livy 0.7.1 up in the master", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
@@ -261,7 +265,7 @@ async function azureShapedStack(prefix: string) {
   const outputs = {
     target: "azure", kafkaAmbariUrl: ambari.url, kafkaClusterName: "kafka-lab", clusterLoginUser: LOGIN.user, clusterLoginPassword: LOGIN.password,
     kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sparkSshHost: "spark-lab-ssh.azurehdinsight.net", sshUser: topology.endpoints.ssh.user,
-    sparkLivyUrl: gateway.url, sparkJobJarUrl: jarOnMaster,
+    sparkLivyUrl: gateway.url, sparkJobJarUrl: stampedJarOnMaster,
   };
   const gateways: SshGateway[] = [];
   const deps = {
@@ -284,11 +288,22 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
   const az = await azureShapedStack("wc-azure-");
   const { ambari, gateways, deps: azureShaped } = az;
   try {
+    // First a stack whose jar was built from other sources: refused (29) before any topic or batch.
+    const batches = async () => ((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total;
+    const batchesBefore = await batches();
+    const staleOutputs = { ...(await azureShaped.readStackOutputs()), sparkJobJarUrl: `${JOBS_DIR}/${jobJarBlobName({ of: "sources", stamp: "0".repeat(64) })}` };
+    const stale = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], { ...azureShaped, readStackOutputs: async () => staleOutputs });
+    expect(stale.stderr).toContain("was built from other sources (stamp 0000000000000000)");
+    expect(stale.stderr).toContain("run `pulumi up` to build and upload the jar from yours");
+    expect(stale.code).toBe(EXIT.STALE_JAR);
+    expect(await batches()).toBe(batchesBefore);
+
     const run = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], azureShaped);
     const opened = gateways.at(-1);
     report.push(["wordcount --stack azure-shaped (Ambari fake, SSH, Livy)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
     expect(run.stderr).toMatch(/3 brokers: hadoop-master:19092, hadoop-worker1:19092, hadoop-worker2:19092/);
-    expect(run.stderr).toContain(`the jar pulumi up put in the Spark cluster's storage: ${jarOnMaster}`);
+    expect(run.stderr).toContain(`the jar pulumi up put in the Spark cluster's storage: ${stampedJarOnMaster}`);
+    expect(run.stderr).toContain(`built from the word-count sources as they are here (stamp ${sourceHash().slice(0, 16)})`);
     expect(run.stdout).toContain(wordTable(pipelineExpected, 10));
     expect(run.code).toBe(0);
     // Ambari was asked for the brokers with the cluster login; every Kafka connection went through the SSH gateway.

@@ -28,6 +28,7 @@ import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
 import { wordcount } from "../scripts/wordcount";
 import { startFakeAmbari, type FakeAmbari } from "./support/fakeAmbari";
+import { jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
 
 const CLUSTER_PASSWORD = "Cl0ud-Login-Pa55word!";
 const SSH_PASSWORD = "Ssh-Tunnel-Pa55word!";
@@ -125,7 +126,7 @@ async function hostileGateway(refuse: boolean): Promise<{ port: number; close: (
 
 const outputs = (ambariUrl: string, livyUrl = "https://spark-lab.azurehdinsight.net/livy") => ({
   target: "azure", kafkaAmbariUrl: ambariUrl, kafkaClusterName: "kafka-mylab42", clusterLoginUser: "admin", clusterLoginPassword: CLUSTER_PASSWORD,
-  kafkaSshHost: "kafka-mylab42-ssh.azurehdinsight.net", sshUser: "sshuser", sparkLivyUrl: livyUrl, sparkJobJarUrl: "wasbs://jars@lab.blob.core.windows.net/wordcount.jar",
+  kafkaSshHost: "kafka-mylab42-ssh.azurehdinsight.net", sshUser: "sshuser", sparkLivyUrl: livyUrl, sparkJobJarUrl: `wasbs://jars@lab.blob.core.windows.net/${jobJarBlobName({ of: "sources", stamp: sourceHash() })}`,
   sparkAmbariUrl: "https://spark-lab.azurehdinsight.net",
 });
 

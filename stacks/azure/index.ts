@@ -10,6 +10,7 @@ import { ClusterStorage } from "./storage";
 import { HdinsightCluster } from "./hdinsightCluster";
 import { estimateCost } from "./cost";
 import type { AzureOutputs } from "../outputs";
+import { jobJarBlobName, type JobJar } from "../../jobs/wordcountJar";
 
 
 /**
@@ -20,12 +21,9 @@ import type { AzureOutputs } from "../outputs";
  */
 export interface AzureEnvironmentArgs {
   config: AzureConfig;
-  /** The Spark job's jar on this machine: uploaded to the Spark cluster's default container. */
-  sparkJobJar: string;
+  /** The Spark job's jar on this machine, with its stamp: uploaded to the Spark cluster's default container. */
+  sparkJobJar: JobJar;
 }
-
-/** Where the job's jar goes in the Spark cluster's container (one name: a new jar replaces it). */
-export const SPARK_JOB_BLOB = "kafka-spark-lab/jobs/spark-job.jar";
 
 export class AzureEnvironment extends pulumi.ComponentResource {
   readonly outputs: { [K in keyof AzureOutputs]: pulumi.Input<AzureOutputs[K]> };
@@ -113,17 +111,18 @@ export class AzureEnvironment extends pulumi.ComponentResource {
       dependsOn: autoDelete ? [autoDelete.roleAssignment] : [],
     }, child);
 
-    // The job's jar in the Spark cluster's default container, where Livy reads wasbs:// paths.
-    // Pulumi hashes the file: a changed jar is uploaded again, an unchanged one is not.
+    // The job's jar in the Spark cluster's default container, where Livy reads wasbs:// paths. Its
+    // name carries its stamp (the sources' hash, or the file's): a changed jar replaces the blob
+    // under a new name, and the jobs refuse a jar that the sources here did not make.
     const sparkContainer = store.containers.get(config.sparkClusterName)!;
     const jar = new storage.Blob("spark-job-jar", {
       resourceGroupName: group.name,
       accountName: store.account.name,
       containerName: sparkContainer.name,
-      blobName: SPARK_JOB_BLOB,
+      blobName: jobJarBlobName(sparkJobJar),
       type: "Block",
       contentType: "application/java-archive",
-      source: new pulumi.asset.FileAsset(sparkJobJar),
+      source: new pulumi.asset.FileAsset(sparkJobJar.path),
     }, child);
 
     this.outputs = {
