@@ -149,7 +149,12 @@ export class LivyClient {
         const tail = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.slice(-20).map((line) => redactSecret(line, this.#password));
         throw new LivyJobDeadError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} ended ${batch.state}${batch.appId ? ` (YARN application ${batch.appId})` : ""}; the end of its log:\n  ${tail.join("\n  ")}`, batch, tail);
       }
-      if (batch.state === "killed") throw new LivyJobKilledError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} was killed`, batch);
+      if (batch.state === "killed") {
+        // Killed outside this command (YARN, an operator): Livy ends the batch's log with YARN's own account.
+        const log = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.map((line) => redactSecret(line, this.#password));
+        const diagnostics = yarnDiagnostics(log);
+        throw new LivyJobKilledError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} was killed${batch.appId ? ` (YARN application ${batch.appId})` : ""}${diagnostics.length ? `; YARN says: ${diagnostics.join(" ")}` : ""}`, batch);
+      }
       if (batch.state === "success") throw new LivyError(`batch ${id} already finished (success) before reaching ${until.join("/")}`);
       if (Date.now() > deadline) throw new LivyError(`batch ${id} is still ${batch.state} after ${Math.round((o.timeoutMs ?? 1_800_000) / 1000)} s`);
       await sleep(o.intervalMs ?? 1000);
@@ -195,4 +200,13 @@ export class LivyClient {
     if (res.status >= 500) throw new LivyError(`could not ${what}: Livy or its gateway answered ${res.status}${msg ? `: ${safe(msg)}` : ""}`, { retriable: true });
     throw new LivyError(`could not ${what}: unexpected answer ${res.status}${msg ? `: ${safe(msg)}` : ""}`);
   }
+}
+
+/**
+ * The lines Livy appends to a YARN batch's log under "YARN Diagnostics:" (why YARN ended or killed
+ * the application), trimmed; none for a batch that never reached YARN.
+ */
+export function yarnDiagnostics(log: string[]): string[] {
+  const at = log.map((l) => l.trim()).lastIndexOf("YARN Diagnostics:");
+  return at === -1 ? [] : log.slice(at + 1).map((l) => l.trim()).filter(Boolean);
 }

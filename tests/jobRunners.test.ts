@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileBatchLedger, livyRunner } from "../jobs/jobRunners";
-import type { Batch, LivyClient } from "../jobs/livy";
+import { type Batch, type LivyClient, yarnDiagnostics } from "../jobs/livy";
 import { pipelineJob } from "../jobs/wordcountPipeline";
 
 let dir: string;
@@ -73,4 +73,16 @@ test("a ledger file that is missing or unreadable is an empty ledger, and is rew
   expect(ledger.ids("wc")).toEqual([]);
   ledger.record("wc", 3);
   expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ "http://livy:8998": { wc: [3] } });
+});
+
+test("YARN's diagnostics are the lines Livy appends under 'YARN Diagnostics:' (the log as Livy 0.7.1 ends a killed YARN batch)", () => {
+  const log = [
+    "26/12/06 15:58:12 INFO ShutdownHookManager: Shutdown hook called",
+    "\nstderr: ",
+    "\nYARN Diagnostics: ",
+    "Application application_1796572664572_0001 was killed by user root at 192.168.32.4",
+  ];
+  expect(yarnDiagnostics(log)).toEqual(["Application application_1796572664572_0001 was killed by user root at 192.168.32.4"]);
+  expect(yarnDiagnostics(["stdout: ", "\nstderr: "])).toEqual([]);
+  expect(yarnDiagnostics(["\nYARN Diagnostics: "])).toEqual([]);
 });

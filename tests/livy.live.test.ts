@@ -56,6 +56,12 @@ let livy: LivyClient;
 let jarOnMaster = "";
 /** The jar where an Azure stack's URL would name it: its name stamped with the sources it was built from. */
 let stampedJarOnMaster = "";
+/** The same jar in the cluster's storage (HDFS here), where HDInsight's Livy reads it. */
+let stampedJarInHdfs = "";
+/** A second Livy, as HDInsight runs it: each batch on YARN, its driver in a container on a worker (cluster mode). */
+const YARN_LIVY_PORT = 8999;
+let yarnLivyUrl = "";
+let yarnGateway: Gateway;
 
 const driverRunning = async () => (await inNode(MASTER, "pgrep -f '[S]parkSubmit.*livy-wc' | wc -l")).trim() !== "0";
 
@@ -69,14 +75,21 @@ beforeAll(async () => {
   stampedJarOnMaster = `${JOBS_DIR}/${jobJarBlobName({ of: "sources", stamp: sourceHash() })}`;
   await inNode(MASTER, `mkdir -p "$(dirname ${stampedJarOnMaster})" && cp ${jarOnMaster} ${stampedJarOnMaster}`);
   const start = Date.now();
-  livyUrl = await startLivy(MASTER, { whitelist: `${JOBS_DIR}/` });
+  stampedJarInHdfs = `hdfs://hadoop-master:9000/kafka-spark-lab/jobs/${stampedJarOnMaster.split("/").pop()}`;
+  await inNode(MASTER, `hdfs dfs -mkdir -p /kafka-spark-lab/jobs && hdfs dfs -put -f ${stampedJarOnMaster} ${stampedJarInHdfs}`);
+  [livyUrl, yarnLivyUrl] = await Promise.all([
+    startLivy(MASTER, { whitelist: `${JOBS_DIR}/` }),
+    startLivy(MASTER, { whitelist: `${JOBS_DIR}/`, sparkMaster: "yarn", deployMode: "cluster", port: YARN_LIVY_PORT }),
+  ]);
   report.push(["Livy 0.7.1 up in the master", `${((Date.now() - start) / 1000).toFixed(1)} s`]);
   gateway = await startGateway(livyUrl, LOGIN);
+  yarnGateway = await startGateway(yarnLivyUrl, LOGIN);
   livy = new LivyClient({ baseUrl: gateway.url, ...LOGIN, backoffMs: 200 });
 }, 40 * 60_000);
 
 afterAll(async () => {
   await gateway?.close();
+  await yarnGateway?.close();
   // The cluster stays for the next file that reuses it; Livy and its drivers go.
   await inNode(MASTER, "pkill -f org.apache.livy.server.LivyServer; pkill -f '[S]parkSubmit.*livy'; true").catch(() => undefined);
   process.stderr.write(`\nLivy, live\n| step | result |\n|---|---|\n${report.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n\n`);
@@ -251,12 +264,14 @@ test("npm run wordcount --livy <url>: the same counts through Livy behind the ga
 /**
  * An Azure-shaped stack around the local cluster. Azure cannot run here; everything else is real:
  * Ambari is a fake answering with its documented shapes and lists the local brokers' internal
- * names, both clusters' SSH endpoints are the master's real sshd, Livy is the real server behind
- * the gateway, and the jar URL is a path that Livy may read. `deps`: what the commands are given on
+ * names, both clusters' SSH endpoints are the master's real sshd, Livy is a real server behind
+ * the gateway (`spark.livy`), and the jar URL (`spark.jarUrl`) one that Livy may read: the word count
+ * runs as on HDInsight, its batch on YARN in cluster mode with the jar from the cluster's storage
+ * (HDFS here). `deps`: what the commands are given on
  * this stack: what DNS does for the clusters' SSH names, and the local brokers' internal port
  * (HDInsight's is 9092). `gateways` keeps each SSH connection opened.
  */
-async function azureShapedStack(prefix: string) {
+async function azureShapedStack(prefix: string, spark: { livy: Gateway; jarUrl: string }) {
   const ambari = await startFakeAmbari({ cluster: "kafka-lab", accounts: [LOGIN], brokerHosts: [...topology.endpoints.containerNames] });
   const access = await readLocalSshAccess(MASTER);
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -265,7 +280,7 @@ async function azureShapedStack(prefix: string) {
   const outputs = {
     target: "azure", kafkaAmbariUrl: ambari.url, kafkaClusterName: "kafka-lab", clusterLoginUser: LOGIN.user, clusterLoginPassword: LOGIN.password,
     kafkaSshHost: "kafka-lab-ssh.azurehdinsight.net", sparkSshHost: "spark-lab-ssh.azurehdinsight.net", sshUser: topology.endpoints.ssh.user,
-    sparkLivyUrl: gateway.url, sparkJobJarUrl: stampedJarOnMaster,
+    sparkLivyUrl: spark.livy.url, sparkJobJarUrl: spark.jarUrl,
   };
   const gateways: SshGateway[] = [];
   const deps = {
@@ -285,13 +300,13 @@ async function azureShapedStack(prefix: string) {
 }
 
 test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka through the SSH gateway, the job through Livy, exact counts", async () => {
-  const az = await azureShapedStack("wc-azure-");
+  const az = await azureShapedStack("wc-azure-", { livy: yarnGateway, jarUrl: stampedJarInHdfs });
   const { ambari, gateways, deps: azureShaped } = az;
   try {
     // First a stack whose jar was built from other sources: refused (29) before any topic or batch.
-    const batches = async () => ((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total;
+    const batches = async () => ((await (await fetch(`${yarnLivyUrl}/batches`)).json()) as { total: number }).total;
     const batchesBefore = await batches();
-    const staleOutputs = { ...(await azureShaped.readStackOutputs()), sparkJobJarUrl: `${JOBS_DIR}/${jobJarBlobName({ of: "sources", stamp: "0".repeat(64) })}` };
+    const staleOutputs = { ...(await azureShaped.readStackOutputs()), sparkJobJarUrl: `hdfs://hadoop-master:9000/${jobJarBlobName({ of: "sources", stamp: "0".repeat(64) })}` };
     const stale = await wordcount(["--stack", "azure", "--name", "azwc", ...pipelineArgs], { ...azureShaped, readStackOutputs: async () => staleOutputs });
     expect(stale.stderr).toContain("was built from other sources (stamp 0000000000000000)");
     expect(stale.stderr).toContain("run `pulumi up` to build and upload the jar from yours");
@@ -302,7 +317,10 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     const opened = gateways.at(-1);
     report.push(["wordcount --stack azure-shaped (Ambari fake, SSH, Livy)", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
     expect(run.stderr).toMatch(/3 brokers: hadoop-master:19092, hadoop-worker1:19092, hadoop-worker2:19092/);
-    expect(run.stderr).toContain(`the jar pulumi up put in the Spark cluster's storage: ${stampedJarOnMaster}`);
+    expect(run.stderr).toContain(`the jar pulumi up put in the Spark cluster's storage: ${stampedJarInHdfs}`);
+    // On YARN, as HDInsight runs it: the ResourceManager ran the batch as an application of its name, in cluster mode.
+    const apps = (await (await fetch(`${topology.endpoints.yarnUi}/ws/v1/cluster/apps?applicationTypes=SPARK`)).json()) as { apps: { app: { name: string; amHostHttpAddress?: string }[] } };
+    expect(apps.apps.app.filter((a) => a.name === "azwc").map((a) => a.amHostHttpAddress?.split(":")[0])).toEqual([expect.stringMatching(/^hadoop-worker[12]$/)]);
     expect(run.stderr).toContain(`built from the word-count sources as they are here (stamp ${sourceHash().slice(0, 16)})`);
     expect(run.stdout).toContain(wordTable(pipelineExpected, 10));
     expect(run.code).toBe(0);
@@ -336,10 +354,37 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
   }
 }, 15 * 60_000);
 
+test("a word count on the Azure-shaped stack whose YARN application is killed while it starts: exit 23, with YARN's own diagnostics", async () => {
+  const az = await azureShapedStack("kill-azure-", { livy: yarnGateway, jarUrl: stampedJarInHdfs });
+  try {
+    // The application Livy submits for the batch, killed through the ResourceManager's REST API as
+    // soon as it is listed, as an operator or YARN's preemption would.
+    const killer = waitFor("the YARN application of azkill", async () => {
+      const r = (await (await fetch(`${topology.endpoints.yarnUi}/ws/v1/cluster/apps?states=NEW,NEW_SAVING,SUBMITTED,ACCEPTED,RUNNING`)).json()) as { apps: { app: { id: string; name: string }[] } | null };
+      return r.apps?.app.find((a) => a.name === "azkill")?.id;
+    }, 180_000, 200).then(async (id) => {
+      const put = await fetch(`${topology.endpoints.yarnUi}/ws/v1/cluster/apps/${id}/state`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ state: "KILLED" }) });
+      expect(put.status).toBeLessThan(300);
+      return id;
+    });
+    const run = await wordcount(["--stack", "azure", "--name", "azkill", ...pipelineArgs], az.deps);
+    const appId = await killer;
+    report.push(["wordcount --stack azure-shaped, YARN application killed", `${run.seconds.toFixed(1)} s, exit ${run.code}`]);
+    expect(run.stderr).toMatch(new RegExp(`batch \\d+ \\(azkill\\) was killed \\(YARN application ${appId}\\); YARN says: Application ${appId} was killed by user`));
+    expect(run.code).toBe(EXIT.JOB_KILLED);
+    expect(run.stderr).not.toContain(LOGIN.password);
+  } finally {
+    await az.close();
+  }
+}, 10 * 60_000);
+
 // ---- npm run submit --py: a job of one's own on an Azure-shaped stack ---------------------------
 
 test("npm run submit --py on an Azure-shaped stack: uploaded over SSH into the default storage, a Livy batch with the project's jar, exact counts; a failing job ends dead (22) and --status says so", async () => {
-  const az = await azureShapedStack("submit-azure-");
+  // Livy in client mode here: the assertions below read the driver's own lines (its Python error)
+  // in Livy's log, where a client-mode driver writes them; in cluster mode they stay in YARN's
+  // container logs (HDInsight's case: docs/azure.md says where to find them).
+  const az = await azureShapedStack("submit-azure-", { livy: gateway, jarUrl: stampedJarOnMaster });
   // The batch ids of this test only, not the ones of this machine's real stacks.
   const ledgerFile = join(az.dir, "livy-batches.json");
   const submit = async (argv: string[]) => {

@@ -43,28 +43,37 @@ export async function containerIp(container: string): Promise<string> {
 }
 
 /**
- * Starts Livy in `container` (idempotent) with Spark in local mode there, batches only, local jars
- * allowed from `whitelist`; resolves with its URL once it answers.
+ * Starts Livy in `container` (idempotent) on `port` (LIVY_PORT by default), batches only, local
+ * jars allowed from `whitelist`; resolves with its URL once it answers. Spark runs in local mode
+ * there by default; with sparkMaster "yarn" and deployMode "cluster", each batch's driver runs in
+ * a YARN container on a worker, as HDInsight's Livy runs it. Each port has its own configuration
+ * and log (/opt/livy/conf-<port>, /opt/livy/logs/livy-<port>.log).
  */
-export async function startLivy(container: string, o: { whitelist: string; sparkMaster?: string; retainSeconds?: number }): Promise<string> {
+export async function startLivy(container: string, o: { whitelist: string; sparkMaster?: string; deployMode?: "client" | "cluster"; port?: number; retainSeconds?: number }): Promise<string> {
+  const port = o.port ?? LIVY_PORT;
   const jars = await livyJars();
-  const url = `http://${await containerIp(container)}:${LIVY_PORT}`;
+  const url = `http://${await containerIp(container)}:${port}`;
   const up = async () => { try { return (await fetch(`${url}/batches`)).ok; } catch { return false; } };
   if (await up()) return url;
-  await docker(["exec", container, "mkdir", "-p", `${LIVY_HOME}/conf`, `${LIVY_HOME}/logs`]);
-  await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
+  const confDir = `${LIVY_HOME}/conf-${port}`;
+  await docker(["exec", container, "mkdir", "-p", confDir, `${LIVY_HOME}/logs`]);
+  if ((await docker(["exec", container, "sh", "-c", `ls ${LIVY_HOME}/jars 2>/dev/null | wc -l`])).trim() === "0") await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
   const conf = [
-    `livy.server.port = ${LIVY_PORT}`,
+    `livy.server.port = ${port}`,
     `livy.spark.master = ${o.sparkMaster ?? "local[2]"}`,
-    "livy.spark.deploy-mode = client",
+    `livy.spark.deploy-mode = ${o.deployMode ?? "client"}`,
     "livy.spark.scala-version = 2.12",
     `livy.file.local-dir-whitelist = ${o.whitelist}`,
     "livy.server.csrf-protection.enabled = true",
     `livy.server.session.state-retain.sec = ${o.retainSeconds ?? 600}s`,
   ].join("\n");
-  await docker(["exec", "-i", container, "sh", "-c", `cat > ${LIVY_HOME}/conf/livy.conf`], conf);
-  await docker(["exec", "-d", "-w", LIVY_HOME, "-e", `LIVY_HOME=${LIVY_HOME}`, "-e", `LIVY_CONF_DIR=${LIVY_HOME}/conf`, container,
-    "sh", "-c", `exec java -Xmx384m -cp '${LIVY_HOME}/jars/*:${LIVY_HOME}/conf' org.apache.livy.server.LivyServer > ${LIVY_HOME}/logs/livy.log 2>&1`]);
+  await docker(["exec", "-i", container, "sh", "-c", `cat > ${confDir}/livy.conf`], conf);
+  // On YARN, the Hadoop configuration on its class path: Livy's own YARN client finds the
+  // ResourceManager there, and a path without a scheme means the cluster's storage (fs.defaultFS),
+  // as on HDInsight. In local mode, without it, such a path is a local file.
+  const classPath = `${LIVY_HOME}/jars/*:${confDir}${o.sparkMaster === "yarn" ? ":/usr/local/hadoop/etc/hadoop" : ""}`;
+  await docker(["exec", "-d", "-w", LIVY_HOME, "-e", `LIVY_HOME=${LIVY_HOME}`, "-e", `LIVY_CONF_DIR=${confDir}`, container,
+    "sh", "-c", `exec java -Xmx384m -cp '${classPath}' org.apache.livy.server.LivyServer > ${LIVY_HOME}/logs/livy-${port}.log 2>&1`]);
   await waitFor(`Livy at ${url}`, async () => ((await up()) ? true : undefined), 120_000, 500);
   return url;
 }
