@@ -74,6 +74,8 @@ export interface StackStatus {
   cost?: CostState;
   /** Parts that could not be read, and why (the rest is still shown). */
   problems: string[];
+  /** What needs the user's hand now (a node's Kafka disk full), each with its fix. */
+  alerts: string[];
 }
 
 /** A job's progress lines: the last batch line and the last offsets line ({"topic":{"0":n}}). */
@@ -197,6 +199,7 @@ export function renderStatus(s: StackStatus): string {
       ...(c.hoursLeft === undefined ? [] : [["time left", c.hoursLeft < 0 ? `past by ${hours(-c.hoursLeft)}` : hours(c.hoursLeft)]]),
     ], ["left", "right"]));
   }
+  if (s.alerts.length) parts.push(`Needs attention:\n${s.alerts.map((p) => `  - ${p}`).join("\n")}`);
   if (s.problems.length) parts.push(`Not read:\n${s.problems.map((p) => `  - ${p}`).join("\n")}`);
   return `${parts.join("\n\n")}\n`;
 }
@@ -227,10 +230,44 @@ const ago = (iso: string, now: Date) => {
   return s < 120 ? `${Math.round(s)} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
 };
 
+/** Kafka's log directory on a node (df) and its broker's state under supervisor. */
+export interface KafkaDisk {
+  usedPercent: number;
+  availableKb: number;
+  /** supervisor's state of the broker: RUNNING, BACKOFF, FATAL... */
+  broker: string;
+}
+
+/** `df -Pk /data/kafka | tail -1` then `supervisorctl status kafka`, as one node prints them; undefined when unreadable. */
+export function parseKafkaDisk(out: string): KafkaDisk | undefined {
+  const [df, supervisor] = out.split("\n");
+  const f = (df ?? "").trim().split(/\s+/);
+  if (f.length < 6 || !/^\d+%$/.test(f[4]) || !/^\d+$/.test(f[3])) return undefined;
+  return { usedPercent: Number(f[4].slice(0, -1)), availableKb: Number(f[3]), broker: (supervisor ?? "").trim().split(/\s+/)[1] ?? "unknown" };
+}
+
+/** Below this, a broker's next segment or index may not fit (Kafka preallocates 10 MB indexes). */
+const KAFKA_DISK_LOW_KB = 64 * 1024;
+
+/**
+ * What to tell about a node whose Kafka disk is (nearly) full, or nothing. A broker whose only log
+ * directory fails (no space left) shuts down, and supervisor cannot start it again while the disk
+ * is full (measured: tests/faults.live.test.ts); its partitions go on with the other replicas.
+ */
+export function kafkaDiskProblem(node: string, disk: KafkaDisk): string | undefined {
+  if (disk.availableKb >= KAFKA_DISK_LOW_KB && disk.usedPercent < 99) return undefined;
+  const free = `${(disk.availableKb / 1024).toFixed(1)} MB free`;
+  const broker = disk.broker === "RUNNING"
+    ? "its broker shuts down at the first write that does not fit"
+    : `its broker has stopped (supervisor: ${disk.broker}) and cannot start again until there is room`;
+  return `${node}: Kafka's disk (/data/kafka) is ${disk.usedPercent} % full, ${free}: ${broker}. Free space on the disk that holds it (docker system df shows what Docker keeps), then: docker exec ${node} supervisorctl restart kafka`;
+}
+
 /** The local stack: containers (state, health, memory), UIs, topics, jobs running on the master. */
 export async function localStatus(input: LocalStatusInput, d: LocalStatusDeps): Promise<StackStatus> {
   const now = d.now ?? new Date();
   const { problems, guard } = collector();
+  const alerts: string[] = [];
 
   const nodes = await guard("containers (docker inspect)", async () => {
     const usage = new Map<string, string>();
@@ -241,7 +278,10 @@ export async function localStatus(input: LocalStatusInput, d: LocalStatusDeps): 
       const info = await d.docker(["inspect", "--format", "{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{else}}-{{end}}|{{.State.StartedAt}}", name]).catch(() => "");
       if (!info.trim()) return { name, role, state: "missing", health: "-", detail: "no such container: npm run demo, or pulumi up" };
       const [state, health, started] = info.trim().split("|");
-      return { name, role, state, health, detail: [usage.get(name) && `memory ${usage.get(name)}`, state === "running" && `up ${ago(started, now)}`].filter(Boolean).join(", ") };
+      const disk = state === "running" ? parseKafkaDisk(await d.docker(["exec", name, "sh", "-c", "df -Pk /data/kafka | tail -1; supervisorctl status kafka"]).catch(() => "")) : undefined;
+      const diskProblem = disk && kafkaDiskProblem(name, disk);
+      if (diskProblem) alerts.push(diskProblem);
+      return { name, role, state, health, detail: [usage.get(name) && `memory ${usage.get(name)}`, disk && `Kafka disk ${disk.usedPercent} %`, state === "running" && `up ${ago(started, now)}`].filter(Boolean).join(", ") };
     }));
   }, [] as NodeState[]);
 
@@ -262,7 +302,7 @@ export async function localStatus(input: LocalStatusInput, d: LocalStatusDeps): 
     }));
   }, [] as JobState[]);
 
-  return { stack: input.stack, target: "local", at: now.toISOString(), nodes, uis, topics, jobs, problems };
+  return { stack: input.stack, target: "local", at: now.toISOString(), nodes, uis, topics, jobs, problems, alerts };
 }
 
 /** An HDInsight cluster as Azure Resource Manager reports it. */
@@ -325,7 +365,7 @@ export async function azureStatus(input: AzureStatusInput, d: AzureStatusDeps): 
     deadline: input.deadline,
     hoursLeft: input.deadline === "off" || Number.isNaN(Date.parse(input.deadline)) ? undefined : (Date.parse(input.deadline) - now.getTime()) / 3_600_000,
   };
-  return { stack: input.stack, target: "azure", at: now.toISOString(), nodes, uis, topics, jobs, cost, problems };
+  return { stack: input.stack, target: "azure", at: now.toISOString(), nodes, uis, topics, jobs, cost, problems, alerts: [] };
 }
 
 /** GET an HDInsight cluster from ARM: its state, creation time, version and worker count. */

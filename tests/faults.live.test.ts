@@ -22,7 +22,8 @@ import { corpusSource } from "../jobs/textSource";
 import { dockerShell, JOBS_DIR, jobEnding, jobEvents, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
 import { CountsTopicReader, sameCounts } from "../jobs/results";
 import { wordCountArgs, type WordCountJob } from "../jobs/wordcountJob";
-import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
+import { bringUpCluster, COMPOSE_PROJECT, docker, inNode, progress, ROOT, waitFor, waitHealthy } from "./support/docker";
+import { COMPOSE_FILE } from "../stacks/local/compose";
 import { countWords } from "./support/wordCount";
 import { main as loadMain } from "../scripts/load";
 import { main as resultsMain } from "../scripts/results";
@@ -543,3 +544,72 @@ test("Ctrl-C during `npm run load --file`: what was read is sent and acknowledge
     });
   });
 }, 10 * 60_000);
+
+/** Partitions of every topic with fewer in-sync replicas than replicas. */
+async function underReplicated(): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata();
+    return topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+test("a node's Kafka disk full during a load (its own small disk, filled but for 3 MB): its broker shuts down, the load completes on the other two, every acknowledged id once; status says so with the fix; with room again the broker rejoins", async () => {
+  const victim = NODES[2];
+  const compose = (files: string[], args: string[]) => execa("docker-compose", ["-p", COMPOSE_PROJECT, ...files.flatMap((f) => ["-f", f]), ...args], { cwd: ROOT });
+  const dir = mkdtempSync(join(tmpdir(), "small-disk-"));
+  const smallDisk = join(dir, "small-disk.yml");
+  // The node as the topology has it, but with its Kafka log directory on a 1 GB disk of its own
+  // (a tmpfs; the rest of /data stays on its volume), so that it can fill up without the host's.
+  writeFileSync(smallDisk, `version: "3.8"\nservices:\n  ${victim}:\n    tmpfs:\n      - /data/kafka:size=1g\n`);
+  const topic = "faults-disk-full";
+  try {
+    await compose([COMPOSE_FILE, smallDisk], ["up", "-d", victim]);
+    await waitHealthy([victim], 180_000);
+    await freshTopic(topic);
+    // The new disk holds its share of every topic again; then it is filled but for 3 MB.
+    await waitFor("every partition back to all its in-sync replicas", async () => ((await underReplicated()) === 0 ? true : undefined), 300_000, 500);
+    await inNode(victim, "avail=$(df --output=avail -k /data/kafka | tail -1); fallocate -l $(( (avail - 3072) * 1024 )) /data/kafka/ballast");
+    const total = 200_000;
+    const acknowledged = new Set<string>();
+    const outcome = await loadIntoTopic({ config: KAFKA }, { topic, lines: ids(0, total), batchSize: 2000, stallSeconds: 60, onAcknowledged: (values) => { for (const v of values) acknowledged.add(v); } })
+      .then((r) => ({ ok: true as const, records: r.records }), (e: unknown) => ({ ok: false as const, error: e }));
+    // What really happens: the broker's only log directory fails (no space left), it shuts down,
+    // and its partitions go on with the two other replicas (min ISR 2): the load is not stopped.
+    expect(outcome).toEqual({ ok: true, records: total });
+    expect((await inNode(victim, "supervisorctl status kafka || true")).trim()).not.toMatch(/RUNNING/);
+    expect(await inNode(victim, "grep -c 'Shutdown broker because all log dirs in /data/kafka have failed' /data/logs/kafka/server.log || true")).not.toBe("0");
+    const seen = await readTopic(topic);
+    expect(acknowledged.size).toBe(total);
+    expect(ids(0, total).filter((id) => seen.get(id) !== 1)).toEqual([]);
+    expect(seen.size).toBe(total);
+    // npm run status names the node, what happened to its broker and the fix.
+    let json = "";
+    const { main: statusMain } = await import("../scripts/status");
+    expect(await statusMain(["--json"], { stdout: { write: (t: string) => { json += t; } }, stderr: { write: () => undefined } })).toBe(0);
+    const alerts = (JSON.parse(json) as { alerts: string[] }).alerts;
+    expect(alerts).toEqual([expect.stringMatching(new RegExp(`^${victim}: Kafka's disk \\(/data/kafka\\) is 100 % full, 0\\.0 MB free: its broker has stopped \\(supervisor: [A-Z]+\\) and cannot start again until there is room\\. .*then: docker exec ${victim} supervisorctl restart kafka$`))]);
+    // The fix: room made, the broker restarted; it catches up and is back in every ISR.
+    const fixedAt = Date.now();
+    await inNode(victim, "rm /data/kafka/ballast && supervisorctl restart kafka");
+    await waitFor(`${topic} back to 3 in-sync replicas`, async () => ((await isrSizes(topic)).every((n) => n === 3) ? true : undefined), 180_000, 250);
+    const recovery = seconds(fixedAt);
+    const after = await readTopic(topic);
+    expect(ids(0, total).filter((id) => after.get(id) !== 1)).toEqual([]);
+    outcomes.push({
+      scenario: `Kafka's disk of ${victim} full during a ${total.toLocaleString("en-US")}-id load (its own 1 GB disk, filled but for 3 MB)`,
+      checked: "what the load does; every acknowledged id in the topic exactly once; npm run status names the node and the fix; the broker back in every ISR once there is room",
+      result: `the broker shut down (all log dirs failed), the load completed on the other two: ${acknowledged.size.toLocaleString("en-US")} acknowledged, ${seen.size.toLocaleString("en-US")} in the topic, 0 lost, 0 duplicated`,
+      recoverySeconds: recovery,
+    });
+  } finally {
+    // The node as the topology has it again: its own volume, the broker catching up.
+    await compose([COMPOSE_FILE], ["up", "-d", victim]);
+    await waitHealthy([victim], 180_000);
+    await waitFor("every partition back to all its in-sync replicas", async () => ((await underReplicated()) === 0 ? true : undefined), 300_000, 500).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 15 * 60_000);

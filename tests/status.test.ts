@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { lagOf, lastProgress, type TopicState } from "../jobs/status";
+import { kafkaDiskProblem, lagOf, lastProgress, parseKafkaDisk, type TopicState } from "../jobs/status";
 import { main as status } from "../scripts/status";
 import { fakeCredential, type FakeArm, startFakeArm } from "./support/fakeArm";
 import { DEFAULT_ACCOUNT, type FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
@@ -101,4 +101,22 @@ describe("an Azure stack", () => {
     expect(s.cost.usdSoFar).toBeCloseTo(16.71, 1);
     expect(s.cost.hoursLeft).toBeCloseTo(5, 1);
   }, 60_000);
+});
+
+describe("a node's Kafka disk", () => {
+  test("read from df -Pk and supervisorctl as a node prints them", () => {
+    expect(parseKafkaDisk("tmpfs 262144 262144 0 100% /data/kafka\nkafka                            BACKOFF   Exited too quickly (process log may have details)"))
+      .toEqual({ usedPercent: 100, availableKb: 0, broker: "BACKOFF" });
+    expect(parseKafkaDisk("/dev/sda1 102400000 33792000 68608000 33% /data\nkafka RUNNING pid 12, uptime 0:05:01")).toEqual({ usedPercent: 33, availableKb: 68608000, broker: "RUNNING" });
+    expect(parseKafkaDisk("")).toBeUndefined();
+    expect(parseKafkaDisk("df: /data/kafka: No such file or directory")).toBeUndefined();
+  });
+
+  test("full or nearly: named with what happens to its broker and the fix; with room: nothing", () => {
+    expect(kafkaDiskProblem("hadoop-worker2", { usedPercent: 100, availableKb: 0, broker: "BACKOFF" })).toBe(
+      "hadoop-worker2: Kafka's disk (/data/kafka) is 100 % full, 0.0 MB free: its broker has stopped (supervisor: BACKOFF) and cannot start again until there is room. " +
+      "Free space on the disk that holds it (docker system df shows what Docker keeps), then: docker exec hadoop-worker2 supervisorctl restart kafka");
+    expect(kafkaDiskProblem("hadoop-worker1", { usedPercent: 98, availableKb: 3072, broker: "RUNNING" })).toMatch(/3\.0 MB free: its broker shuts down at the first write that does not fit/);
+    expect(kafkaDiskProblem("hadoop-master", { usedPercent: 98, availableKb: 70 * 1024 * 1024, broker: "RUNNING" })).toBeUndefined();
+  });
 });
