@@ -228,7 +228,8 @@ async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, 
   await freshTopics(kafka, config, [job.topic, job.countsTopic!]);
   const producer = idempotentProducer(kafka);
   await producer.connect();
-  await loadRecords({ producer, topic: job.topic, lines: sampleLines({ seed: 1, lines: 1000 }) });
+  const waiting = [...sampleLines({ seed: 1, lines: 1000 })];
+  await loadRecords({ producer, topic: job.topic, lines: waiting });
   await producer.disconnect();
   return withJob(shell, job, async () => {
     const reader = new CountsTopicReader(kafka, job.countsTopic!);
@@ -243,7 +244,7 @@ async function benchFirst(route: KafkaRoute, kafka: Kafka, config: KafkaConfig, 
     // Then 20,000 more lines into the running job: from the end of their load until every word of
     // the 21,000 lines is counted (the counts topic's latest count per word, as results reads it).
     const more = [...sampleLines({ seed: 2, lines: COUNTED_AFTER_LOAD_LINES })];
-    const expected = expectedCounts([...sampleLines({ seed: 1, lines: 1000 }), ...more]);
+    const expected = expectedCounts([...waiting, ...more]);
     const loader = idempotentProducer(kafka);
     await loader.connect();
     await loadRecords({ producer: loader, topic: job.topic, lines: more });

@@ -22,8 +22,7 @@ import { corpusSource } from "../jobs/textSource";
 import { dockerShell, JOBS_DIR, jobEnding, jobEvents, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
 import { CountsTopicReader, sameCounts } from "../jobs/results";
 import { wordCountArgs, type WordCountJob } from "../jobs/wordcountJob";
-import { bringUpCluster, COMPOSE_PROJECT, docker, inNode, progress, ROOT, waitFor, waitHealthy } from "./support/docker";
-import { COMPOSE_FILE } from "../stacks/local/compose";
+import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
 import { countWords } from "./support/wordCount";
 import { main as loadMain } from "../scripts/load";
 import { main as resultsMain } from "../scripts/results";
@@ -559,7 +558,6 @@ async function underReplicated(): Promise<number> {
 
 test("a node's Kafka disk full during a load (its own small disk, filled but for 3 MB): its broker shuts down, the load completes on the other two, every acknowledged id once; status says so with the fix; with room again the broker rejoins", async () => {
   const victim = NODES[2];
-  const compose = (files: string[], args: string[]) => execa("docker-compose", ["-p", COMPOSE_PROJECT, ...files.flatMap((f) => ["-f", f]), ...args], { cwd: ROOT });
   const dir = mkdtempSync(join(tmpdir(), "small-disk-"));
   const smallDisk = join(dir, "small-disk.yml");
   // The node as the topology has it, but with its Kafka log directory on a 1 GB disk of its own
@@ -567,7 +565,7 @@ test("a node's Kafka disk full during a load (its own small disk, filled but for
   writeFileSync(smallDisk, `version: "3.8"\nservices:\n  ${victim}:\n    tmpfs:\n      - /data/kafka:size=1g\n`);
   const topic = "faults-disk-full";
   try {
-    await compose([COMPOSE_FILE, smallDisk], ["up", "-d", victim]);
+    await compose(["up", "-d", victim], [smallDisk]);
     await waitHealthy([victim], 180_000);
     await freshTopic(topic);
     // The new disk holds its share of every topic again; then it is filled but for 3 MB.
@@ -607,7 +605,7 @@ test("a node's Kafka disk full during a load (its own small disk, filled but for
     });
   } finally {
     // The node as the topology has it again: its own volume, the broker catching up.
-    await compose([COMPOSE_FILE], ["up", "-d", victim]);
+    await compose(["up", "-d", victim]);
     await waitHealthy([victim], 180_000);
     await waitFor("every partition back to all its in-sync replicas", async () => ((await underReplicated()) === 0 ? true : undefined), 300_000, 500).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });

@@ -30,9 +30,10 @@ export async function docker(args: string[], input?: string): Promise<string> {
   return stdout;
 }
 
-export async function compose(args: string[]): Promise<string> {
+/** docker-compose on the generated compose file, with `overrides` (more compose files) on top of it. */
+export async function compose(args: string[], overrides: string[] = []): Promise<string> {
   usedDocker();
-  const { stdout } = await execa("docker-compose", ["-p", COMPOSE_PROJECT, "-f", COMPOSE_FILE, ...args], { cwd: ROOT });
+  const { stdout } = await execa("docker-compose", ["-p", COMPOSE_PROJECT, "-f", COMPOSE_FILE, ...overrides.flatMap((f) => ["-f", f]), ...args], { cwd: ROOT });
   return stdout;
 }
 

@@ -42,6 +42,20 @@ export async function containerIp(container: string): Promise<string> {
   return (await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container])).trim();
 }
 
+/** Per container, Livy's jars copied in once: two Livys started at once must not copy them over each other while one of them starts. */
+const installs = new Map<string, Promise<void>>();
+function livyInstalled(container: string, jars: string): Promise<void> {
+  let install = installs.get(container);
+  if (!install) {
+    install = (async () => {
+      if ((await docker(["exec", container, "sh", "-c", `ls ${LIVY_HOME}/jars 2>/dev/null | wc -l`])).trim() === "0") await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
+    })();
+    installs.set(container, install);
+    install.catch(() => installs.delete(container));
+  }
+  return install;
+}
+
 /**
  * Starts Livy in `container` (idempotent) on `port` (LIVY_PORT by default), batches only, local
  * jars allowed from `whitelist`; resolves with its URL once it answers. Spark runs in local mode
@@ -57,7 +71,7 @@ export async function startLivy(container: string, o: { whitelist: string; spark
   if (await up()) return url;
   const confDir = `${LIVY_HOME}/conf-${port}`;
   await docker(["exec", container, "mkdir", "-p", confDir, `${LIVY_HOME}/logs`]);
-  if ((await docker(["exec", container, "sh", "-c", `ls ${LIVY_HOME}/jars 2>/dev/null | wc -l`])).trim() === "0") await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
+  await livyInstalled(container, jars);
   const conf = [
     `livy.server.port = ${port}`,
     `livy.spark.master = ${o.sparkMaster ?? "local[2]"}`,
