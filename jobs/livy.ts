@@ -144,16 +144,19 @@ export class LivyClient {
       }
       if (batch.state !== last) { last = batch.state; o.onState?.(batch.state); }
       if (until.includes(batch.state)) return batch;
-      if (batch.state === "dead" || batch.state === "error") {
+      if (batch.state === "dead" || batch.state === "error" || batch.state === "killed") {
         // The job's own log may quote the login (a failed fetch of a URL, a dumped conf): redacted like every answer.
-        const tail = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.slice(-20).map((line) => redactSecret(line, this.#password));
-        throw new LivyJobDeadError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} ended ${batch.state}${batch.appId ? ` (YARN application ${batch.appId})` : ""}; the end of its log:\n  ${tail.join("\n  ")}`, batch, tail);
-      }
-      if (batch.state === "killed") {
-        // Killed outside this command (YARN, an operator): Livy ends the batch's log with YARN's own account.
         const log = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.map((line) => redactSecret(line, this.#password));
-        const diagnostics = yarnDiagnostics(log);
-        throw new LivyJobKilledError(`batch ${id}${batch.name ? ` (${batch.name})` : ""} was killed${batch.appId ? ` (YARN application ${batch.appId})` : ""}${diagnostics.length ? `; YARN says: ${diagnostics.join(" ")}` : ""}`, batch);
+        const named = `batch ${id}${batch.name ? ` (${batch.name})` : ""}`;
+        // Killed outside this command (YARN, an operator): Livy ends the batch's log with YARN's own
+        // account; killed before YARN accepted it, spark-submit fails and Livy calls the batch dead.
+        const killed = batch.state === "killed" ? { appId: batch.appId, diagnostics: yarnDiagnostics(log) } : killedWhileSubmitted(log);
+        if (killed) {
+          const appId = batch.appId ?? killed.appId;
+          throw new LivyJobKilledError(`${named} was killed${appId ? ` (YARN application ${appId})` : ""}${killed.diagnostics.length ? `; YARN says: ${killed.diagnostics.join(" ")}` : ""}`, batch);
+        }
+        const tail = log.slice(-20);
+        throw new LivyJobDeadError(`${named} ended ${batch.state}${batch.appId ? ` (YARN application ${batch.appId})` : ""}; the end of its log:\n  ${tail.join("\n  ")}`, batch, tail);
       }
       if (batch.state === "success") throw new LivyError(`batch ${id} already finished (success) before reaching ${until.join("/")}`);
       if (Date.now() > deadline) throw new LivyError(`batch ${id} is still ${batch.state} after ${Math.round((o.timeoutMs ?? 1_800_000) / 1000)} s`);
@@ -209,4 +212,17 @@ export class LivyClient {
 export function yarnDiagnostics(log: string[]): string[] {
   const at = log.map((l) => l.trim()).lastIndexOf("YARN Diagnostics:");
   return at === -1 ? [] : log.slice(at + 1).map((l) => l.trim()).filter(Boolean);
+}
+
+/**
+ * A YARN batch whose application was killed before YARN accepted it: spark-submit's own exception
+ * ("Failed to submit <app> to YARN : Application <app> was killed by user ...") in its log; the
+ * application and YARN's words, or undefined for any other failure.
+ */
+export function killedWhileSubmitted(log: string[]): { appId: string; diagnostics: string[] } | undefined {
+  for (const line of log) {
+    const m = /YarnException: Failed to submit (application_\d+_\d+) to YARN : (.*\bwas killed\b.*)$/.exec(line.trim());
+    if (m) return { appId: m[1], diagnostics: [m[2].trim()] };
+  }
+  return undefined;
 }

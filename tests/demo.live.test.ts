@@ -160,7 +160,8 @@ test("npm run teardown --yes deletes the running stack's containers and network,
 }, 10 * 60_000);
 
 test("a container carrying the stack's labels but started outside it is reported as a leftover, with how to remove it, exit 18", async () => {
-  await docker(["run", "-d", "--name", STRAY, ...Object.entries(topology.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), "--entrypoint", "sleep", topology.image, "600"]);
+  // It ends on SIGTERM as a service would (a bare `sleep` as PID 1 ignores it: docker stop would wait 10 s and kill it).
+  await docker(["run", "-d", "--name", STRAY, ...Object.entries(topology.labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]), "--entrypoint", "sh", topology.image, "-c", 'trap "exit 0" TERM; sleep 600 & wait']);
   try {
     const run = await npm(["teardown", "--", "--yes"], 5 * 60_000);
     expect(run.stdout).toMatch(new RegExp(`\\| left over\\s+\\| container ${STRAY}`));

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileBatchLedger, livyRunner } from "../jobs/jobRunners";
-import { type Batch, type LivyClient, yarnDiagnostics } from "../jobs/livy";
+import { LivyJobDeadError, LivyJobKilledError } from "../jobs/errors";
+import { type Batch, killedWhileSubmitted, LivyClient, yarnDiagnostics } from "../jobs/livy";
 import { pipelineJob } from "../jobs/wordcountPipeline";
 
 let dir: string;
@@ -85,4 +86,36 @@ test("YARN's diagnostics are the lines Livy appends under 'YARN Diagnostics:' (t
   expect(yarnDiagnostics(log)).toEqual(["Application application_1796572664572_0001 was killed by user root at 192.168.32.4"]);
   expect(yarnDiagnostics(["stdout: ", "\nstderr: "])).toEqual([]);
   expect(yarnDiagnostics(["\nYARN Diagnostics: "])).toEqual([]);
+});
+
+/** Livy 0.7.1's log of a YARN-cluster batch whose application was killed before YARN accepted it (a real run's lines). */
+const KILLED_WHILE_SUBMITTED = [
+  "26/12/06 18:22:40 INFO Client: Submitting application application_1796581168959_0002 to ResourceManager",
+  "26/12/06 18:22:40 INFO Client: Deleted staging directory hdfs://hadoop-master:9000/user/root/.sparkStaging/application_1796581168959_0002",
+  'Exception in thread "main" org.apache.hadoop.yarn.exceptions.YarnException: Failed to submit application_1796581168959_0002 to YARN : Application application_1796581168959_0002 was killed by user root',
+  "\tat org.apache.hadoop.yarn.client.api.impl.YarnClientImpl.submitApplication(YarnClientImpl.java:336)",
+  "\nstderr: ",
+  "\nYARN Diagnostics: ",
+  "spark-submit start failed",
+];
+
+test("an application killed before YARN accepted it: spark-submit's exception names it; any other failure is not a kill", () => {
+  expect(killedWhileSubmitted(KILLED_WHILE_SUBMITTED)).toEqual({ appId: "application_1796581168959_0002", diagnostics: ["Application application_1796581168959_0002 was killed by user root"] });
+  expect(killedWhileSubmitted(["Exception in thread \"main\" org.apache.hadoop.yarn.exceptions.YarnException: Failed to submit application_1_0001 to YARN : Queue default is STOPPED"])).toBeUndefined();
+  expect(killedWhileSubmitted(["java.lang.ClassNotFoundException: spark.kafka.Nope"])).toBeUndefined();
+});
+
+test("follow: a batch Livy calls dead because its application was killed while submitted is reported killed (exit 23), with YARN's words", async () => {
+  const answers: Record<string, unknown> = {
+    "/batches/3": { id: 3, name: "azkill", state: "dead", appId: null },
+    "/batches/3/log": { id: 3, from: 0, total: KILLED_WHILE_SUBMITTED.length, log: KILLED_WHILE_SUBMITTED },
+  };
+  const fakeFetch = (async (url: string) => new Response(JSON.stringify(answers[new URL(url).pathname]), { status: 200 })) as unknown as typeof fetch;
+  const livy = new LivyClient({ baseUrl: "http://livy.test:8998", fetch: fakeFetch });
+  const error = await livy.follow(3, { until: ["running"] }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(LivyJobKilledError);
+  expect((error as LivyJobKilledError).exitCode).toBe(23);
+  expect((error as Error).message).toBe("batch 3 (azkill) was killed (YARN application application_1796581168959_0002); YARN says: Application application_1796581168959_0002 was killed by user root");
+  answers["/batches/3/log"] = { id: 3, from: 0, total: 1, log: ["java.lang.ClassNotFoundException: spark.kafka.Nope"] };
+  expect(await livy.follow(3, { until: ["running"] }).catch((e: unknown) => e)).toBeInstanceOf(LivyJobDeadError);
 });
