@@ -29,6 +29,22 @@ console.log(`\nWhere the test time went (${all.length} files, ${Math.round(wall)
 console.log("| files | seconds |\n|---|---:|");
 for (const [name, seconds] of rows) console.log(`| ${name} | ${seconds.toFixed(0)} |`);
 const skipped = r.numPendingTests + r.numTodoTests;
+// The same, for docs/tests.md (npm run docs renders it): .ci/run passes its own phase times.
+if (process.env.CI_PHASES) {
+  const os = require("os");
+  const out = require("path").join(__dirname, "..", "tests", "results", "ci-time.json");
+  fs.mkdirSync(require("path").dirname(out), { recursive: true });
+  const phases = JSON.parse(process.env.CI_PHASES);
+  fs.writeFileSync(out, `${JSON.stringify({
+    date: new Date().toISOString().slice(0, 10),
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    ...phases,
+    jestSeconds: Math.round(wall),
+    files: rows.map(([name, seconds]) => ({ name, seconds: Math.round(seconds) })),
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + r.numRuntimeErrorTestSuites,
+  }, null, 2)}\n`);
+}
 if (r.numTotalTests === 0) console.log("jest ran no test.");
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(r.success && r.numTotalTests > 0 ? 0 : 1);

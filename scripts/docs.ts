@@ -24,7 +24,38 @@ export function sections(root: string): Record<string, () => string> {
     faults: () => faultsTable(join(root, "tests", "results", "faults.json")),
     "notebooks-run": () => notebooksRun(join(root, "tests", "results", "notebooks.json")),
     "notebooks-picture": () => notebooksPicture(join(root, "tests", "results", "notebooks.json")),
+    "ci-time": () => ciTimeTable(join(root, "tests", "results", "ci-time.json")),
+    "ci-summary": () => ciTimeSummary(join(root, "tests", "results", "ci-time.json")),
   };
+}
+
+interface CiTimeResults {
+  date: string;
+  machine: { cpus: number; memoryGiB: number; node: string };
+  ciSeconds: number;
+  npmCiSeconds: number;
+  dockerSeconds: number;
+  testCommandSeconds: number;
+  jestSeconds: number;
+  files: { name: string; seconds: number }[];
+  passed: number;
+  failed: number;
+}
+
+/** README's one line on the last full CI run. */
+export function ciTimeSummary(path: string): string {
+  if (!existsSync(path)) return "_Not run yet: bash .ci/run writes tests/results/ci-time.json._";
+  const r = JSON.parse(readFileSync(path, "utf8")) as CiTimeResults;
+  return `Its last full run: ${r.passed} passed, ${r.failed} failed, in ${Math.floor(r.ciSeconds / 60)} min ${r.ciSeconds % 60} s on ${r.machine.cpus} cores (${r.date}; [where the time goes](docs/tests.md#where-cis-time-goes)).`;
+}
+
+/** docs/tests.md's "where CI's time goes", from what .ci/summary.js wrote at the end of the last full CI run. */
+export function ciTimeTable(path: string): string {
+  if (!existsSync(path)) return "_Not run yet: bash .ci/run writes tests/results/ci-time.json._";
+  const r = JSON.parse(readFileSync(path, "utf8")) as CiTimeResults;
+  const min = (s: number) => `${Math.floor(s / 60)} min ${s % 60} s`;
+  const rows = r.files.map((f) => [f.name, String(f.seconds)]);
+  return `CI took ${r.ciSeconds} s (${min(r.ciSeconds)}) on a fresh clone, ${r.date}, ${r.machine.cpus} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}: \`npm ci\` ${r.npmCiSeconds} s, the Docker engine and base image ${r.dockerSeconds} s, the test command ${r.testCommandSeconds} s (jest ${r.jestSeconds} s; ${r.passed} passed, ${r.failed} failed). In jest, wall-clock time per file: the chain's files one after another, the rest beside them.\n\n${markdownTable(["files", "seconds"], rows, ["left", "right"])}`;
 }
 
 interface FaultsResults {
