@@ -12,17 +12,22 @@ const r = JSON.parse(fs.readFileSync(file, "utf8"));
 // (tests/support/environment.js), so a chain file's own time starts when the one before it ended
 // (jest's start time includes waiting for its turn); the unit and program files, and the live
 // files that hold no lock (tests/support/sequencer.js), run beside them.
-const { liveRank } = require("../tests/support/sequencer");
-const all = r.testResults.map((t) => ({ name: t.name.split("/tests/").pop(), start: t.startTime, end: t.endTime, live: /\.live\.test\.ts$/.test(t.name), chain: liveRank(t.name) !== undefined }));
+// The SHARING files hold the cluster together: one row for them, from the end of the file before
+// them to the end of the last of them.
+const { liveRank, sharesCluster } = require("../tests/support/sequencer");
+const all = r.testResults.map((t) => ({ name: t.name.split("/tests/").pop(), start: t.startTime, end: t.endTime, live: /\.live\.test\.ts$/.test(t.name), rank: liveRank(t.name) }));
 const units = all.filter((f) => !f.live);
-const chain = all.filter((f) => f.chain).sort((a, b) => a.end - b.end);
+const sharing = all.filter((f) => f.rank !== undefined && sharesCluster(f.rank)).sort((a, b) => a.rank - b.rank);
+const chain = all.filter((f) => f.rank !== undefined && !sharesCluster(f.rank));
+if (sharing.length) chain.push({ name: `${sharing.map((f) => f.name).join(" + ")} (together)`, start: Math.min(...sharing.map((f) => f.start)), end: Math.max(...sharing.map((f) => f.end)) });
+chain.sort((a, b) => a.end - b.end);
 let previousEnd = 0;
 for (const f of chain) {
   f.seconds = (f.end - Math.max(f.start, previousEnd)) / 1000;
   previousEnd = f.end;
 }
 const rows = chain.sort((a, b) => b.seconds - a.seconds).map((f) => [f.name, f.seconds]);
-for (const f of all.filter((f) => f.live && !f.chain)) rows.push([`${f.name} (beside the chain)`, (f.end - f.start) / 1000]);
+for (const f of all.filter((f) => f.live && f.rank === undefined)) rows.push([`${f.name} (beside the chain)`, (f.end - f.start) / 1000]);
 if (units.length) rows.push([`the ${units.length} unit and program files (beside the chain)`, (Math.max(...units.map((f) => f.end)) - Math.min(...units.map((f) => f.start))) / 1000]);
 const wall = all.length ? (Math.max(...all.map((f) => f.end)) - r.startTime) / 1000 : 0;
 console.log(`\nWhere the test time went (${all.length} files, ${Math.round(wall)} s of jest):`);

@@ -17,12 +17,11 @@ import { adminPerBroker, ensureTopics } from "../jobs/topics";
 import { loadIntoTopic } from "../jobs/loader";
 import type { LoadClient } from "../jobs/loaderPlatformatic";
 import { LoadError } from "../jobs/errors";
-import { buildWordCountJar } from "../jobs/wordcountJar";
 import { corpusSource } from "../jobs/textSource";
 import { dockerShell, JOBS_DIR, jobEnding, jobEvents, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "../jobs/localSubmit";
 import { CountsTopicReader, sameCounts } from "../jobs/results";
 import { wordCountArgs, type WordCountJob } from "../jobs/wordcountJob";
-import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
+import { bringUpCluster, compose, docker, inNode, progress, waitFor, waitHealthy, wordCountJar } from "./support/docker";
 import { countWords } from "./support/wordCount";
 import { main as loadMain } from "../scripts/load";
 import { main as resultsMain } from "../scripts/results";
@@ -149,7 +148,7 @@ async function activeController(askIn: string): Promise<{ nodeId: number; contai
 beforeAll(async () => {
   const [, jar] = await Promise.all([
     bringUpCluster(topology.image, IMAGE_CONTEXT, NODES, { reuse: true }),
-    buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
+    wordCountJar(),
   ]);
   jarOnMaster = (await putFile(shell, jar.path)).path;
 }, 40 * 60_000);

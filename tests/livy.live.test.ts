@@ -12,7 +12,7 @@ import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { adminPerBroker, ensureTopics } from "../jobs/topics";
-import { buildWordCountJar, jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
+import { jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords } from "../jobs/loader";
 import { dockerShell, JOBS_DIR, putFile } from "../jobs/localSubmit";
@@ -37,7 +37,7 @@ import { LivyClient } from "../jobs/livy";
 import {
   EXIT, LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
 } from "../jobs/errors";
-import { bringUpCluster, inNode, progress, waitFor } from "./support/docker";
+import { bringUpCluster, inNode, progress, waitFor, wordCountJar } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
 import { countWords } from "./support/wordCount";
 
@@ -68,7 +68,7 @@ const driverRunning = async () => (await inNode(MASTER, "pgrep -f '[S]parkSubmit
 beforeAll(async () => {
   const [{ upSeconds }, jar] = await Promise.all([
     bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
-    buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
+    wordCountJar(),
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`]);
   jarOnMaster = (await putFile(dockerShell(MASTER), jar.path)).path;

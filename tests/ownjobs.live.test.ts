@@ -15,12 +15,11 @@ import { sotuLines } from "../jobs/corpus";
 import { loadRecords } from "../jobs/loader";
 import { readCountsTopic, sameCounts, totalOf } from "../jobs/results";
 import { adminPerBroker, ensureTopics } from "../jobs/topics";
-import { buildWordCountJar } from "../jobs/wordcountJar";
 import { EXIT } from "../jobs/errors";
 import { main as submit } from "../scripts/submit";
 import { main as status } from "../scripts/status";
 import { dockerShell, jobEvents } from "../jobs/localSubmit";
-import { bringUpCluster, progress, waitFor } from "./support/docker";
+import { bringUpCluster, progress, waitFor, wordCountJar } from "./support/docker";
 import { countWords } from "./support/wordCount";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
@@ -48,7 +47,7 @@ const wordCountArgs = (name: string) => ["--", BROKERS, TOPIC, `own-${name}`, "-
 beforeAll(async () => {
   const [, jar] = await Promise.all([
     bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
-    buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
+    wordCountJar(),
   ]);
   jarPath = jar.path;
   await ensureTopics(kafka.admin(), [TOPIC, `${TOPIC}-java-counts`, `${TOPIC}-py-counts`].map((topic) => ({ topic, partitions: 3, replicationFactor: 3 })), { brokerAdmin: adminPerBroker(KAFKA) });

@@ -12,14 +12,13 @@ import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { adminPerBroker, ensureTopics } from "../jobs/topics";
-import { buildWordCountJar } from "../jobs/wordcountJar";
 import { expectedCounts, sampleLines } from "../jobs/sampleText";
 import { loadRecords, LoadProgress } from "../jobs/loader";
 import { dockerShell, jobEvents, jobLog, jobStatus, putFile, stopJob, submitDetached, waitUntilStarted } from "../jobs/localSubmit";
 import { readHdfsTree } from "../jobs/hdfs";
 import { countsFromParquet, readCountsTopic, totalOf, wordTable } from "../jobs/results";
 import { wordCountArgs } from "../jobs/wordcountJob";
-import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy } from "./support/docker";
+import { bringUpCluster, docker, inNode, progress, waitFor, waitHealthy, wordCountJar } from "./support/docker";
 import { countWords } from "./support/wordCount";
 import { mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
@@ -82,7 +81,7 @@ async function readAll(topic: string, count: number): Promise<Map<string, number
 beforeAll(async () => {
   const [{ upSeconds }, jar] = await Promise.all([
     bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
-    buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }),
+    wordCountJar(),
   ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`], [`jar (${jar.cached ? "cached" : "built"})`, `${jar.seconds.toFixed(1)} s`]);
   await docker(["cp", jar.path, `${MASTER}:${JAR_IN_NODE}`]);

@@ -7,6 +7,7 @@ import { RUN_MARKER_ENV } from "./globalSetup";
 import { COMPOSE_FILE } from "../../stacks/local/compose";
 import { waitFor } from "../../jobs/poll";
 import { waitHealthy } from "../../jobs/localStack";
+import { buildWordCountJar } from "../../jobs/wordcountJar";
 
 export { waitFor, waitHealthy };
 
@@ -79,13 +80,15 @@ export async function requirePulumiCli(): Promise<string> {
 }
 
 /**
- * Runs `build` while no other file of this jest run builds from the node image's Dockerfile: the
- * files beside the live chain build from it too, and on a machine without the image two builds at
- * once would each do all of its work (a lock directory of this run's, created atomically).
+ * Runs `work` while no other file of this jest run does the same `what` (a lock directory of this
+ * run's, created atomically): the files beside the live chain build from the node image's
+ * Dockerfile too (on a machine without the image two builds at once would each do all of its
+ * work), the SHARING files (tests/support/sequencer.js) build the job's jar in one target
+ * directory and may find the cluster down at the same time.
  */
-export async function withImageBuildLock<T>(build: () => Promise<T>): Promise<T> {
-  const lock = `${process.env[RUN_MARKER_ENV] ?? join(tmpdir(), "kafka-spark-lab-test-run")}.image-build`;
-  await waitFor("the other test file's image build", async () => {
+export async function withRunLock<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const lock = `${process.env[RUN_MARKER_ENV] ?? join(tmpdir(), "kafka-spark-lab-test-run")}.${what.replace(/\W+/g, "-")}`;
+  await waitFor(`the other test file's ${what}`, async () => {
     try {
       mkdirSync(lock);
       return true;
@@ -95,11 +98,16 @@ export async function withImageBuildLock<T>(build: () => Promise<T>): Promise<T>
     }
   }, 60 * 60_000, 200);
   try {
-    return await build();
+    return await work();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
+
+export const withImageBuildLock = <T>(build: () => Promise<T>): Promise<T> => withRunLock("image build", build);
+
+/** The word-count jar for Spark 3.5 in the project's own target directory (Maven runs only when its sources changed). */
+export const wordCountJar = () => withRunLock("word-count jar build", () => buildWordCountJar({ spark: "3.5", runTests: false, onProgress: progress }));
 
 /** Builds the node image (cached layers reused), showing each step; returns the seconds it took. */
 export async function buildImage(image: string, imageContext: string): Promise<number> {
@@ -131,18 +139,20 @@ async function runningOn(image: string, nodes: string[]): Promise<boolean> {
 export async function bringUpCluster(image: string, imageContext: string, nodes: string[], o: { reuse?: boolean } = {}): Promise<{ buildSeconds: number; upSeconds: number; reused: boolean }> {
   const engine = await requireDockerAndBase();
   const buildSeconds = await buildImage(image, imageContext);
-  if (o.reuse && (await runningOn(image, nodes))) {
-    progress(`Docker engine ${engine.trim()}; the cluster is up, healthy and on this image: reused`);
-    return { buildSeconds, upSeconds: 0, reused: true };
-  }
-  progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
-  await compose(["down", "-v", "--remove-orphans"]);
+  return withRunLock("cluster start", async () => {
+    if (o.reuse && (await runningOn(image, nodes))) {
+      progress(`Docker engine ${engine.trim()}; the cluster is up, healthy and on this image: reused`);
+      return { buildSeconds, upSeconds: 0, reused: true };
+    }
+    progress(`Docker engine ${engine.trim()}; removing leftovers of an earlier run, if any`);
+    await compose(["down", "-v", "--remove-orphans"]);
 
-  progress("docker-compose up -d, then waiting on the healthchecks");
-  const start = Date.now();
-  await compose(["up", "-d"]);
-  await waitHealthy(nodes, 300_000);
-  const upSeconds = (Date.now() - start) / 1000;
-  progress(`all ${nodes.length} containers healthy after ${upSeconds.toFixed(1)} s`);
-  return { buildSeconds, upSeconds, reused: false };
+    progress("docker-compose up -d, then waiting on the healthchecks");
+    const start = Date.now();
+    await compose(["up", "-d"]);
+    await waitHealthy(nodes, 300_000);
+    const upSeconds = (Date.now() - start) / 1000;
+    progress(`all ${nodes.length} containers healthy after ${upSeconds.toFixed(1)} s`);
+    return { buildSeconds, upSeconds, reused: false };
+  });
 }

@@ -2,13 +2,15 @@
 // files at a time (the unit files beside the live chain: tests/support/sequencer.js); the live
 // files share one Docker engine, fixed container names and host ports, so each holds this run's
 // live lock from before its first hook until after its last one, and they take it in the live
-// order (a file that waits names its rank; the lowest rank waiting goes next).
+// order (a file that waits names its rank; the lowest rank waiting goes next). A file goes in
+// when nobody holds the lock, or when it and every holder are SHARING files (sequencer.js).
 // Plain JavaScript, like sequencer.js: jest loads it before any transform.
-const { mkdirSync, readdirSync, rmSync, writeFileSync } = require("fs");
+const { mkdirSync, readdirSync, rmSync, rmdirSync, writeFileSync } = require("fs");
 const NodeEnvironment = require("jest-environment-node").TestEnvironment;
-const { liveRank } = require("./sequencer");
+const { liveRank, sharesCluster } = require("./sequencer");
 
 const POLL_MS = 200;
+const pad = (rank) => String(rank).padStart(3, "0");
 
 class ProjectEnvironment extends NodeEnvironment {
   constructor(config, context) {
@@ -22,26 +24,36 @@ class ProjectEnvironment extends NodeEnvironment {
     await super.setup();
     if (this.rank === undefined) return;
     mkdirSync(this.dir, { recursive: true });
-    const ticket = `wait-${String(this.rank).padStart(3, "0")}`;
-    writeFileSync(`${this.dir}/${ticket}`, "");
-    for (;;) {
-      const next = readdirSync(this.dir).filter((f) => f.startsWith("wait-")).sort()[0];
-      if (next === ticket) {
-        try {
-          mkdirSync(`${this.dir}/lock`); // atomic: whoever creates it holds the lock
-          rmSync(`${this.dir}/${ticket}`);
-          this.holding = true;
-          return;
-        } catch (e) {
-          if (e.code !== "EEXIST") throw e;
-        }
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
+    this.ticket = `wait-${pad(this.rank)}`;
+    writeFileSync(`${this.dir}/${this.ticket}`, "");
+    while (!this.tryToEnter()) await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+
+  /** Goes in when this file is the first waiting and the holders (if any) share with it; decided under the gate, so two files never both decide on the same view. */
+  tryToEnter() {
+    try {
+      mkdirSync(`${this.dir}/gate`); // atomic: one file at a time looks and goes in
+    } catch (e) {
+      if (e.code === "EEXIST") return false;
+      throw e;
+    }
+    try {
+      const files = readdirSync(this.dir);
+      const first = files.filter((f) => f.startsWith("wait-")).sort()[0];
+      const holders = files.filter((f) => f.startsWith("hold-")).map((f) => Number(f.slice(5)));
+      const mayJoin = holders.length === 0 || (sharesCluster(this.rank) && holders.every(sharesCluster));
+      if (first !== this.ticket || !mayJoin) return false;
+      writeFileSync(`${this.dir}/hold-${pad(this.rank)}`, "");
+      rmSync(`${this.dir}/${this.ticket}`);
+      this.holding = true;
+      return true;
+    } finally {
+      rmdirSync(`${this.dir}/gate`);
     }
   }
 
   async teardown() {
-    if (this.holding) rmSync(`${this.dir}/lock`, { recursive: true, force: true });
+    if (this.holding) rmSync(`${this.dir}/hold-${pad(this.rank)}`, { force: true });
     await super.teardown();
   }
 }
