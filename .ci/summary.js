@@ -34,13 +34,16 @@ console.log(`\nWhere the test time went (${all.length} files, ${Math.round(wall)
 console.log("| files | seconds |\n|---|---:|");
 for (const [name, seconds] of rows) console.log(`| ${name} | ${seconds.toFixed(0)} |`);
 const skipped = r.numPendingTests + r.numTodoTests;
-// The same, for docs/tests.md (npm run docs renders it): .ci/run passes its own phase times.
+// The same, for docs/tests.md (npm run docs renders it): .ci/run passes its own phase times. A run
+// on a machine that had the node image (imageCached) and one that built it (imageBuilt) are kept
+// apart: each replaces only the last run of its own kind.
 if (process.env.CI_PHASES) {
   const os = require("os");
   const out = require("path").join(__dirname, "..", "tests", "results", "ci-time.json");
   fs.mkdirSync(require("path").dirname(out), { recursive: true });
-  const phases = JSON.parse(process.env.CI_PHASES);
-  fs.writeFileSync(out, `${JSON.stringify({
+  const { nodeImageCached = true, ...phases } = JSON.parse(process.env.CI_PHASES);
+  const earlier = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, "utf8")) : {};
+  const run = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     ...phases,
@@ -48,7 +51,9 @@ if (process.env.CI_PHASES) {
     files: rows.map(([name, seconds]) => ({ name, seconds: Math.round(seconds) })),
     passed: r.numPassedTests,
     failed: r.numFailedTests + r.numRuntimeErrorTestSuites,
-  }, null, 2)}\n`);
+  };
+  const runs = { imageCached: earlier.imageCached, imageBuilt: earlier.imageBuilt, [nodeImageCached ? "imageCached" : "imageBuilt"]: run };
+  fs.writeFileSync(out, `${JSON.stringify(runs, null, 2)}\n`);
 }
 if (r.numTotalTests === 0) console.log("jest ran no test.");
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed${skipped ? `, ${skipped} skipped` : ""}`);

@@ -3,7 +3,7 @@
  * topology, the docs' generated sections from their sources) run through the same CLI runner as the others:
  * output written where it belongs, failures as the documented exit codes, stray arguments refused.
  */
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import type { CommandDeps } from "../scripts/cli";
@@ -95,5 +95,41 @@ describe("npm run docs", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('README.md: no generated section is called "no-such-table"');
     expect(readFileSync(join(dir, "README.md"), "utf8")).toContain("old");
+  });
+});
+
+describe("CI's time, as .ci/summary.js records it and npm run docs renders it", () => {
+  const JEST = { startTime: 0, success: true, numTotalTests: 2, numPassedTests: 2, numFailedTests: 0, numRuntimeErrorTestSuites: 0, numPendingTests: 0, numTodoTests: 0,
+    testResults: [{ name: "/x/tests/a.test.ts", startTime: 0, endTime: 5000 }, { name: "/x/tests/gateway.live.test.ts", startTime: 0, endTime: 60000 }] };
+
+  /** Runs .ci/summary.js from a copy of .ci in `dir` (it writes ../tests/results/ci-time.json there). */
+  async function summary(dir: string, phases: object): Promise<Record<string, { ciSeconds: number; files: { name: string }[] } | undefined>> {
+    const { default: execa } = await import("execa");
+    writeFileSync(join(dir, "jest.json"), JSON.stringify(JEST));
+    await execa("node", [join(dir, ".ci", "summary.js"), join(dir, "jest.json")], { env: { CI_PHASES: JSON.stringify(phases) } });
+    return JSON.parse(readFileSync(join(dir, "tests", "results", "ci-time.json"), "utf8"));
+  }
+
+  test("a run that built the node image and one that had it are kept apart; each replaces only its own kind; both are rendered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ci-time-"));
+    mkdirSync(join(dir, ".ci"));
+    mkdirSync(join(dir, "tests", "support"), { recursive: true });
+    copyFileSync(join(ROOT, ".ci", "summary.js"), join(dir, ".ci", "summary.js"));
+    copyFileSync(join(ROOT, "tests", "support", "sequencer.js"), join(dir, "tests", "support", "sequencer.js"));
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+    const phases = { npmCiSeconds: 20, dockerSeconds: 0, testCommandSeconds: 900 };
+    expect(Object.keys(await summary(dir, { nodeImageCached: false, ciSeconds: 1300, ...phases }))).toEqual(["imageBuilt"]);
+    const both = await summary(dir, { nodeImageCached: true, ciSeconds: 1000, ...phases });
+    expect([both.imageCached?.ciSeconds, both.imageBuilt?.ciSeconds]).toEqual([1000, 1300]);
+    expect(both.imageCached?.files.map((f) => f.name)).toEqual(["gateway.live.test.ts", "the 1 unit and program files (beside the chain)"]);
+    expect((await summary(dir, { nodeImageCached: true, ciSeconds: 990, ...phases })).imageBuilt?.ciSeconds).toBe(1300);
+
+    const path = join(dir, "tests", "results", "ci-time.json");
+    expect(configTable.ciTimeSummary(path)).toMatch(/in 16 min 30 s on \d+ cores \(\d{4}-\d\d-\d\d; 21 min 40 s on a machine that had never built the node image;/);
+    const table = configTable.ciTimeTable(path);
+    expect(table).toContain("With the node image already built: CI took 990 s (16 min 30 s)");
+    expect(table).toContain("With the node image built in the run: CI took 1300 s (21 min 40 s)");
+    expect(table).toMatch(/\| files +\| seconds, node image already built \| seconds, node image built in the run \|/);
+    expect(table).toMatch(/\| gateway\.live\.test\.ts +\| +60 \| +60 \|/);
   });
 });
