@@ -11,14 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import { cachePath } from "../../jobs/cache";
-import { docker, progress, waitFor } from "./docker";
+import { docker, progress, waitFor, withRunLock } from "./docker";
 
 export const LIVY_VERSION = "0.7.1-incubating";
 export const LIVY_PORT = 8998;
 const LIVY_HOME = "/opt/livy";
 
-/** Livy's jars (114, ~73 MB), fetched once with Maven into a cache outside the repository. */
-export async function livyJars(): Promise<string> {
+/** Livy's jars (114, ~73 MB), fetched once with Maven into a cache outside the repository (one fetch at a time: two Livys start at once). */
+export const livyJars = (): Promise<string> => withRunLock("Livy fetch", fetchLivyJars);
+
+async function fetchLivyJars(): Promise<string> {
   const dir = cachePath(`livy-${LIVY_VERSION}`, "jars");
   if (existsSync(dir) && readdirSync(dir).some((f) => f.startsWith("livy-server"))) return dir;
   progress(`fetching Apache Livy ${LIVY_VERSION} from Maven Central into ${dir}`);
