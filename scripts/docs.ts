@@ -64,7 +64,7 @@ export function ciTimeTable(path: string): string {
   if (!existsSync(path)) return "_Not run yet: bash .ci/run writes tests/results/ci-time.json._";
   const r = JSON.parse(readFileSync(path, "utf8")) as CiTimeResults;
   const runs = ([["imageCached", "node image already built"], ["imageBuilt", "node image built in the run"]] as const).flatMap(([key, label]) => (r[key] ? [{ run: r[key]!, label }] : []));
-  const said = runs.map(({ run, label }) => `With the ${label}: CI took ${run.ciSeconds} s (${minutes(run.ciSeconds)}) on a fresh clone, ${run.date}, ${run.machine.cpus} cores, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}: \`npm ci\` ${run.npmCiSeconds} s, the Docker engine and base image ${run.dockerSeconds} s, the test command ${run.testCommandSeconds} s (jest ${run.jestSeconds} s; ${run.passed} passed, ${run.failed} failed).`);
+  const said = runs.map(({ run, label }) => `With the ${label}: CI took ${run.ciSeconds} s (${minutes(run.ciSeconds)}) on a fresh clone, ${run.date}, ${run.machine.cpus} cores, ${run.machine.memoryGiB} GiB, Node ${run.machine.node}: \`npm ci\` ${run.npmCiSeconds} s and, at the same time, the Docker engine and base image ${run.dockerSeconds} s, the test command ${run.testCommandSeconds} s (jest ${run.jestSeconds} s; ${run.passed} passed, ${run.failed} failed).`);
   const names = [...new Set(runs.flatMap(({ run }) => run.files.map((f) => f.name)))];
   const rows = names.map((name) => [name, ...runs.map(({ run }) => String(run.files.find((f) => f.name === name)?.seconds ?? "-"))]);
   const table = markdownTable(["files", ...runs.map(({ label }) => `seconds, ${label}`)], rows, ["left", ...runs.map(() => "right" as const)]);
