@@ -5,6 +5,7 @@
  */
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, mkdirSync } from "fs";
 import { tmpdir } from "os";
+import execa from "execa";
 import { join } from "path";
 import type { CommandDeps } from "../scripts/cli";
 import * as composeGenerate from "../scripts/compose-generate";
@@ -104,7 +105,6 @@ describe("CI's time, as .ci/summary.js records it and npm run docs renders it", 
 
   /** Runs .ci/summary.js from a copy of .ci in `dir` (it writes ../tests/results/ci-time.json there). */
   async function summary(dir: string, phases: object): Promise<Record<string, { ciSeconds: number; files: { name: string }[] } | undefined>> {
-    const { default: execa } = await import("execa");
     writeFileSync(join(dir, "jest.json"), JSON.stringify(JEST));
     await execa("node", [join(dir, ".ci", "summary.js"), join(dir, "jest.json")], { env: { CI_PHASES: JSON.stringify(phases) } });
     return JSON.parse(readFileSync(join(dir, "tests", "results", "ci-time.json"), "utf8"));
