@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "./stacks/config";
 import { loadConfig } from "./stacks/loadConfig";
 import { azurePreflight } from "./stacks/azure/preflight";
-import { sparkJobJarFor } from "./jobs/wordcountJar";
+import { sparkJobJarFor } from "./stacks/jobJar";
 import { AzureEnvironment } from "./stacks/azure";
 import { LocalEnvironment } from "./stacks/local";
 import { topologyFor } from "./stacks/local/topology";

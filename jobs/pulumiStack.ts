@@ -13,7 +13,7 @@ import type { ZodObject } from "zod";
 import { LocalConfig, PROJECT, validateConfig } from "../stacks/config";
 import { localStackOutputs, topologyFor } from "../stacks/local/topology";
 import { AZURE_OUTPUTS, AzureOutputs, LOCAL_OUTPUTS, LocalOutputs, SECRET_OUTPUTS } from "../stacks/outputs";
-import { StackOutputsError } from "./errors";
+import { StackOutputsError } from "../lib/errors";
 
 /** The stack a command uses when none is named: the free local one. */
 export const DEFAULT_STACK = "dev";

@@ -4,7 +4,7 @@
  * shell history), and the registry of every secret a command holds, which its output redacts.
  */
 import { readFileSync } from "node:fs";
-import { PasswordUnavailableError } from "./errors";
+import { PasswordUnavailableError } from "../lib/errors";
 
 /** Replaces every occurrence of `secret` (ignored when too short to be a real secret). */
 export function redactSecret(text: string, secret: string | undefined): string {
@@ -24,7 +24,7 @@ function cutStartPattern(secret: string): RegExp | undefined {
 
 /**
  * The secrets a command holds (passwords, private keys). Whatever a command writes goes through
- * `redact` first (scripts/cli.ts), so a secret that reaches a message by any path is not printed.
+ * `redact` first (jobs/cli/command.ts), so a secret that reaches a message by any path is not printed.
  */
 export class Secrets {
   readonly #values = new Set<string>();
@@ -54,7 +54,7 @@ export class Secrets {
 
 export const PASSWORD_ENV = "AMBARI_PASSWORD";
 
-/** The environment variables that hold a secret a command may be given (jobs/kafkaRoute.ts, jobs/jobRunners.ts). */
+/** The environment variables that hold a secret a command may be given (jobs/kafka/route.ts, jobs/spark/runners.ts). */
 export const SECRET_ENV = [PASSWORD_ENV, "SSH_PASSWORD", "LIVY_PASSWORD"] as const;
 
 /**

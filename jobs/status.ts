@@ -5,8 +5,9 @@
  * an injected probe, so the local and the Azure stack share the shape and the rendering.
  */
 import type { Admin } from "kafkajs";
-import { jobEvents, JOBS_DIR, type NodeShell } from "./localSubmit";
-import { markdownTable } from "./table";
+import { jobEvents } from "./spark/localJobs";
+import { JOBS_DIR, type NodeShell } from "./local/shell";
+import { markdownTable } from "./util/table";
 
 export interface NodeState {
   /** Container or cluster name. */

@@ -7,9 +7,9 @@ import execa from "execa";
 import { azureSizing, PROJECT, validateConfig, type LocalConfig } from "../stacks/config";
 import { estimateCost } from "../stacks/azure/cost";
 import { topologyFor, type Topology } from "../stacks/local/topology";
-import { defaultAzureCredential, resourceGroupState, type ResourceGroupState } from "./azureResourceGroup";
-import { StackOutputsError, UsageError } from "./errors";
-import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds, requireDocker } from "./localStack";
+import { defaultAzureCredential, resourceGroupState, type ResourceGroupState } from "./azure/resourceGroup";
+import { StackOutputsError, UsageError } from "../lib/errors";
+import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds, requireDocker } from "./local/stack";
 import { openPulumiStack, requireStackFile, type PulumiStack } from "./pulumiStack";
 
 /** One thing a stack owns, as the teardown shows it. */
@@ -196,7 +196,7 @@ export interface AzureTeardownOptions {
   usdPerHour: number | undefined;
   /** Why the config does not validate, when it does not: the teardown goes on (it needs only the stack). */
   configIssues?: string;
-  /** Checks a resource group by id (jobs/azureResourceGroup.ts with the user's credential). */
+  /** Checks a resource group by id (jobs/azure/resourceGroup.ts with the user's credential). */
   resourceGroupState: (id: string) => Promise<{ exists: boolean; provisioningState?: string }>;
 }
 

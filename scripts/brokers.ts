@@ -1,12 +1,12 @@
 // Prints a Kafka cluster's broker list (host:9092,...), as the tutorial's `curl | jq` line does,
 // from a deployed stack's outputs or from explicit flags. stdout carries only the answer, so the
 // command pipes; progress and errors go to stderr.
-import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
-import { UsageError } from "../jobs/errors";
-import { ambariLoginOf, type Env, retryNote } from "../jobs/kafkaRoute";
+import { AmbariClient, type AmbariClientOptions } from "../jobs/azure/ambari";
+import { UsageError } from "../lib/errors";
+import { ambariLoginOf, type Env, retryNote } from "../jobs/kafka/route";
 import { parseOutputs } from "../jobs/pulumiStack";
 import { HOW_TO_PASS_PASSWORD, PASSWORD_ENV, resolvePassword } from "../jobs/secrets";
-import { type CommandContext, defineCommand, type Flags, refusePasswordFlags, runCli, serviceUrlFlag } from "./cli";
+import { type CommandContext, defineCommand, type Flags, refusePasswordFlags, runCli, serviceUrlFlag } from "../jobs/cli/command";
 
 const usage = `Usage: npm run brokers -- [options]      (or: npx tsx scripts/brokers.ts [options])
 

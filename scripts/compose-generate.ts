@@ -5,9 +5,9 @@ import { join } from "path";
 import { PROJECT } from "../stacks/config";
 import { topologyFor } from "../stacks/local/topology";
 import { COMPOSE_FILE, renderCompose } from "../stacks/local/compose";
-import { EXIT, StackOutputsError } from "../jobs/errors";
+import { EXIT, StackOutputsError } from "../lib/errors";
 import { DEFAULT_STACK, localConfigFromStackFile } from "../jobs/pulumiStack";
-import { defineCommand, runCli } from "./cli";
+import { defineCommand, runCli } from "../jobs/cli/command";
 
 const usage = `Usage: npm run compose:generate
 

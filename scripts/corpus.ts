@@ -1,10 +1,10 @@
-// npm run corpus: writes a real text to count, the State of the Union addresses (jobs/corpus.ts),
+// npm run corpus: writes a real text to count, the State of the Union addresses (jobs/text/corpus.ts),
 // one sentence per line, to a file or stdout.
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { SOTU_SOURCE, sotuLines } from "../jobs/corpus";
-import { EXIT, UsageError } from "../jobs/errors";
-import { defineCommand, intFlag, runCli } from "./cli";
+import { SOTU_SOURCE, sotuLines } from "../jobs/text/corpus";
+import { EXIT, UsageError } from "../lib/errors";
+import { defineCommand, intFlag, runCli } from "../jobs/cli/command";
 
 export const corpus = defineCommand({
   name: "corpus",

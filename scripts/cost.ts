@@ -2,10 +2,10 @@
 // no credentials): nodes by cluster, role and VM size, cores, $/h per row, totals per hour and day.
 import { azureSizing } from "../stacks/config";
 import { CostEstimate, estimateCost } from "../stacks/azure/cost";
-import { EXIT, UsageError } from "../jobs/errors";
+import { EXIT, UsageError } from "../lib/errors";
 import { requireStackFile } from "../jobs/pulumiStack";
-import { markdownTable } from "../jobs/table";
-import { defineCommand, runCli } from "./cli";
+import { markdownTable } from "../jobs/util/table";
+import { defineCommand, runCli } from "../jobs/cli/command";
 
 const usage = `Usage: npm run cost -- [--stack azure] [--json]
 

@@ -1,12 +1,12 @@
-// npm run demo: the word count end to end on the local stack, one command (see jobs/demo.ts).
-import { DEMO_NAME, DEMO_STEPS, runDemo } from "../jobs/demo";
-import { EXIT } from "../jobs/errors";
-import type { UpVia } from "../jobs/localStack";
-import { sameCounts, wordTable } from "../jobs/results";
-import { topicsOf } from "../jobs/wordcountJob";
-import { choiceFlag, defineCommand, intFlag, runCli, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
-import { loadBar, steps, table } from "./console";
-import { TEXT_FLAGS_HELP } from "../jobs/textSource";
+// npm run demo: the word count end to end on the local stack, one command (see jobs/wordcount/demo.ts).
+import { DEMO_NAME, DEMO_STEPS, runDemo } from "../jobs/wordcount/demo";
+import { EXIT } from "../lib/errors";
+import type { UpVia } from "../jobs/local/stack";
+import { sameCounts, wordTable } from "../jobs/wordcount/results";
+import { topicsOf } from "../jobs/wordcount/job";
+import { choiceFlag, defineCommand, intFlag, runCli, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "../jobs/cli/command";
+import { loadBar, steps, table } from "../jobs/cli/console";
+import { TEXT_FLAGS_HELP } from "../jobs/text/source";
 
 const usage = `Usage: npm run demo -- [options]
 

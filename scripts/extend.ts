@@ -1,10 +1,10 @@
 // npm run extend: moves the time at which Azure deletes a stack's resource group.
 import { durationMinutes } from "../stacks/config";
-import { extendDeadline, type Extension } from "../jobs/deadline";
-import { EXIT, UsageError } from "../jobs/errors";
-import { markdownTable } from "../jobs/table";
-import { defineCommand, runCli } from "./cli";
-import { steps } from "./console";
+import { extendDeadline, type Extension } from "../jobs/azure/deadline";
+import { EXIT, UsageError } from "../lib/errors";
+import { markdownTable } from "../jobs/util/table";
+import { defineCommand, runCli } from "../jobs/cli/command";
+import { steps } from "../jobs/cli/console";
 
 const usage = `Usage: npm run extend -- --stack <name> (--by <duration> | --until <UTC time>)
 

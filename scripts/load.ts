@@ -1,15 +1,15 @@
 // Loads a data set into a Kafka topic: text or JSON lines from a file or stdin, or the seeded
 // sample text. A progress bar while it runs (stderr), then a table (stdout). package.json runs it
 // with a bounded heap (--max-old-space-size=128): a file of any size streams in flat memory
-// (jobs/loaderPool.ts bounds the worker threads' heaps).
-import { EXIT, LoadError, UsageError } from "../jobs/errors";
-import { openKafkaRoute } from "../jobs/kafkaRoute";
-import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type LoadResult, type RecordFormat } from "../jobs/loader";
-import { LOAD_CLIENTS, type LoadClient } from "../jobs/loaderPlatformatic";
-import { sampleLines } from "../jobs/sampleText";
-import { fileSource } from "../jobs/textSource";
-import { choiceFlag, defineCommand, intFlag, kafkaWhereOf, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "./cli";
-import { loadBar, loadTable } from "./console";
+// (jobs/kafka/loader/pool.ts bounds the worker threads' heaps).
+import { EXIT, UsageError } from "../lib/errors";
+import { openKafkaRoute } from "../jobs/kafka/route";
+import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type LoadResult, type RecordFormat, LoadError } from "../jobs/kafka/loader";
+import { LOAD_CLIENTS, type LoadClient } from "../jobs/kafka/loader/platformatic";
+import { sampleLines } from "../jobs/text/sampleText";
+import { fileSource } from "../jobs/text/source";
+import { choiceFlag, defineCommand, intFlag, kafkaWhereOf, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "../jobs/cli/command";
+import { loadBar, loadTable } from "../jobs/cli/console";
 
 const usage = `Usage: npm run load -- --topic <name> <source> [options]
 

@@ -2,16 +2,16 @@
 // Jupyter (through its HTTPS gateway, with the cluster login from the stack's secrets), the
 // brokers Ambari lists filled in, and prints the page to open; locally, the same through the
 // master's JupyterLab with its token.
-import { AmbariClient } from "../jobs/ambari";
-import { StackOutputsError, SubmitError, UsageError } from "../jobs/errors";
-import { dockerShell } from "../jobs/localSubmit";
-import { ambariLoginOf, retryNote } from "../jobs/kafkaRoute";
+import { AmbariClient } from "../jobs/azure/ambari";
+import { StackOutputsError, SubmitError, UsageError } from "../lib/errors";
+import { dockerShell } from "../jobs/local/shell";
+import { ambariLoginOf, retryNote } from "../jobs/kafka/route";
 import { fillNotebook, NOTEBOOKS, type NotebookTarget, readNotebook } from "../jobs/notebooks/fill";
-import { JupyterContentsClient, type JupyterContentsOptions } from "../jobs/notebooks/jupyterContents";
+import { JupyterContentsClient, type JupyterContentsOptions } from "../jobs/notebooks/jupyter";
 import { type UploadOutcome, uploadNotebooks } from "../jobs/notebooks/upload";
 import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
-import { JOB_NAME } from "../jobs/wordcountJob";
-import { type CommandContext, defineCommand, refusePasswordFlags, runCli } from "./cli";
+import { JOB_NAME } from "../jobs/wordcount/job";
+import { type CommandContext, defineCommand, refusePasswordFlags, runCli } from "../jobs/cli/command";
 
 const usage = `Usage: npm run notebook -- [options]
 

@@ -1,12 +1,12 @@
 // Prints the top words a word-count job has counted, from its counts topic (on any stack; through
 // the SSH gateway on Azure) or its Parquet output (local stack), as a table; with --follow, redraws
 // it while the job runs.
-import { UsageError } from "../jobs/errors";
-import { openKafkaRoute } from "../jobs/kafkaRoute";
-import { localNodesOf } from "../jobs/localStack";
-import { dockerShell } from "../jobs/localSubmit";
-import { type Counts, type CountsSource, followCounts, parquetCounts, topicCounts, topWords, totalOf, wordTable } from "../jobs/results";
-import { defineCommand, intFlag, kafkaWhereOf, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "./cli";
+import { UsageError } from "../lib/errors";
+import { openKafkaRoute } from "../jobs/kafka/route";
+import { localNodesOf } from "../jobs/local/stack";
+import { dockerShell } from "../jobs/local/shell";
+import { type Counts, type CountsSource, followCounts, parquetCounts, topicCounts, topWords, totalOf, wordTable } from "../jobs/wordcount/results";
+import { defineCommand, intFlag, kafkaWhereOf, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "../jobs/cli/command";
 
 const usage = `Usage: npm run results -- [options]
 

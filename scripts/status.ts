@@ -3,13 +3,13 @@
 import execa from "execa";
 import { Kafka } from "kafkajs";
 import { armGet, defaultAzureCredential } from "../stacks/azure/arm";
-import { EXIT } from "../jobs/errors";
-import { openKafkaRoute, retryNote } from "../jobs/kafkaRoute";
-import { LivyClient } from "../jobs/livy";
-import { dockerShell } from "../jobs/localSubmit";
+import { EXIT } from "../lib/errors";
+import { openKafkaRoute, retryNote } from "../jobs/kafka/route";
+import { LivyClient } from "../jobs/spark/livy";
+import { dockerShell } from "../jobs/local/shell";
 import { parseOutputs } from "../jobs/pulumiStack";
 import { armClusterInfo, azureStatus, type BatchInfo, localStatus, renderStatus, statusJson, type StackStatus } from "../jobs/status";
-import { defineCommand, runCli, SSH_HELP } from "./cli";
+import { defineCommand, runCli, SSH_HELP } from "../jobs/cli/command";
 
 const usage = `Usage: npm run status -- [--stack <name>] [--json]
 

@@ -1,20 +1,21 @@
 // Builds the word-count jar (cached), puts it on the local stack's master and runs it with
-// spark-submit there, detached; or follows, stops, or shows a running job (jobs/wordcountSubmit.ts).
-// With --jar or --py, the same for an application of one's own (jobs/ownJob.ts); on an Azure
-// stack, a Livy batch of the application uploaded to the Spark cluster's storage (jobs/azureOwnJob.ts).
-import { EXIT, UsageError } from "../jobs/errors";
-import { azureLivyOf, sparkSubmitRunner } from "../jobs/jobRunners";
-import { ambariBrokers, azureSshOptions, openKafkaRoute } from "../jobs/kafkaRoute";
-import { AZURE_OWN_JOB_STEPS, azureOwnJobLog, azureOwnJobStatus, type CommandHint, followAzureOwnJob, stopAzureOwnJob, submitAzureOwnJob } from "../jobs/azureOwnJob";
-import { localNodesOf } from "../jobs/localStack";
-import { appState, dockerShell, followJob, jobEnding, jobEvents, jobLog, stopJob } from "../jobs/localSubmit";
-import { describeAppState, failIfEndedBadly, OWN_JOB_STEPS, submitOwnJob } from "../jobs/ownJob";
-import { checkSparkApp, defaultJobName, type SparkApp } from "../jobs/sparkApp";
+// spark-submit there, detached; or follows, stops, or shows a running job (jobs/wordcount/submit.ts).
+// With --jar or --py, the same for an application of one's own (jobs/spark/ownAppLocal.ts); on an Azure
+// stack, a Livy batch of the application uploaded to the Spark cluster's storage (jobs/spark/ownAppAzure.ts).
+import { EXIT, UsageError } from "../lib/errors";
+import { azureLivyOf, sparkSubmitRunner } from "../jobs/spark/runners";
+import { ambariBrokers, azureSshOptions, openKafkaRoute } from "../jobs/kafka/route";
+import { AZURE_OWN_JOB_STEPS, azureOwnJobLog, azureOwnJobStatus, type CommandHint, followAzureOwnJob, stopAzureOwnJob, submitAzureOwnJob } from "../jobs/spark/ownAppAzure";
+import { localNodesOf } from "../jobs/local/stack";
+import { appState, followJob, jobEnding, jobEvents, jobLog, stopJob } from "../jobs/spark/localJobs";
+import { dockerShell } from "../jobs/local/shell";
+import { describeAppState, failIfEndedBadly, OWN_JOB_STEPS, submitOwnJob } from "../jobs/spark/ownAppLocal";
+import { checkSparkApp, defaultJobName, type SparkApp } from "../jobs/spark/ownAppFile";
 import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
-import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcountSubmit";
-import type { WordCountJob } from "../jobs/wordcountJob";
-import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
-import { steps } from "./console";
+import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcount/submit";
+import type { WordCountJob } from "../jobs/wordcount/job";
+import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "../jobs/cli/command";
+import { steps } from "../jobs/cli/console";
 
 const usage = `Usage: npm run submit -- [options]
        npm run submit -- --jar <file.jar> --class <main class> [options] [-- <job arguments>]
@@ -50,7 +51,7 @@ environment variable KAFKA_BROKERS. Arguments after a lone -- go to the job unch
 count's options (--topic, --sink, ...) do not apply. A job that fails before its SparkContext is
 up, or while --follow follows it, ends this command with exit 22 and its last error lines.
   --jar <file.jar> --class <main class>   a Spark application jar
-  --py <file.py>            a PySpark application (jobs/wordcount/python/wordcount.py is the word count)
+  --py <file.py>            a PySpark application (jobs/spark-app/python/wordcount.py is the word count)
 
 On an Azure stack (--stack <azure stack>) a job of one's own goes through the Spark cluster: the
 file is uploaded over SSH to its head node (output sparkSshHost) and put into the cluster's default
@@ -173,7 +174,7 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
   return EXIT.OK;
 }
 
-/** --jar/--py on an Azure stack: uploaded over SSH to the Spark head node, run as a Livy batch (jobs/azureOwnJob.ts). */
+/** --jar/--py on an Azure stack: uploaded over SSH to the Spark head node, run as a Livy batch (jobs/spark/ownAppAzure.ts). */
 async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: { stack: string; outputs: StackOutputs; app?: SparkApp; name: string; args: string[]; action: "status" | "log" | "stop" | undefined }): Promise<number> {
   const { stack, outputs, name } = o;
   if (f.yarn) throw new UsageError(`--yarn is for a local stack: stack "${stack}" is on Azure, where a job always runs on the Spark cluster's YARN (through Livy)`);

@@ -1,11 +1,11 @@
 // npm run teardown: shows what a stack has and costs, asks, deletes it, and checks that it is gone
 // (jobs/teardown.ts holds both targets' ways).
 import { createInterface } from "node:readline/promises";
-import { EXIT, UsageError } from "../jobs/errors";
-import { markdownTable } from "../jobs/table";
+import { EXIT, UsageError } from "../lib/errors";
+import { markdownTable } from "../jobs/util/table";
 import { prepareTeardown, removalHint, type StackItem, type TeardownOutcome, type TeardownPlan } from "../jobs/teardown";
-import { type CommandContext, defineCommand, runCli } from "./cli";
-import { steps } from "./console";
+import { type CommandContext, defineCommand, runCli } from "../jobs/cli/command";
+import { steps } from "../jobs/cli/console";
 
 const usage = `Usage: npm run teardown -- [--stack dev] [--yes] [--volumes] [--images]
 

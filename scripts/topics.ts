@@ -1,12 +1,12 @@
 // Creates the Kafka topics a job needs, idempotently, on a deployed stack or any bootstrap list.
 // On Azure the brokers come from Ambari and are reached through the cluster's SSH endpoint, as
-// they live inside the VNet (jobs/kafkaRoute.ts). Prints a table of what it did.
+// they live inside the VNet (jobs/kafka/route.ts). Prints a table of what it did.
 import { z } from "zod";
-import { UsageError } from "../jobs/errors";
-import { readWholeFile } from "../jobs/files";
-import { planKafkaRoute } from "../jobs/kafkaRoute";
-import { ensureTopicsVia, type TopicOutcome, type TopicSpec, validateTopicSpecs } from "../jobs/topics";
-import { defineCommand, kafkaWhereOf, runCli, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "./cli";
+import { UsageError } from "../lib/errors";
+import { readWholeFile } from "../jobs/util/files";
+import { planKafkaRoute } from "../jobs/kafka/route";
+import { ensureTopicsVia, type TopicOutcome, type TopicSpec, validateTopicSpecs } from "../jobs/kafka/topics";
+import { defineCommand, kafkaWhereOf, runCli, VERBOSE_FLAG, VERBOSE_HELP, VIA_SSH_FLAGS, VIA_SSH_HELP } from "../jobs/cli/command";
 
 const usage = `Usage: npm run topics -- [options]      (or: npx tsx scripts/topics.ts [options])
 

@@ -1,14 +1,14 @@
 // npm run wordcount: the word count end to end on a deployed stack, local or Azure (see
-// jobs/wordcountPipeline.ts); or the status of its job, or a stop.
-import { EXIT, UsageError } from "../jobs/errors";
-import { runnerForStack } from "../jobs/jobRunners";
-import { openKafkaRoute, type KafkaRoute } from "../jobs/kafkaRoute";
-import { sameCounts, totalOf, wordTable } from "../jobs/results";
-import { topicsOf } from "../jobs/wordcountJob";
-import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcountPipeline";
-import { defineCommand, intFlag, jobNameFlag, runCli, serviceUrlFlag, SSH_HELP, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "./cli";
-import { loadBar, steps, table } from "./console";
-import { TEXT_FLAGS_HELP } from "../jobs/textSource";
+// jobs/wordcount/pipeline.ts); or the status of its job, or a stop.
+import { EXIT, UsageError } from "../lib/errors";
+import { runnerForStack } from "../jobs/spark/runners";
+import { openKafkaRoute, type KafkaRoute } from "../jobs/kafka/route";
+import { sameCounts, totalOf, wordTable } from "../jobs/wordcount/results";
+import { topicsOf } from "../jobs/wordcount/job";
+import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcount/pipeline";
+import { defineCommand, intFlag, jobNameFlag, runCli, serviceUrlFlag, SSH_HELP, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "../jobs/cli/command";
+import { loadBar, steps, table } from "../jobs/cli/console";
+import { TEXT_FLAGS_HELP } from "../jobs/text/source";
 
 const usage = `Usage: npm run wordcount -- --stack <name> [options]
 

@@ -23,7 +23,7 @@ import {
   AmbariUnexpectedResponseError,
   RetryNotice,
   sortedUniqueHosts,
-} from "../jobs/ambari";
+} from "../jobs/azure/ambari";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, FakeAmbariOptions, startFakeAmbari, zookeeperHost } from "./support/fakeAmbari";
 
 const PASSWORD = DEFAULT_ACCOUNT.password;

@@ -12,12 +12,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ownBatchRequest, storedName } from "../jobs/azureOwnJob";
-import { EXIT } from "../jobs/errors";
-import { batchesOfName, fileBatchLedger } from "../jobs/jobRunners";
-import type { Batch } from "../jobs/livy";
-import type { SparkApp } from "../jobs/sparkApp";
-import { shellQuote, SshGateway } from "../jobs/sshGateway";
+import { ownBatchRequest, storedName } from "../jobs/spark/ownAppAzure";
+import { EXIT } from "../lib/errors";
+import { batchesOfName, fileBatchLedger } from "../jobs/spark/runners";
+import type { Batch } from "../jobs/spark/livy";
+import type { SparkApp } from "../jobs/spark/ownAppFile";
+import { shellQuote, SshGateway } from "../jobs/kafka/sshGateway";
 import { main } from "../scripts/submit";
 import { DEFAULT_ACCOUNT, type FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
 

@@ -10,7 +10,7 @@ import { PassThrough } from "node:stream";
 import { inspect } from "node:util";
 import { TerminalInput } from "../jobs/secrets";
 import { plainOutputs, ReadStackOutputs, StackOutputs } from "../jobs/pulumiStack";
-import { EXIT } from "../jobs/errors";
+import { EXIT } from "../lib/errors";
 import { main, USAGE } from "../scripts/brokers";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, FakeAmbariOptions, startFakeAmbari, zookeeperHost } from "./support/fakeAmbari";
 
@@ -339,7 +339,7 @@ describe("main() with injected dependencies", () => {
     await expect(main(argv, deps)).resolves.toBe(EXIT.USAGE);
     expect(stdout.text).toBe("");
     expect(stderr.text).toContain(says);
-    // One error line, then where the help is (the same for every command: scripts/cli.ts runCommand).
+    // One error line, then where the help is (the same for every command: jobs/cli/command.ts runCommand).
     expect(stderr.text.trimEnd().split("\n")).toEqual([expect.stringMatching(/^brokers: error: /), "See: npm run brokers -- --help"]);
     expect(stderr.text).not.toContain("Typed-Secret-1");
   });

@@ -3,8 +3,8 @@
  * new time, its bounds, the config write and the `pulumi up` that applies it, and the config put
  * back when the update fails. The resources the deadline drives are in tests/azure.autoDelete*.
  */
-import { extendDeadline, newDeadline, type DeadlineStack } from "../jobs/deadline";
-import { DeadlineError, UsageError } from "../jobs/errors";
+import { extendDeadline, newDeadline, type DeadlineStack } from "../jobs/azure/deadline";
+import { DeadlineError, UsageError } from "../lib/errors";
 import { parseExtension } from "../scripts/extend";
 
 const NOW = new Date("2026-12-02T06:30:20Z");

@@ -2,12 +2,13 @@
  * Every failure a command can meet maps to the exit code its usage text documents; Livy's
  * failures each have their own (the word-count issue asks for it), a bug stays 1.
  */
-import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError, LivyUnavailableError } from "../jobs/errors";
-import { AmbariAuthenticationError, AmbariHttpError, AmbariNotFoundError } from "../jobs/ambari";
-import { exitCodeFor, OutputUnreadableError, ResultsError, UsageError } from "../jobs/errors";
+import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyRejectedError, LivyUnavailableError } from "../lib/errors";
+import { LivyJobDeadError, LivyJobKilledError } from "../jobs/spark/livy";
+import { AmbariAuthenticationError, AmbariHttpError, AmbariNotFoundError } from "../jobs/azure/ambari";
+import { exitCodeFor, OutputUnreadableError, ResultsError, UsageError } from "../lib/errors";
 import { USAGE } from "../scripts/wordcount";
 import { USAGE as NOTEBOOK_USAGE } from "../scripts/notebook";
-import { JupyterAuthenticationError, JupyterError, JupyterForbiddenError, JupyterNotFoundError, JupyterTlsError, JupyterUnavailableError, NotebookExistsError } from "../jobs/errors";
+import { JupyterAuthenticationError, JupyterError, JupyterForbiddenError, JupyterNotFoundError, JupyterTlsError, JupyterUnavailableError, NotebookExistsError } from "../lib/errors";
 
 const batch = { id: 1, state: "dead" as const };
 const http = (status: number) => new AmbariHttpError("GET", "/api/v1/clusters/kafka-lab", status, "application/json", undefined);

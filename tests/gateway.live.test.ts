@@ -12,11 +12,11 @@ import { Kafka, logLevel, Admin, Partitioners } from "kafkajs";
 import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
-import { SshGateway, fingerprintOf, publicKeyBlob } from "../jobs/sshGateway";
-import { SshAuthError, SshGatewayError, SshHostKeyError, TopicSpecError } from "../jobs/errors";
-import { adminPerBroker, ensureTopics as ensureTopicsWith, TopicSpec, EnsureTopicsOptions } from "../jobs/topics";
+import { SshGateway, fingerprintOf, publicKeyBlob } from "../jobs/kafka/sshGateway";
+import { SshAuthError, SshGatewayError, SshHostKeyError, TopicSpecError } from "../lib/errors";
+import { adminPerBroker, ensureTopics as ensureTopicsWith, TopicSpec, EnsureTopicsOptions } from "../jobs/kafka/topics";
 import { bringUpCluster, inNode, waitFor, ROOT } from "./support/docker";
-import { MASTER_HOST_KEY_PATH, readLocalSshAccess } from "../jobs/localCluster";
+import { MASTER_HOST_KEY_PATH, readLocalSshAccess } from "../jobs/local/cluster";
 import execa from "execa";
 import { main as topicsMain } from "../scripts/topics";
 
@@ -129,7 +129,7 @@ describe("ensureTopics on a real cluster", () => {
     expect(topics.flatMap((t) => t.partitions.map((p) => p.leader >= 0))).toEqual([true, true, true, true]);
     const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: "mixed-new-2", configNames: ["retention.ms", "min.insync.replicas"] }] });
     const entries = Object.fromEntries(configs.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
-    // RF 3 gets min ISR 2 (jobs/topics.ts minInsyncReplicasFor), next to the spec's own configs.
+    // RF 3 gets min ISR 2 (jobs/kafka/topics.ts minInsyncReplicasFor), next to the spec's own configs.
     expect(entries).toEqual({ "retention.ms": "3600000", "min.insync.replicas": "2" });
   }, 120_000);
 

@@ -10,8 +10,8 @@ import execa from "execa";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EXIT, EXIT_CODES } from "../jobs/errors";
-import type { Command, CommandDeps } from "../scripts/cli";
+import { EXIT, EXIT_CODES } from "../lib/errors";
+import type { Command, CommandDeps } from "../jobs/cli/command";
 import { brokers } from "../scripts/brokers";
 import { cost } from "../scripts/cost";
 import { demo } from "../scripts/demo";
@@ -22,7 +22,7 @@ import { results } from "../scripts/results";
 import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
 import { wordcount } from "../scripts/wordcount";
-import { jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
+import { jobJarBlobName, sourceHash } from "../stacks/jobJar";
 
 const COMMANDS: Record<string, Command> = { brokers, cost, demo, extend, load, notebook, results, submit, topics, wordcount };
 /** No stack file here, and reading a stack is recorded: a refusal must come before either. */

@@ -7,10 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileBatchLedger, livyRunner } from "../jobs/jobRunners";
-import { LivyJobDeadError, LivyJobKilledError } from "../jobs/errors";
-import { type Batch, killedWhileSubmitted, LivyClient, yarnDiagnostics } from "../jobs/livy";
-import { pipelineJob } from "../jobs/wordcountPipeline";
+import { fileBatchLedger, livyRunner } from "../jobs/spark/runners";
+import { type Batch, killedWhileSubmitted, LivyClient, yarnDiagnostics, LivyJobDeadError, LivyJobKilledError } from "../jobs/spark/livy";
+import { pipelineJob } from "../jobs/wordcount/pipeline";
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), "ledger-")); });

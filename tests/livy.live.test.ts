@@ -1,5 +1,5 @@
 /**
- * The Livy client (jobs/livy.ts) against a real Apache Livy 0.7.1 server running in the local
+ * The Livy client (jobs/spark/livy.ts) against a real Apache Livy 0.7.1 server running in the local
  * stack's master with that node's Spark, CSRF protection on as on HDInsight, behind a small real
  * reverse proxy that adds what HDInsight's gateway adds (Basic auth, the /livy prefix). The real
  * word-count jar is submitted, followed to running, its counts checked against the TypeScript
@@ -11,32 +11,31 @@ import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
-import { adminPerBroker, ensureTopics } from "../jobs/topics";
-import { jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
-import { expectedCounts, sampleLines } from "../jobs/sampleText";
-import { loadRecords } from "../jobs/loader";
-import { dockerShell, JOBS_DIR, putFile } from "../jobs/localSubmit";
-import { readCountsTopic, sameCounts, topWords, totalOf, wordTable } from "../jobs/results";
+import { adminPerBroker, ensureTopics } from "../jobs/kafka/topics";
+import { jobJarBlobName, sourceHash } from "../stacks/jobJar";
+import { sampleLines } from "../jobs/text/sampleText";
+import { expectedCounts } from "../jobs/wordcount/tokenize";
+import { loadRecords } from "../jobs/kafka/loader";
+import { dockerShell, JOBS_DIR, putFile } from "../jobs/local/shell";
+import { readCountsTopic, sameCounts, topWords, totalOf, wordTable } from "../jobs/wordcount/results";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
-import { readLocalSshAccess } from "../jobs/localCluster";
-import { jobStatus } from "../jobs/localSubmit";
-import { SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
+import { AmbariClient, type AmbariClientOptions } from "../jobs/azure/ambari";
+import { readLocalSshAccess } from "../jobs/local/cluster";
+import { jobStatus } from "../jobs/spark/localJobs";
+import { SshGateway, type SshGatewayOptions } from "../jobs/kafka/sshGateway";
 import { localOutputsFromStackFile } from "../jobs/pulumiStack";
-import type { CommandDeps } from "../scripts/cli";
+import type { CommandDeps } from "../jobs/cli/command";
 import { main as resultsMain } from "../scripts/results";
 import { main as submitMain } from "../scripts/submit";
-import { fileBatchLedger } from "../jobs/jobRunners";
+import { fileBatchLedger } from "../jobs/spark/runners";
 import { main as wordcountMain } from "../scripts/wordcount";
 import { startFakeAmbari } from "./support/fakeAmbari";
-import { wordCountArgs } from "../jobs/wordcountJob";
-import { LivyClient } from "../jobs/livy";
-import {
-  EXIT, LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyJobDeadError, LivyRejectedError, LivyUnavailableError,
-} from "../jobs/errors";
+import { wordCountArgs } from "../jobs/wordcount/job";
+import { LivyClient, LivyJobDeadError } from "../jobs/spark/livy";
+import { EXIT, LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyRejectedError, LivyUnavailableError } from "../lib/errors";
 import { bringUpCluster, inNode, progress, waitFor, wordCountJar } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
 import { countWords } from "./support/wordCount";
@@ -48,7 +47,7 @@ const LOGIN = { user: "admin", password: "Gateway-Pass-42!" };
 const LINES = [...sampleLines({ seed: 7, lines: 2000 })];
 const report: [string, string][] = [];
 const kafka = new Kafka(KAFKA);
-const PY_WORDCOUNT = join(__dirname, "..", "jobs", "wordcount", "python", "wordcount.py");
+const PY_WORDCOUNT = join(__dirname, "..", "jobs", "spark-app", "python", "wordcount.py");
 
 let livyUrl = "";
 let gateway: Gateway;

@@ -1,6 +1,6 @@
-/** The loader's sending discipline: one request at a time per producer (jobs/loader.ts oneSendAtATime). */
-import { LoadError, SshGatewayError } from "../jobs/errors";
-import { loadRecords, oneSendAtATime } from "../jobs/loader";
+/** The loader's sending discipline: one request at a time per producer (jobs/kafka/loader/index.ts oneSendAtATime). */
+import { SshGatewayError } from "../lib/errors";
+import { loadRecords, oneSendAtATime, LoadError } from "../jobs/kafka/loader";
 
 /** A send that takes `ms`, recording how many ran at once and in which order they started. */
 function recordingSend(ms: number, failOn?: string) {

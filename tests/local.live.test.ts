@@ -10,7 +10,7 @@ import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
 import { bringUpCluster, compose, docker, inNode, leftovers, waitFor, waitHealthy } from "./support/docker";
-import { adminPerBroker, ensureTopics } from "../jobs/topics";
+import { adminPerBroker, ensureTopics } from "../jobs/kafka/topics";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const NODES = topology.endpoints.containerNames;

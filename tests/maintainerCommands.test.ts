@@ -7,10 +7,11 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writ
 import { tmpdir } from "os";
 import execa from "execa";
 import { join } from "path";
-import type { CommandDeps } from "../scripts/cli";
+import type { CommandDeps } from "../jobs/cli/command";
 import * as composeGenerate from "../scripts/compose-generate";
-import * as configTable from "../scripts/docs";
-import { markers } from "../scripts/docs";
+import * as configTable from "../jobs/docs/sections";
+import { main as docsMain } from "../scripts/docs";
+import { markers } from "../jobs/docs/sections";
 import { COMPOSE_FILE } from "../stacks/local/compose";
 
 const ROOT = join(__dirname, "..");
@@ -72,7 +73,7 @@ describe("npm run docs", () => {
   test("rewrites a stale section between its markers and leaves the rest of the file as it was", async () => {
     const dir = docsRoot();
     const { file, before } = staleConfigTable(dir);
-    const r = await run("docs", configTable.main, [], dir);
+    const r = await run("docs", docsMain, [], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("updated: docs/configuration.md\n");
     expect(readFileSync(file, "utf8")).toBe(before);
@@ -82,7 +83,7 @@ describe("npm run docs", () => {
     const dir = docsRoot();
     const { file } = staleConfigTable(dir);
     const stale = readFileSync(file, "utf8");
-    const r = await run("docs", configTable.main, ["--check"], dir);
+    const r = await run("docs", docsMain, ["--check"], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("generated sections are stale in docs/configuration.md: run npm run docs");
     expect(readFileSync(file, "utf8")).toBe(stale);
@@ -92,7 +93,7 @@ describe("npm run docs", () => {
     const dir = docsRoot();
     const { start, end } = markers("no-such-table");
     writeFileSync(join(dir, "README.md"), `# x\n${start}\nold\n${end}\n`);
-    const r = await run("docs", configTable.main, [], dir);
+    const r = await run("docs", docsMain, [], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('README.md: no generated section is called "no-such-table"');
     expect(readFileSync(join(dir, "README.md"), "utf8")).toContain("old");

@@ -9,11 +9,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXIT } from "../jobs/errors";
+import { EXIT } from "../lib/errors";
 import { CONFIGURE_TAG, fillNotebook, NOTEBOOKS, NOTEBOOKS_DIR, notebookFingerprint, PARAMETERS_TAG, readNotebook, sourceOf } from "../jobs/notebooks/fill";
-import { JupyterContentsClient, type JupyterContentsOptions, type Notebook } from "../jobs/notebooks/jupyterContents";
+import { JupyterContentsClient, type JupyterContentsOptions, type Notebook } from "../jobs/notebooks/jupyter";
 import { backupName } from "../jobs/notebooks/upload";
-import type { CommandDeps } from "../scripts/cli";
+import type { CommandDeps } from "../jobs/cli/command";
 import { notebook } from "../scripts/notebook";
 import { brokerHost, startFakeAmbari, type FakeAmbari } from "./support/fakeAmbari";
 import { fetchTrusting, freePort, jupyterPython, startGateway, startJupyterServer, type Gateway, type JupyterServer } from "./support/jupyterServer";

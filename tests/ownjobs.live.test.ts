@@ -1,7 +1,7 @@
 /**
  * Jobs of one's own on the real local cluster, through `npm run submit -- --jar|--py` as a user
  * runs it: the Java word count's jar submitted as any jar would be, and the PySpark word count
- * (jobs/wordcount/python/wordcount.py), both on the same real text in the same topic. Each one's
+ * (jobs/spark-app/python/wordcount.py), both on the same real text in the same topic. Each one's
  * counts equal an independent count of the text, exactly, so the two jobs agree. Also: a job that
  * fails ends the command with exit 22 and its error line; a running job is seen, stopped and
  * reported stopped. Needs a Docker engine and the debian:bookworm base image.
@@ -11,14 +11,15 @@ import { join } from "node:path";
 import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { IMAGE_CONTEXT } from "../stacks/local/image";
-import { sotuLines } from "../jobs/corpus";
-import { loadRecords } from "../jobs/loader";
-import { readCountsTopic, sameCounts, totalOf } from "../jobs/results";
-import { adminPerBroker, ensureTopics } from "../jobs/topics";
-import { EXIT } from "../jobs/errors";
+import { sotuLines } from "../jobs/text/corpus";
+import { loadRecords } from "../jobs/kafka/loader";
+import { readCountsTopic, sameCounts, totalOf } from "../jobs/wordcount/results";
+import { adminPerBroker, ensureTopics } from "../jobs/kafka/topics";
+import { EXIT } from "../lib/errors";
 import { main as submit } from "../scripts/submit";
 import { main as status } from "../scripts/status";
-import { dockerShell, jobEvents } from "../jobs/localSubmit";
+import { jobEvents } from "../jobs/spark/localJobs";
+import { dockerShell } from "../jobs/local/shell";
 import { bringUpCluster, progress, waitFor, wordCountJar } from "./support/docker";
 import { countWords } from "./support/wordCount";
 
@@ -26,7 +27,7 @@ const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const BROKERS = topology.endpoints.bootstrapServersInternal;
 const KAFKA = { clientId: "ownjobs-live", brokers: topology.endpoints.bootstrapServersHost.split(","), logLevel: logLevel.NOTHING };
 const kafka = new Kafka(KAFKA);
-const PY_WORDCOUNT = join(__dirname, "..", "jobs", "wordcount", "python", "wordcount.py");
+const PY_WORDCOUNT = join(__dirname, "..", "jobs", "spark-app", "python", "wordcount.py");
 // A real text: the State of the Union addresses of 1990-1999, one sentence a record.
 const LINES = [...sotuLines({ from: 1990, to: 1999 })];
 const run = `${Date.now()}`;

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "fs";
 import { dirname, join, normalize } from "path";
 import { estimateCost } from "../stacks/azure/cost";
 import { validateConfig } from "../stacks/config";
-import { docFiles, regenerate, sections } from "../scripts/docs";
+import { docFiles, regenerate, sections } from "../jobs/docs/sections";
 import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
 
 const ROOT = join(__dirname, "..");

@@ -1,4 +1,5 @@
-import { expectedCounts, sampleLines, tokenize, VOCABULARY } from "../jobs/sampleText";
+import { sampleLines, VOCABULARY } from "../jobs/text/sampleText";
+import { expectedCounts, tokenize } from "../jobs/wordcount/tokenize";
 
 test("the same seed gives the same lines; another seed gives others", () => {
   const a = [...sampleLines({ seed: 7, lines: 50 })];

@@ -11,12 +11,11 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server as SshServer, utils } from "ssh2";
-import { AmbariClient, type AmbariClientOptions } from "../jobs/ambari";
-import { LivyClient } from "../jobs/livy";
-import { JupyterContentsClient } from "../jobs/notebooks/jupyterContents";
-import { LivyJobDeadError } from "../jobs/errors";
-import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
-import type { Command, CommandDeps } from "../scripts/cli";
+import { AmbariClient, type AmbariClientOptions } from "../jobs/azure/ambari";
+import { LivyClient, LivyJobDeadError } from "../jobs/spark/livy";
+import { JupyterContentsClient } from "../jobs/notebooks/jupyter";
+import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/kafka/sshGateway";
+import type { Command, CommandDeps } from "../jobs/cli/command";
 import { runMain } from "./support/commands";
 import { brokers } from "../scripts/brokers";
 import { cost } from "../scripts/cost";
@@ -28,7 +27,7 @@ import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
 import { wordcount } from "../scripts/wordcount";
 import { startFakeAmbari, type FakeAmbari } from "./support/fakeAmbari";
-import { jobJarBlobName, sourceHash } from "../jobs/wordcountJar";
+import { jobJarBlobName, sourceHash } from "../stacks/jobJar";
 
 const CLUSTER_PASSWORD = "Cl0ud-Login-Pa55word!";
 const SSH_PASSWORD = "Ssh-Tunnel-Pa55word!";
@@ -365,8 +364,8 @@ test("no command writes past the redacting writers: no process.stdout/stderr or 
   const ROOT = join(__dirname, "..");
   // The only ones: the real streams handed to every command as its deps, runCli's line after the
   // command ended, and its empty writes that wait for both streams to flush before a failed command exits.
-  const allowed = ["scripts/cli.ts: stdout: process.stdout,", "scripts/cli.ts: stderr: process.stderr,", "scripts/cli.ts: process.stderr.write(`${name}: finished, but",
-    'scripts/cli.ts: process.stdout.write("", () => process.stderr.write("", () => process.exit()));'];
+  const allowed = ["jobs/cli/command.ts: stdout: process.stdout,", "jobs/cli/command.ts: stderr: process.stderr,", "jobs/cli/command.ts: process.stderr.write(`${name}: finished, but",
+    'jobs/cli/command.ts: process.stdout.write("", () => process.stderr.write("", () => process.exit()));'];
   const direct = ["scripts", "jobs"].flatMap((dir) => readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
     .filter((f) => /\.(ts|js)$/.test(f))
     .flatMap((f) => readFileSync(join(ROOT, dir, f), "utf8").split("\n").map((line) => `${dir}/${f}: ${line.trim()}`)))

@@ -9,8 +9,8 @@ import { createHash } from "crypto";
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { checkJobJarCurrent, jobJarBlobName, jobJarStampOf, sourceHash, sparkJobJarFor, WORDCOUNT_PROJECT } from "../jobs/wordcountJar";
-import { EXIT, StaleJarError } from "../jobs/errors";
+import { checkJobJarCurrent, jobJarBlobName, jobJarStampOf, sourceHash, sparkJobJarFor, WORDCOUNT_PROJECT } from "../stacks/jobJar";
+import { EXIT, StaleJarError } from "../lib/errors";
 import { ConfigValidationError } from "../stacks/configError";
 
 const ROOT = join(__dirname, "..");

@@ -8,7 +8,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
 import { localOutputsFromStackFile, parseOutputs, readStack } from "../jobs/pulumiStack";
-import { StackOutputsError } from "../jobs/errors";
+import { StackOutputsError } from "../lib/errors";
 import { LOCAL_OUTPUTS } from "../stacks/outputs";
 import { describeTopology, localStackOutputs } from "../stacks/local/topology";
 import { PROJECT } from "../stacks/config";

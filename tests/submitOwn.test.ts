@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkSparkApp, defaultJobName } from "../jobs/sparkApp";
+import { checkSparkApp, defaultJobName } from "../jobs/spark/ownAppFile";
 import { main } from "../scripts/submit";
 import { zipOf } from "./support/zip";
 

@@ -5,9 +5,9 @@
  * (plan, destroy, verify) with a stand-in for the Pulumi stack. The local half runs for real in
  * tests/demo.live.test.ts and tests/pulumi.live.test.ts.
  */
-import { ArmError, parseResourceGroupId, resourceGroupState } from "../jobs/azureResourceGroup";
+import { ArmError, parseResourceGroupId, resourceGroupState } from "../jobs/azure/resourceGroup";
 import { localConfigForTeardown, planAzureTeardown, prepareTeardown, removalHint, teardownAzure, type PulumiStackHandle } from "../jobs/teardown";
-import { StackOutputsError } from "../jobs/errors";
+import { StackOutputsError } from "../lib/errors";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

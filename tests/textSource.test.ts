@@ -2,10 +2,10 @@
 import { mkdtempSync, writeFileSync, openSync, writeSync, closeSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { chooseTextSource, corpusSource, fileSource } from "../jobs/textSource";
+import { chooseTextSource, corpusSource, fileSource } from "../jobs/text/source";
 import { countWords } from "./support/wordCount";
-import { expectedCounts } from "../jobs/sampleText";
-import { sotuLines } from "../jobs/corpus";
+import { expectedCounts } from "../jobs/wordcount/tokenize";
+import { sotuLines } from "../jobs/text/corpus";
 
 const dir = mkdtempSync(join(tmpdir(), "text-source-"));
 const file = (name: string, bytes: string | Buffer) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
@@ -51,7 +51,7 @@ test("one text at a time; the default is the real corpus since 1960", async () =
   expect((await chooseTextSource({ lines: 10, seed: 1 })).describe).toBe("10 lines of seeded sample text (seed 1)");
 });
 
-test("on the whole corpus, the job's rule (jobs/sampleText.ts tokenize) and the independent count agree word for word", () => {
+test("on the whole corpus, the job's rule (jobs/text/sampleText.ts tokenize) and the independent count agree word for word", () => {
   const lines = [...corpusSource({ from: 1790 }).lines() as Iterable<string>];
   expect(lines.length).toBe(63_559);
   expect(new Map([...expectedCounts(lines)].sort())).toEqual(new Map([...countWords(lines)].sort()));

@@ -7,10 +7,10 @@ import execa from "execa";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { corpusSource } from "../jobs/textSource";
+import { corpusSource } from "../jobs/text/source";
 import { countWords } from "./support/wordCount";
 
-const TOKENIZER = join(__dirname, "..", "jobs", "wordcount", "src", "main", "java", "spark", "kafka", "Tokenizer.java");
+const TOKENIZER = join(__dirname, "..", "jobs", "spark-app", "src", "main", "java", "spark", "kafka", "Tokenizer.java");
 
 /** Reads lines on stdin, prints "word<TAB>count" per distinct word, through the job's Tokenizer.words. */
 const HARNESS = `

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { main, parseTopicFlag, renderTable } from "../scripts/topics";
-import { EXIT } from "../jobs/errors";
-import { minInsyncReplicasFor } from "../jobs/topics";
+import { EXIT } from "../lib/errors";
+import { minInsyncReplicasFor } from "../jobs/kafka/topics";
 import type { AddressInfo } from "net";
 import { Server, utils } from "ssh2";
-import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/sshGateway";
+import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/kafka/sshGateway";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
 
 interface Run { code: number; stdout: string; stderr: string; gatewayOpened: unknown[] }

@@ -10,7 +10,7 @@ import execa from "execa";
 import { join } from "node:path";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import type { Command } from "../scripts/cli";
+import type { Command } from "../jobs/cli/command";
 import { runMain } from "./support/commands";
 import { load } from "../scripts/load";
 import { submit } from "../scripts/submit";

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "os";
 import { join } from "path";
 import execa from "execa";
-import { buildWordCountJar, BuiltJar, sourceHash, WORDCOUNT_PROJECT } from "../jobs/wordcountJar";
+import { buildWordCountJar, BuiltJar, sourceHash, WORDCOUNT_PROJECT } from "../stacks/jobJar";
 import { progress, requireDockerAndBase, withImageBuildLock } from "./support/docker";
 
 const onProgress = (m: string) => progress(m);

@@ -1,6 +1,6 @@
 /** The job's command line and the results table: pure functions, checked without a cluster. */
-import { topWords, wordTable } from "../jobs/results";
-import { wordCountArgs } from "../jobs/wordcountJob";
+import { topWords, wordTable } from "../jobs/wordcount/results";
+import { wordCountArgs } from "../jobs/wordcount/job";
 
 describe("wordCountArgs", () => {
   const base = { name: "wc", topic: "lines", trigger: 1 as const, startingOffsets: "earliest" as const };

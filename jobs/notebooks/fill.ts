@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Notebook, NotebookCell } from "./jupyterContents";
+import type { Notebook, NotebookCell } from "./jupyter";
 
 /** Where the notebooks are, in the repository. */
 export const NOTEBOOKS_DIR = join(__dirname, "..", "..", "notebooks");

@@ -4,10 +4,10 @@
  * cell tagged "parameters" first. Resolves with the executed notebook's text outputs, one string
  * per cell. What CI runs (tests/notebooks.live.test.ts); a user can too, to re-run a notebook.
  */
-import type { NodeShell } from "../localSubmit";
-import { SubmitError } from "../errors";
+import type { NodeShell } from "../local/shell";
+import { SubmitError } from "../../lib/errors";
 import { withParameters } from "./fill";
-import type { Notebook } from "./jupyterContents";
+import type { Notebook } from "./jupyter";
 
 /** The text a cell's outputs show (streams and text/plain results). */
 export function cellTexts(nb: Notebook): string[] {

@@ -5,9 +5,9 @@
  * version of ours) stops the upload before anything is written, unless `overwrite`, which first
  * saves the cluster's copy beside it as `<name>.backup-<UTC time>.ipynb`.
  */
-import { JupyterError, NotebookExistsError } from "../errors";
+import { JupyterError, NotebookExistsError } from "../../lib/errors";
 import { notebookFingerprint } from "./fill";
-import type { JupyterContentsClient, Notebook } from "./jupyterContents";
+import type { JupyterContentsClient, Notebook } from "./jupyter";
 
 export interface NotebookUpload {
   /** File name in the folder, e.g. 02-wordcount.ipynb. */

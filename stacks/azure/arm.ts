@@ -4,7 +4,7 @@
  * check (is the resource group gone?). Errors name what to do, never the token.
  */
 import type { TokenCredential } from "@azure/core-auth";
-import { ArmError } from "../../jobs/errors";
+import { ArmError } from "../../lib/errors";
 
 export { ArmError };
 

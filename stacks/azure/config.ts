@@ -8,16 +8,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ConfigIssue, fullKey, parseFields, PROJECT } from "../configSchema";
 import { AZURE_FIELDS, type AzureValues } from "./fields";
 import * as rules from "./rules";
-import type { ExtraVmSize } from "./sizing";
+import type { ClusterNodes, ExtraVmSize } from "./sizing";
+
+export type { ClusterNodes };
 
 export { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES, AZURE_FIELDS, durationMinutes, parseCidr, RESERVED_SSH_USERS } from "./fields";
 export { addressesNeeded, AZURE_RESERVED_ADDRESSES, cidrContains, containerName, sharesThreeChars } from "./rules";
 
-export interface ClusterNodes {
-  role: "headnode" | "workernode" | "zookeepernode";
-  count: number;
-  vmSize: string;
-}
 
 /** The per-role count and size keys: in the typed config they exist once, as `kafkaNodes` and `sparkNodes`. */
 type NodeKeys = `${"kafka" | "spark"}${"Head" | "Worker" | "Zookeeper"}Node${"Count" | "Size"}`;

@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { COST_ESTIMATE } from "../outputs";
-import type { AzureConfig } from "./config";
-import { coresOf, PRICE_TABLE, VM_SIZES } from "./sizing";
+import { type ClusterNodes, coresOf, PRICE_TABLE, VM_SIZES } from "./sizing";
 
 /** The estimate's shape is the Azure stack's output schema (stacks/outputs.ts), stated once. */
 export type CostEstimate = z.infer<typeof COST_ESTIMATE>;
@@ -9,8 +8,16 @@ export type CostLine = CostEstimate["lines"][number];
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+/** What the estimate reads of an Azure config (stacks/azure/config.ts's AzureConfig has it). */
+export interface CostInputs {
+  kafkaNodes: ClusterNodes[];
+  sparkNodes: ClusterNodes[];
+  location: string;
+  extraVmSizes?: Parameters<typeof coresOf>[1];
+}
+
 /** Node counts times the dated price table: what the environment costs while it exists. */
-export function estimateCost(config: Pick<AzureConfig, "kafkaNodes" | "sparkNodes" | "location"> & { extraVmSizes?: AzureConfig["extraVmSizes"] }): CostEstimate {
+export function estimateCost(config: CostInputs): CostEstimate {
   const lines: CostLine[] = [
     ...config.kafkaNodes.map((n) => ({ ...n, cluster: "kafka" as const })),
     ...config.sparkNodes.map((n) => ({ ...n, cluster: "spark" as const })),

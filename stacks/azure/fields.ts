@@ -227,7 +227,7 @@ export const AZURE_FIELDS = {
   owner: field(z.string().min(1).max(256, "must be at most 256 characters (Azure tag limit)").optional(), "Owner tag on every resource.", "alice@example.com"),
   sparkJobJar: field(
     z.string().trim().regex(/\.jar$/i, "must be the path of a .jar file").optional(),
-    "The Spark job the Spark cluster runs, uploaded to its storage (default: the word-count job, built for Spark 3.3 from jobs/wordcount).",
+    "The Spark job the Spark cluster runs, uploaded to its storage (default: the word-count job, built for Spark 3.3 from jobs/spark-app).",
     "./my-job.jar",
   ),
   autoDeleteAfter: field(

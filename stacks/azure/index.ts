@@ -10,7 +10,7 @@ import { ClusterStorage } from "./storage";
 import { HdinsightCluster } from "./hdinsightCluster";
 import { estimateCost } from "./cost";
 import type { AzureOutputs } from "../outputs";
-import { jobJarBlobName, type JobJar } from "../../jobs/wordcountJar";
+import { jobJarBlobName, type JobJar } from "../jobJar";
 
 
 /**

@@ -4,9 +4,8 @@
  * with its key, the rule and the fix. config.ts runs them in order.
  */
 import { nearest, setHint } from "../configSchema";
-import type { ClusterNodes } from "./config";
 import { AZURE_FIELDS, AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES, AzureValues, clusterNameOverride, durationMinutes } from "./fields";
-import { coresOf, NodeRole, VM_SIZE_TABLE, VM_SIZES } from "./sizing";
+import { type ClusterNodes, coresOf, NodeRole, VM_SIZE_TABLE, VM_SIZES } from "./sizing";
 import { HDINSIGHT_REGIONS, HDINSIGHT_REGIONS_AS_OF } from "./regions";
 import { estimateCost } from "./cost";
 

@@ -3,6 +3,13 @@
  * costs in cores and dollars, and which VM series Azure has retired.
  */
 
+/** One role's nodes in a cluster: how many, of which VM size. */
+export interface ClusterNodes {
+  role: "headnode" | "workernode" | "zookeepernode";
+  count: number;
+  vmSize: string;
+}
+
 /** Defaults sized like the tutorial (3 Kafka brokers, 4 Spark workers) with current VM sizes. */
 export const AZURE_DEFAULTS = {
   kafka: {

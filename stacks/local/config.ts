@@ -33,7 +33,7 @@ export function validateLocal(raw: Record<string, string>, issues: ConfigIssue[]
   const v = parseFields(LOCAL_FIELDS, raw, issues);
   if (v.localKafkaHostPort !== undefined && v.localWorkerCount !== undefined && v.localSshPort !== undefined) {
     // The port layout is the topology's: derive it rather than restate it here.
-    const ports = topologyFor({ ...(v as LocalValues), target: "local" }, PROJECT, "validate").nodes.flatMap((n) => n.ports);
+    const ports = topologyFor(v as LocalValues, PROJECT, "validate").nodes.flatMap((n) => n.ports);
     const isKafka = (p: { purpose: string }) => p.purpose.startsWith(KAFKA_HOST_LISTENER);
     const kafkaPorts = ports.filter(isKafka).map((p) => p.host);
     const others = ports.filter((p) => !isKafka(p)).map((p) => p.host);

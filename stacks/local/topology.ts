@@ -4,7 +4,6 @@
  * so they cannot drift apart. No I/O here.
  */
 import { createHash } from "crypto";
-import type { LocalConfig } from "./config";
 import type { LocalOutputs } from "../outputs";
 
 export const LOCAL_DEFAULTS = {
@@ -318,7 +317,15 @@ export function localStackOutputs(t: Topology): LocalOutputs {
 }
 
 /** The topology of a local stack from its validated config: the one builder the program and the commands use. */
-export function topologyFor(config: LocalConfig, project: string, stack: string, image?: string): Topology {
+/** The local config keys the topology reads (stacks/local/config.ts's LocalConfig has them). */
+export interface TopologyKeys {
+  localWorkerCount: number;
+  localBindAddress: string;
+  localKafkaHostPort: number;
+  localSshPort: number;
+}
+
+export function topologyFor(config: TopologyKeys, project: string, stack: string, image?: string): Topology {
   return describeTopology({
     project,
     stack,

@@ -1,5 +1,5 @@
 /** Running a command's `main` in the test's own process: the code `npm run <command>` runs, its output captured. */
-import type { Command, CommandDeps } from "../../scripts/cli";
+import type { Command, CommandDeps } from "../../jobs/cli/command";
 
 /** Not a terminal: nothing may be prompted for. */
 export const NOT_A_TERMINAL = { isTTY: false, on: () => undefined, off: () => undefined, resume: () => undefined, pause: () => undefined, setEncoding: () => undefined } as unknown as CommandDeps["stdin"];

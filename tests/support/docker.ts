@@ -5,9 +5,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { RUN_MARKER_ENV } from "./globalSetup";
 import { COMPOSE_FILE } from "../../stacks/local/compose";
-import { waitFor } from "../../jobs/poll";
-import { waitHealthy } from "../../jobs/localStack";
-import { buildWordCountJar } from "../../jobs/wordcountJar";
+import { waitFor } from "../../jobs/util/poll";
+import { waitHealthy } from "../../jobs/local/stack";
+import { buildWordCountJar } from "../../stacks/jobJar";
 
 export { waitFor, waitHealthy };
 

@@ -14,7 +14,7 @@ import { createServer as createHttpsServer, request as httpsRequest, type Server
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cachePath } from "../../jobs/cache";
+import { cachePath } from "../../jobs/util/cache";
 import { selfSignedCertificate } from "./fakeAmbari";
 
 /** What the venv holds: pinned, so every machine tests against the same server. */

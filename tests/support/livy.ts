@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
-import { cachePath } from "../../jobs/cache";
+import { cachePath } from "../../jobs/util/cache";
 import { docker, progress, waitFor, withRunLock } from "./docker";
 
 export const LIVY_VERSION = "0.7.1-incubating";

@@ -1,7 +1,7 @@
 /**
  * An independent count of a text's words, for the tests to check the Spark job against: the rule
  * of docs/wordcount.md written a second way (a scanner over code points, not the job's regex nor
- * jobs/sampleText.ts's), so a mistake in one is not repeated in the other.
+ * jobs/text/sampleText.ts's), so a mistake in one is not repeated in the other.
  */
 const isWordChar = (ch: string) => /^[\p{L}\p{M}\p{Nd}]$/u.test(ch);
 const isApostrophe = (ch: string) => ch === "'" || ch === "\u2019";

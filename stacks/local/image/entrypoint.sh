@@ -267,7 +267,7 @@ log.segment.bytes=268435456
 controlled.shutdown.enable=false
 # The session stays at Kafka's 9 s. With 4 s, and topics at min ISR 1, a CI run lost 167 of 60,000
 # acknowledged records across a broker stop (likely a broker fenced while merely slow, acknowledging
-# alone); topics now get min ISR 2 (jobs/topics.ts). 5 s was tried again for a quicker restart (the
+# alone); topics now get min ISR 2 (jobs/kafka/topics.ts). 5 s was tried again for a quicker restart (the
 # old registrations of a restarted lab are held for one session): no quicker once Kafka starts
 # before the Hadoop daemons (after-kafka.sh), and one CI restart took 95 s. Heartbeats every second
 # instead of two make a false expiry less likely on a busy 2-core machine.

@@ -1,0 +1,417 @@
+/**
+ * Every failure the jobs and commands know, in one hierarchy (as kafkajs keeps its errors): each
+ * class says whether trying again may help (`retriable`) and which exit code a command ends with
+ * (`exitCode`). EXIT_CODES is the one table of exit codes: the usage texts' "Exit codes" lines and
+ * the docs' table are generated from it. Messages say what to do next and never hold a secret.
+ *
+ * (The Pulumi program's ConfigValidationError is not here: it extends Pulumi's RunError, which the
+ * engine prints without a stack trace.)
+ */
+
+/** One exit code per kind of failure. */
+export const EXIT_CODES = {
+  OK: { code: 0, means: "done" },
+  UNEXPECTED: { code: 1, means: "unexpected error (a bug: the message keeps its stack)" },
+  USAGE: { code: 2, means: "usage (a flag, an argument or a missing credential)" },
+  LOGIN_REFUSED: { code: 3, means: "login refused (401)" },
+  FORBIDDEN: { code: 4, means: "forbidden (403)" },
+  NOT_FOUND: { code: 5, means: "cluster not found (404)" },
+  TLS: { code: 6, means: "TLS certificate problem" },
+  BAD_RESPONSE: { code: 7, means: "answer not as expected" },
+  UNAVAILABLE: { code: 8, means: "unreachable or not ready (gave up after retries)" },
+  STACK_OUTPUTS: { code: 9, means: "stack unknown, or its outputs or stack file unusable" },
+  TOPIC_SPEC: { code: 10, means: "impossible topic spec (nothing changed)" },
+  SSH_GATEWAY: { code: 11, means: "SSH gateway (host key, login, connection)" },
+  KAFKA: { code: 12, means: "Kafka error" },
+  JAR_BUILD: { code: 13, means: "jar build failed" },
+  SUBMIT: { code: 14, means: "submission refused or job failed" },
+  LOAD: { code: 15, means: "load stopped (the table says how far it got)" },
+  RESULTS: { code: 16, means: "counts incomplete (the job had not counted everything in time)" },
+  DOCKER: { code: 17, means: "Docker unavailable" },
+  LEFTOVERS: { code: 18, means: "something is left (listed, with how to remove it)" },
+  NOT_CONFIRMED: { code: 19, means: "not confirmed (nothing deleted)" },
+  LIVY_CSRF: { code: 20, means: "Livy's CSRF check refused the request" },
+  BATCH_NOT_FOUND: { code: 21, means: "Livy batch unknown or forgotten" },
+  JOB_DEAD: { code: 22, means: "job dead (its log tail shown)" },
+  JOB_KILLED: { code: 23, means: "job killed" },
+  TOPIC_MISSING: { code: 24, means: "a topic the command needs does not exist" },
+  NO_COUNTS: { code: 25, means: "the counts topic holds no counts yet" },
+  OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)" },
+  LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
+  NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)" },
+  STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)" },
+  INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
+} as const satisfies Record<string, { code: number; means: string }>;
+
+export type ExitKind = keyof typeof EXIT_CODES;
+
+/** Kind to number, for code: `EXIT.USAGE` is 2. */
+export const EXIT = Object.fromEntries(Object.entries(EXIT_CODES).map(([k, v]) => [k, v.code])) as { readonly [K in ExitKind]: (typeof EXIT_CODES)[K]["code"] };
+
+/** A usage text's closing line: "Exit codes: 0 done, 2 usage ..., 9 ...", wrapped for a terminal. */
+export function exitCodesLine(kinds: readonly ExitKind[]): string {
+  const all: ExitKind[] = ["OK", ...kinds.filter((k) => k !== "OK" && k !== "UNEXPECTED")];
+  const items = [...new Set(all)].sort((a, b) => EXIT[a] - EXIT[b]).map((k) => `${EXIT[k]} ${EXIT_CODES[k].means}`);
+  const lines: string[] = [];
+  let line = "Exit codes:";
+  for (const [i, item] of items.entries()) {
+    const piece = ` ${item}${i < items.length - 1 ? "," : "."}`;
+    if (line.length + piece.length > 100) { lines.push(line); line = " "; }
+    line += piece;
+  }
+  return [...lines, line].join("\n");
+}
+
+export interface LabErrorOptions {
+  cause?: unknown;
+  retriable?: boolean;
+}
+
+/** The base of every expected failure; anything else a command meets is a bug (exit 1). */
+export class LabError extends Error {
+  /** The exit code's kind for this class; subclasses set their own. */
+  static readonly exit: ExitKind = "UNEXPECTED";
+  /** True when the same request may succeed later (the HTTP clients retry these themselves). */
+  readonly retriable: boolean;
+
+  constructor(message: string, options: LabErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.retriable = options.retriable ?? false;
+  }
+
+  get exitCode(): number {
+    return EXIT[(this.constructor as typeof LabError).exit];
+  }
+}
+
+/** Each expected failure has its own exit code; a kafkajs error is Kafka's (12); anything else is a bug (1). */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof LabError) return e.exitCode;
+  if (e instanceof Error && e.name.startsWith("KafkaJS")) return EXIT.KAFKA;
+  return EXIT.UNEXPECTED;
+}
+
+/** What to check when kafkajs gave up because no broker answered (its own message says only the socket's error). */
+export function kafkaUnreachableHint(e: unknown): string {
+  const unreachable = e instanceof Error && e.name.startsWith("KafkaJS") && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|Connection timeout/.test(e.message);
+  return unreachable ? ": no Kafka broker answers there; check the address (--bootstrap, or the stack's: is it up?), --verbose shows kafkajs's own log" : "";
+}
+
+// ------------------------------------------------------------------------ the command line
+
+/** A mistake in how the command was called: exit 2, with a pointer to --help. */
+export class UsageError extends LabError {
+  static override readonly exit: ExitKind = "USAGE";
+}
+
+/** No password or key could be had without asking for one on the command line. */
+export class PasswordUnavailableError extends UsageError {}
+
+// ------------------------------------------------------------------------ stacks
+
+/** The Pulumi CLI is missing or not logged in, the stack does not exist, or its outputs or stack file cannot be used. */
+export class StackOutputsError extends LabError {
+  static override readonly exit: ExitKind = "STACK_OUTPUTS";
+  /** Why, for callers that treat some reasons as "not deployed with Pulumi" (teardown). */
+  readonly reason: "cli-missing" | "not-logged-in" | "no-stack" | "other";
+
+  constructor(message: string, options: LabErrorOptions & { reason?: StackOutputsError["reason"] } = {}) {
+    super(message, options);
+    this.reason = options.reason ?? "other";
+  }
+}
+
+/** Moving an Azure stack's deadline failed. bounds: the new time is refused; stack: no such stack or no deadline; update: pulumi up failed. */
+export class DeadlineError extends LabError {
+  constructor(message: string, readonly reason: "bounds" | "stack" | "update", options: LabErrorOptions = {}) {
+    super(message, options);
+  }
+
+  override get exitCode(): number {
+    return this.reason === "bounds" ? EXIT.USAGE : this.reason === "stack" ? EXIT.STACK_OUTPUTS : EXIT.UNEXPECTED;
+  }
+}
+
+/** Azure Resource Manager refused or did not answer; `status` is its HTTP status when it answered. */
+export class ArmError extends LabError {
+  constructor(message: string, readonly status?: number, options: LabErrorOptions = {}) {
+    super(message, options);
+  }
+
+  override get exitCode(): number {
+    return this.status === 401 ? EXIT.LOGIN_REFUSED : this.status === 403 ? EXIT.FORBIDDEN : EXIT.UNAVAILABLE;
+  }
+}
+
+// ------------------------------------------------------------------------ Ambari
+
+/** Every failure of the Ambari client is one of these. */
+export class AmbariError extends LabError {
+  static override readonly exit: ExitKind = "BAD_RESPONSE";
+}
+
+/** The raw facts of an HTTP answer, kept as the `cause` of the errors that interpret it. */
+export class AmbariHttpError extends AmbariError {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly contentType: string,
+    /** Ambari's own `message` field, when the body had one. */
+    readonly serverMessage: string | undefined,
+  ) {
+    super(`${method} ${path}: HTTP ${status}${serverMessage ? ` (${serverMessage})` : ""}`);
+  }
+}
+
+/** 401: the gateway or Ambari refused the user/password pair. */
+export class AmbariAuthenticationError extends AmbariError {
+  static override readonly exit: ExitKind = "LOGIN_REFUSED";
+  constructor(readonly user: string, origin: string, cause: AmbariHttpError) {
+    super(
+      `Ambari at ${origin} refused the login of user "${user}" (HTTP 401): check the user name and password. ` +
+        "For a stack deployed by this project the user is `pulumi stack output clusterLoginUser` and the password " +
+        "`pulumi stack output clusterLoginPassword --show-secrets`.",
+      { cause },
+    );
+  }
+}
+
+/** 403: logged in, but this user may not read the resource. */
+export class AmbariForbiddenError extends AmbariError {
+  static override readonly exit: ExitKind = "FORBIDDEN";
+  constructor(readonly user: string, path: string, cause: AmbariHttpError) {
+    super(
+      `User "${user}" logged in but may not read ${path} (HTTP 403${cause.serverMessage ? `: ${cause.serverMessage}` : ""}). ` +
+        "Use the cluster login user (`pulumi stack output clusterLoginUser`) or ask an Ambari administrator for at least the Cluster User role.",
+      { cause },
+    );
+  }
+}
+
+/** 404: most often a cluster name with the wrong case, or the Spark cluster instead of the Kafka one. */
+export class AmbariNotFoundError extends AmbariError {
+  static override readonly exit: ExitKind = "NOT_FOUND";
+  constructor(readonly cluster: string, path: string, cause: AmbariHttpError) {
+    super(
+      `Ambari answered HTTP 404 to GET ${path}${cause.serverMessage ? ` (${cause.serverMessage})` : ""}. ` +
+        `Check the cluster name "${cluster}": the name in Ambari URLs is case-sensitive ` +
+        "(use exactly `pulumi stack output kafkaClusterName`), and it must be the Kafka cluster, not the Spark one.",
+      { cause },
+    );
+  }
+}
+
+/** 5xx: the gateway or Ambari is overloaded or restarting; worth retrying. */
+export class AmbariServerError extends AmbariError {
+  constructor(readonly status: number, path: string, cause: AmbariHttpError) {
+    super(`Ambari answered HTTP ${status} to GET ${path}${cause.serverMessage ? ` (${cause.serverMessage})` : ""}`, { cause, retriable: true });
+  }
+}
+
+/** A body that is not JSON: typically an HTML login or proxy page, or a URL that is not Ambari. */
+export class AmbariResponseFormatError extends AmbariError {
+  constructor(readonly contentType: string, url: string, status: number, pageTitle: string | undefined, cause: unknown) {
+    const what = pageTitle ? `an HTML page titled "${pageTitle}"` : `content-type "${contentType || "none"}"`;
+    super(
+      `${url} answered HTTP ${status} with ${what}, not Ambari's JSON` +
+        (pageTitle ? ` (content-type "${contentType || "none"}")` : "") +
+        ". An HTML page usually means a login or proxy page, or a URL that is not Ambari: " +
+        "check --ambari-url (expected https://CLUSTER.azurehdinsight.net).",
+      { cause },
+    );
+  }
+}
+
+/** JSON, but not what this lookup expects (another HTTP status, a missing field, not a Kafka cluster). */
+export class AmbariUnexpectedResponseError extends AmbariError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** The TLS handshake failed: an untrusted or mismatched certificate. Waiting does not help. */
+export class AmbariTlsError extends AmbariError {
+  static override readonly exit: ExitKind = "TLS";
+  constructor(readonly code: string, origin: string, detail: string, cause: unknown) {
+    const hint =
+      code === "ERR_TLS_CERT_ALTNAME_INVALID"
+        ? "The certificate is for another host name: check --ambari-url."
+        : "The server's certificate is not trusted. If a proxy inspects HTTPS on your network, " +
+          "export NODE_EXTRA_CA_CERTS=/path/to/its-ca.pem; do not turn certificate checks off.";
+    super(`TLS connection to ${origin} failed: ${code} (${detail}). ${hint}`, { cause });
+  }
+}
+
+/** The request never got an answer (refused, reset, unknown host...). */
+export class AmbariConnectionError extends AmbariError {
+  static override readonly exit: ExitKind = "UNAVAILABLE";
+  constructor(message: string, readonly code: string | undefined, cause: unknown, retriable: boolean) {
+    super(message, { cause, retriable });
+  }
+}
+
+/** No answer within `timeoutMs`. */
+export class AmbariTimeoutError extends AmbariConnectionError {
+  constructor(readonly timeoutMs: number, origin: string, path: string, cause: unknown) {
+    super(`Ambari at ${origin} did not answer GET ${path} within ${timeoutMs} ms`, "ETIMEDOUT", cause, true);
+  }
+}
+
+/** The component exists but has no hosts yet: HDInsight is still provisioning the cluster. */
+export class AmbariClusterStartingError extends AmbariError {
+  constructor(readonly cluster: string, readonly component: string, cause: unknown) {
+    super(`Cluster "${cluster}" has no ${component} hosts yet: the cluster is still starting`, { cause, retriable: true });
+  }
+}
+
+/** Every attempt failed with a retriable error; `cause` is the last one. */
+export class AmbariRetriesExhaustedError extends AmbariError {
+  static override readonly exit: ExitKind = "UNAVAILABLE";
+  constructor(readonly lookup: string, readonly attempts: number, elapsedMs: number, cause: AmbariError) {
+    super(`Gave up after ${attempts} attempts (${(elapsedMs / 1000).toFixed(1)} s) asking Ambari for ${lookup}: ${cause.message}`, { cause });
+  }
+}
+
+// ------------------------------------------------------------------------ Livy
+
+/** Every failure of the Livy client is one of these; by itself, Livy not doing what was asked (27). */
+export class LivyError extends LabError {
+  static override readonly exit: ExitKind = "LIVY";
+}
+/** 401 at the gateway: wrong cluster login. */
+export class LivyAuthenticationError extends LivyError {
+  static override readonly exit: ExitKind = "LOGIN_REFUSED";
+}
+/** 400 with an HTML body: the request lacked X-Requested-By. */
+export class LivyCsrfError extends LivyError {
+  static override readonly exit: ExitKind = "LIVY_CSRF";
+}
+/** 404: no such batch (or a finished batch Livy no longer remembers). */
+export class LivyBatchNotFoundError extends LivyError {
+  static override readonly exit: ExitKind = "BATCH_NOT_FOUND";
+}
+/** 400 with {"msg"}: Livy refused the batch (a local path, too many sessions...). */
+export class LivyRejectedError extends LivyError {
+  static override readonly exit: ExitKind = "SUBMIT";
+}
+/** 5xx or no answer, after every retry. */
+export class LivyUnavailableError extends LivyError {
+  static override readonly exit: ExitKind = "UNAVAILABLE";
+}
+
+// ------------------------------------------------------------------------ Jupyter
+
+/** Every failure of the Jupyter contents client is one of these; by itself, an answer not as expected (7). */
+export class JupyterError extends LabError {
+  static override readonly exit: ExitKind = "BAD_RESPONSE";
+}
+/** 401 at the gateway: the cluster login was refused. */
+export class JupyterAuthenticationError extends JupyterError {
+  static override readonly exit: ExitKind = "LOGIN_REFUSED";
+}
+/** 403: logged in, but Jupyter refused the request. */
+export class JupyterForbiddenError extends JupyterError {
+  static override readonly exit: ExitKind = "FORBIDDEN";
+}
+/** 404 for Jupyter itself: no Jupyter at that URL (a cluster still deploying, or another cluster). */
+export class JupyterNotFoundError extends JupyterError {
+  static override readonly exit: ExitKind = "NOT_FOUND";
+}
+/** The TLS handshake failed: an untrusted or mismatched certificate. Waiting does not help. */
+export class JupyterTlsError extends JupyterError {
+  static override readonly exit: ExitKind = "TLS";
+}
+/** 5xx or no answer, after every retry. */
+export class JupyterUnavailableError extends JupyterError {
+  static override readonly exit: ExitKind = "UNAVAILABLE";
+}
+/** Notebooks that exist on the cluster with other contents than the ones to upload: nothing was uploaded. */
+export class NotebookExistsError extends LabError {
+  static override readonly exit: ExitKind = "NOTEBOOK_EXISTS";
+  constructor(message: string, readonly paths: string[]) {
+    super(message);
+  }
+}
+
+// ------------------------------------------------------------------------ SSH
+
+export class SshGatewayError extends LabError {
+  static override readonly exit: ExitKind = "SSH_GATEWAY";
+}
+
+/** The server's host key did not match what we expected: possibly not the server you think. */
+export class SshHostKeyError extends SshGatewayError {
+  constructor(readonly host: string, readonly presented: string, expected: string) {
+    super(`host key verification failed for ${host}: it presented ${presented}, expected ${expected}. ` +
+      "If the server was rebuilt on purpose, update the pinned key; otherwise do not connect.");
+  }
+}
+
+export class SshAuthError extends SshGatewayError {
+  constructor(user: string, endpoint: string, cause: unknown) {
+    super(`SSH authentication as ${user} at ${endpoint} failed: check the key (SSH_PRIVATE_KEY_FILE, ssh-agent) or password (SSH_PASSWORD)`, { cause });
+  }
+}
+
+// ------------------------------------------------------------------------ Kafka and the jobs
+
+/** A topic spec no cluster can satisfy, or no cluster of this size: nothing was changed. */
+export class TopicSpecError extends LabError {
+  static override readonly exit: ExitKind = "TOPIC_SPEC";
+}
+
+/** A topic the command reads or the job needs does not exist; the message says how to create it or who writes it. */
+export class TopicMissingError extends LabError {
+  static override readonly exit: ExitKind = "TOPIC_MISSING";
+}
+
+/** A counts topic that exists but holds nothing yet: no job has written it, or its job is still starting. */
+export class NoCountsError extends LabError {
+  static override readonly exit: ExitKind = "NO_COUNTS";
+}
+
+/** The counts did not cover what was loaded in time. */
+export class ResultsError extends LabError {
+  static override readonly exit: ExitKind = "RESULTS";
+}
+
+/** The job's output cannot be read: a file not in its format, a counts topic no consumer could join. */
+export class OutputUnreadableError extends LabError {
+  static override readonly exit: ExitKind = "OUTPUT_UNREADABLE";
+}
+
+/** spark-submit refused the job, the job died, or a command in the node failed. */
+export class SubmitError extends LabError {
+  static override readonly exit: ExitKind = "SUBMIT";
+}
+
+/** A job of one's own (npm run submit --jar/--py) ended with a non-zero status: its error lines say why. */
+export class JobFailedError extends SubmitError {
+  static override readonly exit: ExitKind = "JOB_DEAD";
+  constructor(message: string, readonly jobExitStatus: number | undefined, readonly errorLines: string[]) {
+    super(message);
+  }
+}
+
+/** Maven (or Docker, building with Maven) failed or is missing. */
+export class JarBuildError extends LabError {
+  static override readonly exit: ExitKind = "JAR_BUILD";
+}
+
+/** The jar a stack put in its cluster's storage was built from other sources than the ones here (or carries no stamp). */
+export class StaleJarError extends LabError {
+  static override readonly exit: ExitKind = "STALE_JAR";
+}
+
+/** No Docker engine answers, or docker-compose failed. */
+export class DockerUnavailableError extends LabError {
+  static override readonly exit: ExitKind = "DOCKER";
+}
+
+/** The one table of exit codes, for the docs (docs/troubleshooting.md). */
+export function exitCodesTable(): string {
+  const rows = Object.entries(EXIT_CODES).map(([kind, { code, means }]) => `| ${code} | \`${kind}\` | ${means} |`);
+  return ["| exit | kind | meaning |", "|---:|---|---|", ...rows].join("\n");
+}
