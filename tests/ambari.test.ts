@@ -1,29 +1,15 @@
 /**
  * The Ambari client against a fake Ambari (tests/support/fakeAmbari.ts) speaking the shapes and
- * errors of REFERENCE.md section 3: one request per lookup step, `fields=` trimming, retries that
- * are exponential and bounded, one error class per failure, and no password in any error.
+ * errors of Ambari's REST API: one request per lookup step, `fields=` trimming, retries that are
+ * exponential and bounded, each failure a class of the one HTTP error family (lib/http/errors.ts)
+ * with Ambari's hints, and no password in any error.
  */
 import { AddressInfo, createServer } from "node:net";
 import { inspect } from "node:util";
+import { AmbariClient, AmbariClientOptions, AmbariClusterStartingError, RetryNotice, sortedUniqueHosts } from "../jobs/azure/ambari";
 import {
-  AmbariAuthenticationError,
-  AmbariClient,
-  AmbariClientOptions,
-  AmbariClusterStartingError,
-  AmbariConnectionError,
-  AmbariError,
-  AmbariForbiddenError,
-  AmbariHttpError,
-  AmbariNotFoundError,
-  AmbariResponseFormatError,
-  AmbariRetriesExhaustedError,
-  AmbariServerError,
-  AmbariTimeoutError,
-  AmbariTlsError,
-  AmbariUnexpectedResponseError,
-  RetryNotice,
-  sortedUniqueHosts,
-} from "../jobs/azure/ambari";
+  HttpError, HttpForbiddenError, HttpFormatError, HttpLoginError, HttpNotFoundError, HttpRetriesExhaustedError, HttpTlsError, HttpUnavailableError,
+} from "../lib/http/errors";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, FakeAmbariOptions, startFakeAmbari, zookeeperHost } from "./support/fakeAmbari";
 
 const PASSWORD = DEFAULT_ACCOUNT.password;
@@ -50,12 +36,12 @@ async function clientFor(options: FakeAmbariOptions = {}, overrides: Partial<Amb
   });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<AmbariError> {
+async function failureOf(promise: Promise<unknown>): Promise<HttpError> {
   try {
     await promise;
   } catch (e) {
-    expect(e).toBeInstanceOf(AmbariError);
-    return e as AmbariError;
+    expect(e).toBeInstanceOf(HttpError);
+    return e as HttpError;
   }
   throw new Error("expected the lookup to fail");
 }
@@ -127,24 +113,25 @@ describe("each failure has its own error class and an actionable message", () =>
   test("401: names the user, points at the stack output, never the password; not retried", async () => {
     const client = await clientFor({}, { password: "wrong-password" });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariAuthenticationError);
-    expect(error.name).toBe("AmbariAuthenticationError");
+    expect(error).toBeInstanceOf(HttpLoginError);
+    expect(error.name).toBe("HttpLoginError");
+    expect(error.service).toBe("Ambari");
     expect(error.message).toContain('user "admin"');
     expect(error.message).toContain("pulumi stack output clusterLoginPassword --show-secrets");
     expect(error.message).not.toContain("wrong-password");
     expect(inspect(error, { depth: 10 })).not.toContain("wrong-password");
-    expect(error.cause).toBeInstanceOf(AmbariHttpError);
-    expect((error.cause as AmbariHttpError).status).toBe(401);
+    expect(error.status).toBe(401);
+    expect(error.request).toBe(`GET ${BROKER_PATH}?fields=host_components/HostRoles/host_name`);
     expect(fake!.requests).toHaveLength(1);
   });
 
   test("403: the user logged in but may not read; says what role to ask for", async () => {
     const client = await clientFor({ accounts: [{ user: "viewer", password: PASSWORD, forbidden: true }] }, { user: "viewer" });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariForbiddenError);
+    expect(error).toBeInstanceOf(HttpForbiddenError);
     expect(error.message).toContain('User "viewer"');
     expect(error.message).toContain("HTTP 403: You do not have permissions to access this resource.");
-    expect(error.cause).toBeInstanceOf(AmbariHttpError);
+    expect(error.status).toBe(403);
     expectNoSecretIn(error);
     expect(fake!.requests).toHaveLength(1);
   });
@@ -152,17 +139,18 @@ describe("each failure has its own error class and an actionable message", () =>
   test("404: a cluster name in the wrong case; quotes Ambari's message and says names are case-sensitive", async () => {
     const client = await clientFor({ cluster: "kafka-mylab42" }, { cluster: "Kafka-MyLab42" });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariNotFoundError);
+    expect(error).toBeInstanceOf(HttpNotFoundError);
     expect(error.message).toContain("The requested resource doesn't exist: Cluster not found, clusterName=Kafka-MyLab42");
     expect(error.message).toContain("case-sensitive");
-    expect((error.cause as AmbariHttpError).serverMessage).toMatch(/Cluster not found/);
+    expect(error.serverMessage).toMatch(/Cluster not found/);
+    expect(error.status).toBe(404);
     expect(fake!.requests).toHaveLength(1);
   });
 
   test("an HTML page instead of JSON: says what came back (title and content-type)", async () => {
     const client = await clientFor({ htmlLoginPage: true });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariResponseFormatError);
+    expect(error).toBeInstanceOf(HttpFormatError);
     expect(error.message).toContain('an HTML page titled "Sign in to your account"');
     expect(error.message).toContain('content-type "text/html; charset=utf-8"');
     expect(error.message).toContain("--ambari-url");
@@ -173,8 +161,8 @@ describe("each failure has its own error class and an actionable message", () =>
   test("TLS: a self-signed certificate names the cause code and is not retried", async () => {
     const client = await clientFor({ https: true });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariTlsError);
-    expect((error as AmbariTlsError).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
+    expect(error).toBeInstanceOf(HttpTlsError);
+    expect(error.code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
     expect(error.message).toContain("DEPTH_ZERO_SELF_SIGNED_CERT (self-signed certificate)");
     expect(error.message).toContain("NODE_EXTRA_CA_CERTS");
     expect(error.cause).toMatchObject({ message: "fetch failed" }); // fetch's own error, the socket's inside
@@ -187,7 +175,7 @@ describe("each failure has its own error class and an actionable message", () =>
       new Response(JSON.stringify({ href: "x", Clusters: { cluster_name: "spark-mylab42", desired_configs: { "spark2-defaults": { tag: "v1" } } } }));
     const client = new AmbariClient({ baseUrl: "https://spark-mylab42.azurehdinsight.net", cluster: "spark-mylab42", user: "admin", password: PASSWORD, fetch: fakeFetch });
     const error = await failureOf(client.kafkaBrokerConfig());
-    expect(error).toBeInstanceOf(AmbariUnexpectedResponseError);
+    expect(error).toBeInstanceOf(HttpError);
     expect(error.message).toBe('Cluster "spark-mylab42" has no kafka-broker configuration: is it a Kafka cluster?');
     expect((error.cause as Error).message).toBe("desired configurations: spark2-defaults");
   });
@@ -200,7 +188,7 @@ describe("each failure has its own error class and an actionable message", () =>
     };
     const client = new AmbariClient({ baseUrl: "https://kafka-typo.azurehdinsight.net", cluster: "kafka-typo", user: "admin", password: PASSWORD, fetch: fakeFetch });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariConnectionError);
+    expect(error).toBeInstanceOf(HttpUnavailableError);
     expect(error.message).toContain("No such host kafka-typo.azurehdinsight.net (ENOTFOUND)");
     expect(calls).toBe(1);
   });
@@ -216,7 +204,8 @@ describe("retries: exponential, bounded, only for what waiting can fix", () => {
       [1, 4, 5],
       [2, 4, 10],
     ]);
-    expect(notices[0].error).toBeInstanceOf(AmbariServerError);
+    expect(notices[0].error).toBeInstanceOf(HttpUnavailableError);
+    expect(notices[0].error.status).toBe(503);
     expect(notices[0].error.message).toContain("HTTP 503");
   });
 
@@ -238,10 +227,10 @@ describe("retries: exponential, bounded, only for what waiting can fix", () => {
   test("bounded: gives up after retries + 1 attempts, wrapping the last cause", async () => {
     const client = await clientFor({ failFirst: { count: 100, status: 503 } }, { retries: 2 });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariRetriesExhaustedError);
-    expect(error.name).toBe("AmbariRetriesExhaustedError");
-    expect(error.message).toMatch(/^Gave up after 3 attempts \(\d+\.\d s\) asking Ambari for the KAFKA_BROKER hosts of cluster "kafka-mylab42": Ambari answered HTTP 503/);
-    expect(error.cause).toBeInstanceOf(AmbariServerError);
+    expect(error).toBeInstanceOf(HttpRetriesExhaustedError);
+    expect(error.name).toBe("HttpRetriesExhaustedError");
+    expect(error.message).toMatch(/^Gave up after 3 attempts \(\d+\.\d s\) to read the KAFKA_BROKER hosts of cluster "kafka-mylab42": Ambari answered HTTP 503/);
+    expect(error.cause).toBeInstanceOf(HttpUnavailableError);
     expect(fake!.requests).toHaveLength(3);
     expectNoSecretIn(error);
   });
@@ -249,7 +238,7 @@ describe("retries: exponential, bounded, only for what waiting can fix", () => {
   test("a cluster that never finishes starting: gives up with the starting error as cause", async () => {
     const client = await clientFor({ emptyBrokerPolls: 100 }, { retries: 1 });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariRetriesExhaustedError);
+    expect(error).toBeInstanceOf(HttpRetriesExhaustedError);
     expect(error.cause).toBeInstanceOf(AmbariClusterStartingError);
     expect(fake!.requests).toHaveLength(2);
   });
@@ -257,8 +246,9 @@ describe("retries: exponential, bounded, only for what waiting can fix", () => {
   test("a slow answer times out per request, is retried, then gives up", async () => {
     const client = await clientFor({ delayMs: 1000 }, { timeoutMs: 50, retries: 1 });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariRetriesExhaustedError);
-    expect(error.cause).toBeInstanceOf(AmbariTimeoutError);
+    expect(error).toBeInstanceOf(HttpRetriesExhaustedError);
+    expect(error.cause).toBeInstanceOf(HttpUnavailableError);
+    expect((error.cause as HttpError).code).toBe("ETIMEDOUT");
     expect((error.cause as Error).message).toContain("did not answer GET " + BROKER_PATH);
     expect((error.cause as Error).message).toContain("within 50 ms");
     expect(fake!.requests).toHaveLength(2);
@@ -268,10 +258,11 @@ describe("retries: exponential, bounded, only for what waiting can fix", () => {
     const port = await closedPort();
     const client = new AmbariClient({ baseUrl: `http://127.0.0.1:${port}`, cluster: "kafka-mylab42", user: "admin", password: PASSWORD, retries: 2, backoffMs: 1 });
     const error = await failureOf(client.kafkaBrokers());
-    expect(error).toBeInstanceOf(AmbariRetriesExhaustedError);
+    expect(error).toBeInstanceOf(HttpRetriesExhaustedError);
     expect(error.message).toContain("after 3 attempts");
-    expect(error.cause).toBeInstanceOf(AmbariConnectionError);
-    expect((error.cause as AmbariConnectionError).code).toBe("ECONNREFUSED");
+    expect(error.cause).toBeInstanceOf(HttpUnavailableError);
+    expect((error.cause as HttpUnavailableError).code).toBe("ECONNREFUSED");
+    expect(error.exitCode).toBe(8);
   });
 
   test("an injected fetch is used for every request: a reset connection, then the answer", async () => {

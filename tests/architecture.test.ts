@@ -68,11 +68,24 @@ test("jobs/ is grouped by concern: at most 10 files at its top", () => {
   expect(top.length).toBeLessThanOrEqual(10);
 });
 
-test.each(["lib", ...folders("jobs")])("%s/ opens with a README that says what it owns", (dir) => {
+test.each([...folders("lib"), ...folders("jobs")])("%s/ opens with a README that says what it owns", (dir) => {
   const readme = join(ROOT, dir, "README.md");
   expect(existsSync(readme)).toBe(true);
   const [title, blank, ...body] = readFileSync(readme, "utf8").split("\n");
   expect(title).toBe(`# ${dir}/`);
   expect(blank).toBe("");
   expect(body.join(" ").trim().length).toBeGreaterThan(60);
+});
+
+test("no source file over 400 lines outside tests", () => {
+  const sources = (dir: string): string[] => readdirSync(join(ROOT, dir)).flatMap((e) => {
+    const path = `${dir}/${e}`;
+    if (["node_modules", "target", ".git"].includes(e)) return [];
+    if (statSync(join(ROOT, path)).isDirectory()) return sources(path);
+    return /\.(ts|js|mjs|sh|py|java)$/.test(e) ? [path] : [];
+  });
+  const lines = [...["index.ts"], ...["lib", "stacks", "jobs", "scripts", "bench", ".ci"].flatMap(sources)]
+    .map((f) => ({ f, n: readFileSync(join(ROOT, f), "utf8").split("\n").length - 1 }));
+  expect(lines.length).toBeGreaterThan(100);
+  expect(lines.filter(({ n }) => n > 400).map(({ f, n }) => `${f}: ${n} lines`)).toEqual([]);
 });

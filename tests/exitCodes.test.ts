@@ -2,30 +2,31 @@
  * Every failure a command can meet maps to the exit code its usage text documents; Livy's
  * failures each have their own (the word-count issue asks for it), a bug stays 1.
  */
-import { LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyRejectedError, LivyUnavailableError } from "../lib/errors";
-import { LivyJobDeadError, LivyJobKilledError } from "../jobs/spark/livy";
-import { AmbariAuthenticationError, AmbariHttpError, AmbariNotFoundError } from "../jobs/azure/ambari";
-import { exitCodeFor, OutputUnreadableError, ResultsError, UsageError } from "../lib/errors";
+import { LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError } from "../jobs/spark/livy";
+import { exitCodeFor, NotebookExistsError, OutputUnreadableError, ResultsError, UsageError } from "../lib/errors";
+import {
+  HttpError, HttpForbiddenError, HttpFormatError, HttpLoginError, HttpNotFoundError, HttpRetriesExhaustedError, type HttpService, HttpTlsError, HttpUnavailableError,
+} from "../lib/http/errors";
 import { USAGE } from "../scripts/wordcount";
 import { USAGE as NOTEBOOK_USAGE } from "../scripts/notebook";
-import { JupyterAuthenticationError, JupyterError, JupyterForbiddenError, JupyterNotFoundError, JupyterTlsError, JupyterUnavailableError, NotebookExistsError } from "../lib/errors";
 
 const batch = { id: 1, state: "dead" as const };
-const http = (status: number) => new AmbariHttpError("GET", "/api/v1/clusters/kafka-lab", status, "application/json", undefined);
+const facts = (service: HttpService, status?: number) => ({ service, request: "GET /x", status });
+const unavailable = (service: HttpService) => new HttpUnavailableError("503", { ...facts(service, 503), retriable: true });
 
 test.each([
-  ["wrong cluster login at the gateway", 3, new LivyAuthenticationError("401")],
-  ["CSRF header refused", 20, new LivyCsrfError("csrf")],
-  ["batch unknown or forgotten", 21, new LivyBatchNotFoundError("404")],
+  ["wrong cluster login at the gateway", 3, new HttpLoginError("401", facts("Livy", 401))],
+  ["CSRF header refused", 20, new LivyCsrfError("csrf", facts("Livy", 400))],
+  ["batch unknown or forgotten", 21, new LivyBatchNotFoundError("404", facts("Livy", 404))],
   ["job dead", 22, new LivyJobDeadError("dead", batch, ["tail"])],
   ["job killed", 23, new LivyJobKilledError("killed", { ...batch, state: "killed" as const })],
-  ["Livy unavailable after retries", 8, new LivyUnavailableError("503")],
-  ["Livy refused the batch", 14, new LivyRejectedError("400")],
+  ["Livy unavailable after retries", 8, new HttpRetriesExhaustedError("read batch 1", 6, 31_000, unavailable("Livy"))],
+  ["Livy refused the batch", 14, new LivyRejectedError("400", facts("Livy", 400))],
   ["any other Livy failure", 27, new LivyError("still starting after 900 s")],
   ["counts incomplete", 16, new ResultsError("timeout")],
   ["output unreadable", 26, new OutputUnreadableError("not Parquet")],
   ["usage", 2, new UsageError("--x")],
-  ["Ambari login refused", 3, new AmbariAuthenticationError("admin", "https://kafka-lab.azurehdinsight.net", http(401))],
+  ["Ambari login refused", 3, new HttpLoginError("401", facts("Ambari", 401))],
   ["a bug", 1, new TypeError("x is undefined")],
 ])("%s -> exit %d, as npm run wordcount --help says", (_, code, error) => {
   expect(exitCodeFor(error)).toBe(code);
@@ -33,16 +34,26 @@ test.each([
 });
 
 test("an Ambari 404 is not mistaken for a forgotten Livy batch", () => {
-  expect(exitCodeFor(new AmbariNotFoundError("kafka-lab", "/api/v1/clusters/kafka-lab", http(404)))).toBe(5);
+  expect(exitCodeFor(new HttpNotFoundError("404", facts("Ambari", 404)))).toBe(5);
+});
+
+test.each(["Ambari", "Livy", "Jupyter", "Azure Resource Manager"] as const)("%s: one family, one exit code per kind of HTTP failure", (service) => {
+  expect([
+    new HttpLoginError("", facts(service, 401)), new HttpForbiddenError("", facts(service, 403)), new HttpNotFoundError("", facts(service, 404)),
+    new HttpTlsError("", facts(service)), new HttpFormatError("", facts(service, 200)), new HttpError("", facts(service, 418)), unavailable(service),
+    new HttpRetriesExhaustedError("x", 3, 10, unavailable(service)),
+  ].map((e) => [e.service, exitCodeFor(e), e.retriable])).toEqual([
+    [service, 3, false], [service, 4, false], [service, 5, false], [service, 6, false], [service, 7, false], [service, 7, false], [service, 8, true], [service, 8, false],
+  ]);
 });
 
 test.each([
-  ["cluster login refused at the gateway", 3, new JupyterAuthenticationError("401")],
-  ["Jupyter refused the request", 4, new JupyterForbiddenError("403")],
-  ["no Jupyter at that URL", 5, new JupyterNotFoundError("404")],
-  ["untrusted certificate", 6, new JupyterTlsError("tls")],
-  ["an answer that is not Jupyter's", 7, new JupyterError("not JSON")],
-  ["Jupyter unavailable after retries", 8, new JupyterUnavailableError("503")],
+  ["cluster login refused at the gateway", 3, new HttpLoginError("401", facts("Jupyter", 401))],
+  ["Jupyter refused the request", 4, new HttpForbiddenError("403", facts("Jupyter", 403))],
+  ["no Jupyter at that URL", 5, new HttpNotFoundError("404", facts("Jupyter", 404))],
+  ["untrusted certificate", 6, new HttpTlsError("tls", facts("Jupyter"))],
+  ["an answer that is not Jupyter's", 7, new HttpFormatError("not JSON", facts("Jupyter", 200))],
+  ["Jupyter unavailable after retries", 8, new HttpRetriesExhaustedError("upload", 6, 31_000, unavailable("Jupyter"))],
   ["a notebook edited on the cluster would be overwritten", 28, new NotebookExistsError("exists", ["kafka-spark-lab/02-wordcount.ipynb"])],
 ])("notebook: %s -> exit %d, as npm run notebook --help says", (_, code, error) => {
   expect(exitCodeFor(error)).toBe(code);

@@ -34,8 +34,9 @@ import { fileBatchLedger } from "../jobs/spark/runners";
 import { main as wordcountMain } from "../scripts/wordcount";
 import { startFakeAmbari } from "./support/fakeAmbari";
 import { wordCountArgs } from "../jobs/wordcount/job";
-import { LivyClient, LivyJobDeadError } from "../jobs/spark/livy";
-import { EXIT, LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyRejectedError, LivyUnavailableError } from "../lib/errors";
+import { LivyBatchNotFoundError, LivyClient, LivyCsrfError, LivyJobDeadError, LivyRejectedError } from "../jobs/spark/livy";
+import { EXIT } from "../lib/errors";
+import { HttpLoginError, HttpRetriesExhaustedError } from "../lib/http/errors";
 import { bringUpCluster, inNode, progress, waitFor, wordCountJar } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
 import { countWords } from "./support/wordCount";
@@ -172,31 +173,35 @@ test("a POST without X-Requested-By gets Livy's CSRF refusal (an HTML 400), whic
 
 test("the gateway refuses a wrong cluster password: 401, named, and the password never in the message", async () => {
   const wrong = new LivyClient({ baseUrl: gateway.url, user: LOGIN.user, password: "not-the-password-9" });
-  const e = (await wrong.batch(0).catch((x: unknown) => x)) as LivyAuthenticationError;
-  expect(e).toBeInstanceOf(LivyAuthenticationError);
-  expect(e.message).toMatch(/refused the cluster login \(401\)/);
+  const e = (await wrong.batch(0).catch((x: unknown) => x)) as HttpLoginError;
+  expect(e).toBeInstanceOf(HttpLoginError);
+  expect(e.service).toBe("Livy");
+  expect(e.message).toMatch(/refused the login of user "admin" \(HTTP 401\) to read batch 0\. Check clusterLoginUser/);
   expect(e.message).not.toContain("not-the-password-9");
 }, 60_000);
 
-test("503s from the gateway are retried with a doubling delay, each retry told; past the retries, LivyUnavailableError", async () => {
+test("503s from the gateway are retried with a doubling delay, each retry told; past the retries, HttpRetriesExhaustedError", async () => {
   const retries: string[] = [];
   const patient = new LivyClient({ baseUrl: gateway.url, ...LOGIN, retries: 3, backoffMs: 50, onRetry: (r) => retries.push(`${r.attempt}/${r.attempts} after ${r.delayMs} ms`) });
   gateway.failNext(2);
   await expect(patient.batch(987654)).rejects.toBeInstanceOf(LivyBatchNotFoundError);
   expect(retries).toEqual(["1/4 after 50 ms", "2/4 after 100 ms"]);
   gateway.failNext(10);
-  const e = (await patient.batch(987654).catch((x: unknown) => x)) as LivyUnavailableError;
+  const e = (await patient.batch(987654).catch((x: unknown) => x)) as HttpRetriesExhaustedError;
   gateway.failNext(0);
-  expect(e).toBeInstanceOf(LivyUnavailableError);
-  expect(e.message).toMatch(/answered 503.*tried 4 times/);
+  expect(e).toBeInstanceOf(HttpRetriesExhaustedError);
+  expect(e.attempts).toBe(4);
+  expect(e.exitCode).toBe(EXIT.UNAVAILABLE);
+  expect(e.message).toMatch(/^Gave up after 4 attempts .* to read batch 987654: Livy answered HTTP 503/);
 }, 60_000);
 
 test("a submit the gateway answers with 503 is not retried: a lost answer must not start the job twice", async () => {
   const before = ((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total;
   gateway.failNext(1);
-  const e = (await livy.submit({ file: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", name: "livy-once" }).catch((x: unknown) => x)) as LivyUnavailableError;
-  expect(e).toBeInstanceOf(LivyUnavailableError);
-  expect(e.message).toMatch(/tried 1 time\)/);
+  const e = (await livy.submit({ file: jarOnMaster, className: "spark.kafka.SparkKafkaWordCount", name: "livy-once" }).catch((x: unknown) => x)) as HttpRetriesExhaustedError;
+  expect(e).toBeInstanceOf(HttpRetriesExhaustedError);
+  expect(e.attempts).toBe(1);
+  expect(e.message).toMatch(/^Gave up after 1 attempt /);
   expect(((await (await fetch(`${livyUrl}/batches`)).json()) as { total: number }).total).toBe(before);
 }, 60_000);
 

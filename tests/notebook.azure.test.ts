@@ -197,7 +197,7 @@ describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight
         fetch: fetchTrusting(gateway.ca),
       });
       expect(code).toBe(EXIT.LOGIN_REFUSED);
-      expect(stderr).toContain(`refused the cluster login of user "${USER}" (HTTP 401)`);
+      expect(stderr).toContain(`refused the login of user "${USER}" (HTTP 401) to reach Jupyter`);
       expect(stderr).toContain("pulumi stack output clusterLoginPassword --show-secrets");
       for (const text of [stdout, stderr]) for (const secret of [wrong, PASSWORD, wrong.slice(0, 8)]) expect(text).not.toContain(secret);
     } finally {
@@ -208,21 +208,21 @@ describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight
   test("no Jupyter at that URL (another path on the gateway): exit 5, saying so", async () => {
     const r = await run(["--stack", "azure"], { sparkUrl: `${gateway.url}/not-here` });
     expect(r.code).toBe(EXIT.NOT_FOUND);
-    expect(r.stderr).toContain(`no Jupyter at ${gateway.url}/not-here/jupyter (HTTP 404 for /api)`);
+    expect(r.stderr).toContain(`Jupyter at ${gateway.url}/not-here/jupyter answered HTTP 404 to GET /api: could not reach Jupyter`);
     expect(r.stderr).toContain("still deploying");
   });
 
   test("the gateway answering 502 twice: retried, then uploaded", async () => {
     gateway.failNext(2, 502);
     const r = await run(["--stack", "azure", "--folder", "retried"]);
-    expect(r.stderr).toMatch(/Jupyter or its gateway answered 502; retry 1\/2/);
+    expect(r.stderr).toMatch(/Jupyter answered HTTP 502 to GET \/api; retry 1\/2/);
     expect(r.code).toBe(0);
   });
 
   test("nothing listening: retried a bounded number of times, then exit 8", async () => {
     const r = await run(["--stack", "azure"], { sparkUrl: `https://127.0.0.1:${await freePort()}` });
-    expect(r.stderr).toMatch(/did not answer \(ECONNREFUSED.*retry 1\/2/);
-    expect(r.stderr).toMatch(/\(tried 3 times\)/);
+    expect(r.stderr).toMatch(/Could not reach Jupyter at https:\/\/127\.0\.0\.1:\d+: ECONNREFUSED .*retry 1\/2/);
+    expect(r.stderr).toMatch(/error: Gave up after 3 attempts \(\d+\.\d s\) to reach Jupyter/);
     expect(r.code).toBe(EXIT.UNAVAILABLE);
   });
 

@@ -221,8 +221,8 @@ describe("Livy answers errors quoting the secrets", () => {
   const ambariUrl = "https://kafka-mylab42.azurehdinsight.net";
   test.each([
     ["400 JSON", 400, "application/json", JSON.stringify({ msg: `requirement failed: ${LEAK}` }), 14, /Livy refused it: requirement failed: user admin password \*\*\*; ssh password \*\*\*/],
-    ["401 HTML", 401, "text/html", `<html><title>401 ${LEAK}</title></html>`, 3, /the gateway refused the cluster login \(401\)/],
-    ["403 JSON", 403, "application/json", JSON.stringify({ msg: `forbidden ${LEAK}` }), 27, /unexpected answer 403: forbidden user admin password \*\*\*/],
+    ["401 HTML", 401, "text/html", `<html><title>401 ${LEAK}</title></html>`, 3, /Livy at http:\/\/127\.0\.0\.1:\d+ refused the login of user "admin" \(HTTP 401\) to list the batches/],
+    ["403 JSON", 403, "application/json", JSON.stringify({ msg: `forbidden ${LEAK}` }), 4, /may not list the batches: Livy answered GET \/batches\S* with HTTP 403: forbidden user admin password \*\*\*/],
   ])("wordcount --status / --stop, Livy %s: nothing leaks", async (_what, status, contentType, body, exit, message) => {
     const livy = await hostileLivy(status, contentType, body);
     try {
@@ -261,10 +261,10 @@ describe("Livy answers errors quoting the secrets", () => {
 
 describe("the Spark cluster's Jupyter answers errors quoting the secrets (notebook)", () => {
   test.each([
-    ["401 HTML", 401, "text/html", `<html><title>401 ${LEAK}</title></html>`, 3, /refused the cluster login of user "admin" \(HTTP 401\)/],
-    ["403 JSON", 403, "application/json", JSON.stringify({ message: `forbidden ${LEAK}` }), 4, /Jupyter refused it \(HTTP 403\): forbidden user admin password \*\*\*; ssh password \*\*\*/],
-    ["500 JSON", 500, "application/json", JSON.stringify({ message: `Traceback ${LEAK}` }), 8, /answered 500: Traceback user admin password \*\*\*/],
-    ["200 HTML page", 200, "text/html", `<html><title>Sign in ${LEAK}</title></html>`, 7, /with something that is not JSON/],
+    ["401 HTML", 401, "text/html", `<html><title>401 ${LEAK}</title></html>`, 3, /Jupyter at http:\/\/127\.0\.0\.1:\d+ refused the login of user "admin" \(HTTP 401\)/],
+    ["403 JSON", 403, "application/json", JSON.stringify({ message: `forbidden ${LEAK}` }), 4, /Jupyter answered \S+ \S+ with HTTP 403: forbidden user admin password \*\*\*; ssh password \*\*\*/],
+    ["500 JSON", 500, "application/json", JSON.stringify({ message: `Traceback ${LEAK}` }), 8, /Jupyter answered HTTP 500 to \S+ \S+ \(Traceback user admin password \*\*\*/],
+    ["200 HTML page", 200, "text/html", `<html><title>Sign in ${LEAK}</title></html>`, 7, /answered HTTP 200 with an HTML page titled "Sign in user admin password \*\*\*.*not Jupyter's JSON/],
   ])("Jupyter %s: exit as documented, nothing leaks", async (_what, status, contentType, body, exit, message) => {
     const ambari = await startFakeAmbari({ accounts: [{ user: "admin", password: CLUSTER_PASSWORD }] });
     const jupyter = await hostileLivy(status, contentType, body);

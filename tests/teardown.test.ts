@@ -5,7 +5,8 @@
  * (plan, destroy, verify) with a stand-in for the Pulumi stack. The local half runs for real in
  * tests/demo.live.test.ts and tests/pulumi.live.test.ts.
  */
-import { ArmError, parseResourceGroupId, resourceGroupState } from "../jobs/azure/resourceGroup";
+import { parseResourceGroupId, resourceGroupState } from "../jobs/azure/resourceGroup";
+import { HttpError, HttpForbiddenError, HttpLoginError } from "../lib/http/errors";
 import { localConfigForTeardown, planAzureTeardown, prepareTeardown, removalHint, teardownAzure, type PulumiStackHandle } from "../jobs/teardown";
 import { StackOutputsError } from "../lib/errors";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -46,21 +47,24 @@ describe("resourceGroupState (ARM REST)", () => {
   test("a token Azure refuses: 401, told to az login", async () => {
     const bad: TokenCredential = { getToken: async () => ({ token: "expired", expiresOnTimestamp: 0 }) };
     const e = await resourceGroupState(RG_ID, { credential: bad, endpoint }).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(ArmError);
-    expect((e as ArmError).status).toBe(401);
+    expect(e).toBeInstanceOf(HttpLoginError);
+    expect((e as HttpError).status).toBe(401);
+    expect((e as HttpError).exitCode).toBe(3);
     expect((e as Error).message).toMatch(/InvalidAuthenticationToken.*az login/);
   });
 
   test("no permission to read the group: 403 with Azure's code and what to ask for", async () => {
     setAnswer(() => ({ status: 403, body: { error: { code: "AuthorizationFailed", message: "The client does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read'." } } }));
-    const e = (await resourceGroupState(RG_ID, { credential, endpoint }).catch((x: unknown) => x)) as ArmError;
+    const e = (await resourceGroupState(RG_ID, { credential, endpoint }).catch((x: unknown) => x)) as HttpError;
+    expect(e).toBeInstanceOf(HttpForbiddenError);
     expect(e.status).toBe(403);
     expect(e.message).toMatch(/may not read resource group rg-lab.*Reader.*AuthorizationFailed/);
   });
 
   test("no login at all: the credential's failure becomes one line saying how to sign in", async () => {
     const none: TokenCredential = { getToken: async () => { throw new Error("Azure CLI not found"); } };
-    const e = (await resourceGroupState(RG_ID, { credential: none, endpoint }).catch((x: unknown) => x)) as ArmError;
+    const e = (await resourceGroupState(RG_ID, { credential: none, endpoint }).catch((x: unknown) => x)) as HttpError;
+    expect(e).toBeInstanceOf(HttpLoginError);
     expect(e.message).toMatch(/sign in with `az login`/);
     expect((e.cause as Error).message).toBe("Azure CLI not found");
     expect(seen).toEqual([]);

@@ -2,9 +2,10 @@
  * Whether a resource group exists, asked of Azure Resource Manager: the teardown's independent
  * check that an Azure environment (and its bill) is gone.
  */
-import { ArmError, armGet, type ArmOptions } from "../../stacks/azure/arm";
+import { StackOutputsError } from "../../lib/errors";
+import { armGet, type ArmOptions } from "../../stacks/azure/arm";
 
-export { ArmError, defaultAzureCredential } from "../../stacks/azure/arm";
+export { defaultAzureCredential } from "../../stacks/azure/arm";
 
 const API_VERSION = "2021-04-01";
 
@@ -13,7 +14,7 @@ export type ResourceGroupState = { exists: false } | { exists: true; provisionin
 /** "/subscriptions/<id>/resourceGroups/<name>" -> its parts; a clear error for anything else. */
 export function parseResourceGroupId(id: string): { subscriptionId: string; resourceGroup: string } {
   const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)$/i.exec(id);
-  if (!m) throw new ArmError(`not a resource group id: ${JSON.stringify(id)} (expected /subscriptions/<id>/resourceGroups/<name>)`);
+  if (!m) throw new StackOutputsError(`the stack's resourceGroupId is not a resource group id: ${JSON.stringify(id)} (expected /subscriptions/<id>/resourceGroups/<name>); run \`pulumi up\` to refresh its outputs`);
   return { subscriptionId: m[1], resourceGroup: m[2] };
 }
 

@@ -3,16 +3,12 @@
  * https://CLUSTER.azurehdinsight.net/jupyter behind its gateway (Basic auth with the cluster login)
  * and as a plain `jupyter server --ServerApp.base_url=/jupyter` answers it: read an item, create a
  * directory, write a notebook. Writes carry Jupyter's XSRF token (the `_xsrf` cookie a page of the
- * server sets, echoed as X-XSRFToken). 5xx, 429 and network failures are retried with a doubling
- * delay (jobs/http/retry.ts); every other failure has its own error class, and no message ever holds
- * the password.
+ * server sets, echoed as X-XSRFToken). The HTTP core (lib/http) does the login, timeouts, retries
+ * and error mapping; no message ever holds the password.
+ * API: https://jupyter-server.readthedocs.io/en/latest/developers/rest-api.html
  */
-import { rootCause, TLS_CODE } from "../azure/ambari/json";
-import {
-  JupyterAuthenticationError, JupyterError, JupyterForbiddenError, JupyterNotFoundError, JupyterTlsError, JupyterUnavailableError,
-} from "../../lib/errors";
-import { gatewayAuth, type RetryNotice, withRetries } from "../http/retry";
-import { redactSecret } from "../secrets";
+import { HttpClient, type HttpRequest, type Method, type RetryNotice } from "../../lib/http/client";
+import { HttpError } from "../../lib/http/errors";
 
 /** A notebook in nbformat 4 (the parts this project reads; the rest is kept as it is). */
 export interface Notebook {
@@ -54,35 +50,37 @@ export interface JupyterContentsOptions {
   timeoutMs?: number;
   /** Defaults to the platform's `fetch`; tests inject one that trusts their own certificate. */
   fetch?: typeof fetch;
-  onRetry?: (notice: RetryNotice<JupyterError>) => void;
+  onRetry?: (notice: RetryNotice<HttpError>) => void;
 }
 
-type Method = "GET" | "PUT";
-
 export class JupyterContentsClient {
-  readonly baseUrl: string;
-  readonly user?: string;
-  readonly retries: number;
-  readonly backoffMs: number;
-  readonly timeoutMs: number;
-  // Private fields stay out of util.inspect and JSON.stringify.
-  readonly #authorization?: string;
-  readonly #password?: string;
-  readonly #fetch: typeof fetch;
-  readonly #onRetry?: JupyterContentsOptions["onRetry"];
+  readonly #http: HttpClient;
   #xsrf?: Promise<string | undefined>;
 
   constructor(o: JupyterContentsOptions) {
-    const { baseUrl, authorization } = gatewayAuth(o, (message, cause) => new JupyterError(message, { cause }), "https://CLUSTER.azurehdinsight.net/jupyter");
-    this.baseUrl = baseUrl;
-    this.user = o.user;
-    this.retries = o.retries ?? 5;
-    this.backoffMs = o.backoffMs ?? 1_000;
-    this.timeoutMs = o.timeoutMs ?? 60_000;
-    this.#authorization = o.token !== undefined ? `token ${o.token}` : authorization;
-    this.#password = o.token ?? (authorization ? o.password : undefined);
-    this.#fetch = o.fetch ?? fetch;
-    this.#onRetry = o.onRetry;
+    this.#http = new HttpClient({
+      service: "Jupyter",
+      expectedUrl: "https://CLUSTER.azurehdinsight.net/jupyter",
+      ...o,
+      authorization: o.token !== undefined ? `token ${o.token}` : undefined,
+      // Jupyter redirects a request it will not serve to its login page: an answer to read, not to follow.
+      redirect: "manual",
+      hints: {
+        login: "Check the user name and password. For a stack deployed by this project they are the stack's outputs clusterLoginUser and clusterLoginPassword " +
+          "(`pulumi stack output clusterLoginPassword --show-secrets`); a login changed in the Azure portal must be set in the stack too " +
+          "(`pulumi config set --secret clusterLoginPassword`, then `pulumi up`).",
+        notFound: "Is the cluster still deploying (`pulumi up` not finished), or is this another cluster (Jupyter runs on the Spark cluster, not the Kafka one)?",
+        url: "Is the cluster deployed, and is this its name?",
+      },
+    });
+  }
+
+  get baseUrl(): string {
+    return this.#http.baseUrl;
+  }
+
+  get user(): string | undefined {
+    return this.#http.user;
   }
 
   /** The page a user opens to see `folder` (Jupyter's file browser). */
@@ -92,16 +90,16 @@ export class JupyterContentsClient {
 
   /** GET /api: Jupyter's version; a 404 (or anything that is not Jupyter) says no Jupyter is at this URL. */
   async version(): Promise<string> {
-    const answer = await this.call("GET", "/api", "reach Jupyter", undefined, { notFound: "jupyter" });
+    const answer = await this.call("GET", "/api", "reach Jupyter");
     const version = (answer as { version?: unknown } | undefined)?.version;
-    if (typeof version !== "string") throw new JupyterError(`${this.baseUrl}/api answered without Jupyter's version: is this Jupyter?`);
+    if (typeof version !== "string") throw new HttpError(`${this.baseUrl}/api answered without Jupyter's version: is this Jupyter?`, { service: "Jupyter", request: "GET /api" });
     return version;
   }
 
   /** One item (with its content when `content`), or undefined when there is none at `path`. */
   async get(path: string, o: { content?: boolean } = {}): Promise<ContentsModel | undefined> {
     const query = o.content ? "" : "?content=0";
-    return (await this.call("GET", `/api/contents/${encodePath(path)}${query}`, `read ${path}`, undefined, { notFound: "item" })) as ContentsModel | undefined;
+    return (await this.call("GET", `/api/contents/${encodePath(path)}${query}`, `read ${path}`, undefined, [404])) as ContentsModel | undefined;
   }
 
   /** Creates the directory (and its parents) unless it exists; "exists" when it did. A file of that name is refused. */
@@ -112,7 +110,7 @@ export class JupyterContentsClient {
       const dir = segments.slice(0, i).join("/");
       const found = await this.get(dir);
       if (found?.type === "directory") continue;
-      if (found) throw new JupyterError(`${dir} exists on the cluster's Jupyter but is a ${found.type}, not a directory: choose another --folder`);
+      if (found) throw new HttpError(`${dir} exists on the cluster's Jupyter but is a ${found.type}, not a directory: choose another --folder`, { service: "Jupyter", request: `GET /api/contents/${encodePath(dir)}` });
       await this.call("PUT", `/api/contents/${encodePath(dir)}`, `create the directory ${dir}`, { type: "directory" });
       created = true;
     }
@@ -124,75 +122,21 @@ export class JupyterContentsClient {
     return (await this.call("PUT", `/api/contents/${encodePath(path)}`, `upload ${path}`, { type: "notebook", format: "json", content: notebook })) as ContentsModel;
   }
 
-  private call(method: Method, path: string, what: string, body?: unknown, o: { notFound?: "jupyter" | "item" } = {}): Promise<unknown> {
-    return withRetries<unknown, JupyterError>(what, () => this.once(method, path, what, body, o.notFound), { retries: this.retries, backoffMs: this.backoffMs }, {
-      onRetry: this.#onRetry,
-      isRetriable: (e): e is JupyterError => e instanceof JupyterError && e.retriable,
-      exhausted: (last, attempts) => new JupyterUnavailableError(`${last.message} (tried ${attempts} time${attempts === 1 ? "" : "s"})`, { cause: last }),
+  /** One call: the JSON answer (undefined for a status in `accept`), writes with the XSRF token. */
+  private call(method: Method, path: string, what: string, body?: unknown, accept: number[] = []): Promise<unknown> {
+    return this.#http.withRetries(what, async () => {
+      const headers: Record<string, string> = {};
+      if (method !== "GET") {
+        const xsrf = await this.xsrfToken();
+        if (xsrf) Object.assign(headers, { "X-XSRFToken": xsrf, Cookie: `_xsrf=${xsrf}` });
+      }
+      const r: HttpRequest = { method, path, what, body, headers, accept };
+      const answer = await this.#http.once(r);
+      if (accept.includes(answer.status)) return undefined;
+      // A redirect is Jupyter sending a request it will not serve to its login page.
+      if (answer.status >= 300 || answer.json === undefined) throw this.#http.formatError(r, answer);
+      return answer.json;
     });
-  }
-
-  private async once(method: Method, path: string, what: string, body: unknown, notFound: "jupyter" | "item" | undefined): Promise<unknown> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (this.#authorization) headers.Authorization = this.#authorization;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (method !== "GET") {
-      const xsrf = await this.xsrfToken();
-      if (xsrf) Object.assign(headers, { "X-XSRFToken": xsrf, Cookie: `_xsrf=${xsrf}` });
-    }
-    const { res, text } = await this.send(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, what);
-    const json = (() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })();
-    const message = (json as { message?: unknown } | undefined)?.message;
-    const said = typeof message === "string" && message ? `: ${this.safe(message.slice(0, 200))}` : "";
-    const origin = new URL(this.baseUrl).origin;
-    if (res.ok) {
-      if (json === undefined) {
-        throw new JupyterError(`could not ${what}: ${this.baseUrl}${path} answered ${res.status} with something that is not JSON ` +
-          `(content-type "${res.headers.get("content-type") ?? "none"}"): a login or proxy page, or a URL that is not Jupyter`);
-      }
-      return json;
-    }
-    if (res.status === 401) {
-      throw new JupyterAuthenticationError(
-        `could not ${what}: the gateway at ${origin} refused the cluster login${this.user ? ` of user "${this.user}"` : ""} (HTTP 401): check the user name and password. ` +
-          "For a stack deployed by this project they are the stack's outputs clusterLoginUser and clusterLoginPassword " +
-          "(`pulumi stack output clusterLoginPassword --show-secrets`); a login changed in the Azure portal must be set in the stack too " +
-          "(`pulumi config set --secret clusterLoginPassword`, then `pulumi up`).",
-      );
-    }
-    if (res.status === 404 && notFound === "item") return undefined;
-    if (res.status === 404) {
-      throw new JupyterNotFoundError(
-        `could not ${what}: no Jupyter at ${this.baseUrl} (HTTP 404 for ${path}). Is the cluster still deploying (\`pulumi up\` not finished), ` +
-          "or is this another cluster (Jupyter runs on the Spark cluster, not the Kafka one)?",
-      );
-    }
-    if (res.status === 403) {
-      const xsrf = typeof message === "string" && /xsrf/i.test(message) ? " (Jupyter's XSRF check: no _xsrf cookie could be had from its pages)" : "";
-      throw new JupyterForbiddenError(`could not ${what}: Jupyter refused it (HTTP 403)${xsrf}${said}`);
-    }
-    if (res.status >= 500 || res.status === 429) throw new JupyterError(`could not ${what}: Jupyter or its gateway answered ${res.status}${said}`, { retriable: true });
-    throw new JupyterError(`could not ${what}: unexpected answer ${res.status}${said}`);
-  }
-
-  /** One HTTP exchange; a failure to get an answer becomes a JupyterError (retriable unless waiting cannot help). */
-  private async send(url: string, init: RequestInit, what: string): Promise<{ res: Response; text: string }> {
-    const origin = new URL(this.baseUrl).origin;
-    try {
-      const res = await this.#fetch(url, { ...init, redirect: "manual", signal: AbortSignal.timeout(this.timeoutMs) });
-      return { res, text: await res.text() };
-    } catch (e) {
-      const name = (e as { name?: unknown } | undefined)?.name;
-      if (name === "TimeoutError" || name === "AbortError") throw new JupyterError(`could not ${what}: Jupyter at ${origin} did not answer within ${this.timeoutMs} ms`, { retriable: true, cause: e });
-      const { code, message } = rootCause(e);
-      const detail = this.safe(message ?? String(e));
-      if (code && TLS_CODE.test(code)) {
-        throw new JupyterTlsError(`could not ${what}: TLS connection to ${origin} failed: ${code} (${detail}). The server's certificate is not trusted: ` +
-          "if a proxy inspects HTTPS on your network, export NODE_EXTRA_CA_CERTS=/path/to/its-ca.pem; do not turn certificate checks off.", { cause: e });
-      }
-      if (code === "ENOTFOUND") throw new JupyterError(`could not ${what}: no such host ${new URL(origin).hostname} (ENOTFOUND): is the cluster deployed, and is this its name?`, { cause: e });
-      throw new JupyterError(`could not ${what}: Jupyter at ${origin} did not answer (${code ?? "network error"}: ${detail})`, { retriable: true, cause: e });
-    }
   }
 
   /**
@@ -201,21 +145,14 @@ export class JupyterContentsClient {
    */
   private xsrfToken(): Promise<string | undefined> {
     this.#xsrf ??= (async () => {
-      const headers: Record<string, string> = { Accept: "text/html" };
-      if (this.#authorization) headers.Authorization = this.#authorization;
-      const { res } = await this.send(`${this.baseUrl}/tree`, { method: "GET", headers }, "read Jupyter's XSRF cookie");
-      for (const cookie of res.headers.getSetCookie()) {
+      const answer = await this.#http.once({ method: "GET", path: "/tree", what: "read Jupyter's XSRF cookie", headers: { Accept: "text/html" }, accept: "any" });
+      for (const cookie of answer.headers.getSetCookie()) {
         const m = /^_xsrf=([^;]+)/.exec(cookie);
         if (m) return m[1];
       }
       return undefined;
     })().catch((e: unknown) => { this.#xsrf = undefined; throw e; });
     return this.#xsrf;
-  }
-
-  /** Defence in depth: a server echoing the password back must not put it in our messages. */
-  private safe(text: string): string {
-    return redactSecret(text, this.#password);
   }
 }
 

@@ -5,7 +5,8 @@
  * version of ours) stops the upload before anything is written, unless `overwrite`, which first
  * saves the cluster's copy beside it as `<name>.backup-<UTC time>.ipynb`.
  */
-import { JupyterError, NotebookExistsError } from "../../lib/errors";
+import { NotebookExistsError } from "../../lib/errors";
+import { HttpError } from "../../lib/http/errors";
 import { notebookFingerprint } from "./fill";
 import type { JupyterContentsClient, Notebook } from "./jupyter";
 
@@ -42,14 +43,14 @@ export async function uploadNotebooks(client: Pick<JupyterContentsClient, "versi
   note(`Jupyter ${version} answers`);
   const folder = o.folder.replace(/^\/+|\/+$/g, "");
   const folderThere = await client.get(folder);
-  if (folderThere && folderThere.type !== "directory") throw new JupyterError(`${folder} exists on the cluster's Jupyter but is a ${folderThere.type}, not a directory: choose another --folder`);
+  if (folderThere && folderThere.type !== "directory") throw new HttpError(`${folder} exists on the cluster's Jupyter but is a ${folderThere.type}, not a directory: choose another --folder`, { service: "Jupyter" });
 
   // Every notebook's state first: a refusal writes nothing.
   const plan: { path: string; upload: NotebookUpload; existing?: Notebook }[] = [];
   for (const upload of o.notebooks) {
     const path = `${folder}/${upload.name}`;
     const existing = folderThere ? await client.get(path, { content: true }) : undefined;
-    if (existing && existing.type !== "notebook") throw new JupyterError(`${path} exists on the cluster's Jupyter but is a ${existing.type}, not a notebook: move it away or choose another --folder`);
+    if (existing && existing.type !== "notebook") throw new HttpError(`${path} exists on the cluster's Jupyter but is a ${existing.type}, not a notebook: move it away or choose another --folder`, { service: "Jupyter" });
     plan.push({ path, upload, existing: existing?.content as Notebook | undefined });
   }
   const edited = plan.filter((p) => p.existing && notebookFingerprint(p.existing) !== notebookFingerprint(p.upload.notebook));

@@ -1,16 +1,31 @@
 /**
- * Apache Livy's batch API (REFERENCE 4), as HDInsight serves it at
- * https://SPARKCLUSTER.azurehdinsight.net/livy behind its gateway (Basic auth with the cluster
- * login) and as a plain Livy server answers it: submit a batch, read its state and log, follow
- * it, kill it. POST and DELETE carry X-Requested-By (Livy's CSRF check). 5xx and gateway
- * timeouts are retried with a doubling delay; every other failure has its own error class, and
- * no message ever holds the password.
+ * Apache Livy's batch API (https://livy.apache.org/docs/latest/rest-api.html), as HDInsight serves
+ * it at https://SPARKCLUSTER.azurehdinsight.net/livy behind its gateway (Basic auth with the
+ * cluster login) and as a plain Livy server answers it: submit a batch, read its state and log,
+ * follow it, kill it. POST and DELETE carry X-Requested-By (Livy's CSRF check). The HTTP core
+ * (lib/http) does the login, timeouts, retries and error mapping; Livy's own meanings of 400 and
+ * 404 are here, and no message ever holds the password.
  */
-import {
-  type ExitKind, LivyAuthenticationError, LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyRejectedError, LivyUnavailableError,
-} from "../../lib/errors";
-import { gatewayAuth, type RetryNotice, withRetries } from "../http/retry";
-import { redactSecret } from "../secrets";
+import { type ExitKind, LabError } from "../../lib/errors";
+import { HttpClient, type HttpRequest, type Method, type RetryNotice } from "../../lib/http/client";
+import { HttpError, HttpNotFoundError } from "../../lib/http/errors";
+
+/** Livy did not do what was asked (a batch still running after a kill, a wait that timed out). */
+export class LivyError extends LabError {
+  static override readonly exit: ExitKind = "LIVY";
+}
+/** 404: no such batch (or a finished batch Livy no longer remembers). */
+export class LivyBatchNotFoundError extends HttpNotFoundError {
+  static override readonly exit: ExitKind = "BATCH_NOT_FOUND";
+}
+/** 400 with an HTML body: the request lacked X-Requested-By. */
+export class LivyCsrfError extends HttpError {
+  static override readonly exit: ExitKind = "LIVY_CSRF";
+}
+/** 400 with {"msg"}: Livy refused the batch (a local path, too many sessions...). */
+export class LivyRejectedError extends HttpError {
+  static override readonly exit: ExitKind = "SUBMIT";
+}
 
 export type BatchState =
   | "not_started" | "starting" | "recovering" | "idle" | "running" | "busy"
@@ -70,34 +85,30 @@ export interface LivyClientOptions {
   backoffMs?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
-  onRetry?: (notice: RetryNotice<LivyError>) => void;
+  onRetry?: (notice: RetryNotice<HttpError>) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LivyClient {
-  readonly baseUrl: string;
-  readonly retries: number;
-  readonly backoffMs: number;
-  readonly timeoutMs: number;
-  // Private fields stay out of util.inspect and JSON.stringify.
-  readonly #authorization?: string;
-  readonly #password?: string;
-  readonly #requestedBy: string;
-  readonly #fetch: typeof fetch;
-  readonly #onRetry?: LivyClientOptions["onRetry"];
+  readonly #http: HttpClient;
 
   constructor(o: LivyClientOptions) {
-    const { baseUrl, authorization } = gatewayAuth(o, (message, cause) => new LivyError(message, { cause }), "https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998");
-    this.baseUrl = baseUrl;
-    this.retries = o.retries ?? 5;
-    this.backoffMs = o.backoffMs ?? 1_000;
-    this.timeoutMs = o.timeoutMs ?? 60_000;
-    this.#authorization = authorization;
-    this.#password = authorization ? o.password : undefined;
-    this.#requestedBy = o.requestedBy ?? o.user ?? "kafka-spark-lab";
-    this.#fetch = o.fetch ?? fetch;
-    this.#onRetry = o.onRetry;
+    this.#http = new HttpClient({
+      service: "Livy",
+      expectedUrl: "https://SPARKCLUSTER.azurehdinsight.net/livy or http://host:8998",
+      ...o,
+      writeHeaders: { "X-Requested-By": o.requestedBy ?? o.user ?? "kafka-spark-lab" },
+      hints: {
+        login: "Check clusterLoginUser and the password (pulumi stack output clusterLoginPassword --show-secrets).",
+        forbidden: "Use the cluster login (clusterLoginUser), which may submit batches.",
+        url: "Check the Spark cluster's name, or --livy (expected https://SPARKCLUSTER.azurehdinsight.net/livy).",
+      },
+    });
+  }
+
+  get baseUrl(): string {
+    return this.#http.baseUrl;
   }
 
   /** POST /batches: the batch as Livy created it (state `starting`). */
@@ -154,14 +165,14 @@ export class LivyClient {
       const batch = await this.batch(id);
       if (o.onLog) {
         const page = await this.log(id, logged);
-        for (const line of page.log) o.onLog(redactSecret(line, this.#password));
+        for (const line of page.log) o.onLog(this.#http.redact(line));
         logged = page.from + page.log.length;
       }
       if (batch.state !== last) { last = batch.state; o.onState?.(batch.state); }
       if (until.includes(batch.state)) return batch;
       if (batch.state === "dead" || batch.state === "error" || batch.state === "killed") {
         // The job's own log may quote the login (a failed fetch of a URL, a dumped conf): redacted like every answer.
-        const log = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.map((line) => redactSecret(line, this.#password));
+        const log = (await this.log(id, 0, 100000).catch(() => ({ log: batch.log ?? [] }))).log.map((line) => this.#http.redact(line));
         const named = `batch ${id}${batch.name ? ` (${batch.name})` : ""}`;
         // Killed outside this command (YARN, an operator): Livy ends the batch's log with YARN's own
         // account; killed before YARN accepted it, spark-submit fails and Livy calls the batch dead.
@@ -179,44 +190,24 @@ export class LivyClient {
     }
   }
 
-  private call(method: "GET" | "POST" | "DELETE", path: string, what: string, body?: unknown, retries = this.retries): Promise<unknown> {
-    return withRetries<unknown, LivyError>(what, () => this.once(method, path, what, body), { retries, backoffMs: this.backoffMs }, {
-      onRetry: this.#onRetry,
-      isRetriable: (e): e is LivyError => e instanceof LivyError && e.retriable,
-      exhausted: (last, attempts) => new LivyUnavailableError(`${last.message} (tried ${attempts} time${attempts === 1 ? "" : "s"})`, { cause: last }),
-    });
-  }
-
-  private async once(method: string, path: string, what: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (this.#authorization) headers.Authorization = this.#authorization;
-    if (method !== "GET") headers["X-Requested-By"] = this.#requestedBy;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.#fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
-      text = await res.text();
-    } catch (e) {
-      throw new LivyError(`could not ${what}: Livy at ${this.baseUrl} did not answer (${(e as Error).message})`, { retriable: true, cause: e });
-    }
-    const json = (() => { try { return JSON.parse(text) as unknown; } catch { return undefined; } })();
-    const msg = (json as { msg?: string } | undefined)?.msg;
-    const safe = (t: string) => redactSecret(t, this.#password);
-    if (res.ok) {
-      if (json === undefined) throw new LivyError(`could not ${what}: Livy answered ${res.status} with something that is not JSON: ${safe(text.slice(0, 120))}`);
-      return json;
-    }
-    if (res.status === 401) throw new LivyAuthenticationError(`could not ${what}: the gateway refused the cluster login (401): check clusterLoginUser and the password (pulumi stack output clusterLoginPassword --show-secrets)`);
-    if (res.status === 404) {
-      throw new LivyBatchNotFoundError(`could not ${what}: ${msg ?? "not found"} (Livy forgets a finished batch after livy.server.session.state-retain.sec, 10 minutes by default)`);
-    }
-    if (res.status === 400 && json === undefined && /CSRF/i.test(text)) {
-      throw new LivyCsrfError(`could not ${what}: Livy's CSRF check refused the request (no X-Requested-By header)`);
-    }
-    if (res.status === 400) throw new LivyRejectedError(`could not ${what}: Livy refused it: ${safe(msg ?? text.slice(0, 200))}`);
-    if (res.status >= 500) throw new LivyError(`could not ${what}: Livy or its gateway answered ${res.status}${msg ? `: ${safe(msg)}` : ""}`, { retriable: true });
-    throw new LivyError(`could not ${what}: unexpected answer ${res.status}${msg ? `: ${safe(msg)}` : ""}`);
+  /** One call: Livy's JSON answer; its 404 and 400 in Livy's meaning, every other failure the core's. */
+  private call(method: Method, path: string, what: string, body?: unknown, retries?: number): Promise<unknown> {
+    const r: HttpRequest = { method, path, what, body, retries, accept: [400, 404] };
+    return this.#http.withRetries(what, async () => {
+      const answer = await this.#http.once(r);
+      const facts = { service: "Livy" as const, request: `${method} ${path}`, status: answer.status };
+      const msg = (answer.json as { msg?: unknown } | undefined)?.msg;
+      const said = this.#http.redact(typeof msg === "string" ? msg : answer.text.slice(0, 200));
+      if (answer.status === 404) {
+        throw new LivyBatchNotFoundError(`could not ${what}: ${said || "not found"} (Livy forgets a finished batch after livy.server.session.state-retain.sec, 10 minutes by default)`, facts);
+      }
+      if (answer.status === 400 && answer.json === undefined && /CSRF/i.test(answer.text)) {
+        throw new LivyCsrfError(`could not ${what}: Livy's CSRF check refused the request (no X-Requested-By header)`, facts);
+      }
+      if (answer.status === 400) throw new LivyRejectedError(`could not ${what}: Livy refused it: ${said}`, { ...facts, serverMessage: said });
+      if (answer.json === undefined) throw this.#http.formatError(r, answer);
+      return answer.json;
+    }, retries);
   }
 }
 

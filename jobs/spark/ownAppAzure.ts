@@ -8,8 +8,8 @@
 import { randomBytes, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { LivyBatchNotFoundError, SubmitError } from "../../lib/errors";
-import { LivyJobDeadError } from "./livy";
+import { SubmitError } from "../../lib/errors";
+import { LivyBatchNotFoundError, LivyJobDeadError } from "./livy";
 import { type BatchLedger, FINISHED, namedBatches } from "./runners";
 import type { Batch, BatchRequest, LivyClient } from "./livy";
 import { errorLines } from "./localJobs";
@@ -216,7 +216,7 @@ export async function azureOwnJobStatus(livy: LivyClient, ledger: BatchLedger, n
 /** --log: the last lines of the job's latest batch's log (Livy keeps the last 200 by default). */
 export async function azureOwnJobLog(livy: LivyClient, ledger: BatchLedger, name: string, lines = 60): Promise<string[]> {
   const b = await latestBatch(livy, ledger, name);
-  if (!b) throw new LivyBatchNotFoundError(`job "${name}": Livy knows no batch of that name (it forgets a finished one after its retain time, 10 minutes by default)`);
+  if (!b) throw new LivyBatchNotFoundError(`job "${name}": Livy knows no batch of that name (it forgets a finished one after its retain time, 10 minutes by default)`, { service: "Livy", request: "GET /batches" });
   return (await livy.log(b.id, 0, 100_000)).log.slice(-lines);
 }
 

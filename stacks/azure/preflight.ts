@@ -10,7 +10,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import { PROJECT } from "../configSchema";
 import { ConfigValidationError } from "../configError";
 import type { AzureConfig } from "./config";
-import { ArmError, armGet, defaultAzureCredential, type ArmOptions } from "./arm";
+import { HttpError } from "../../lib/http/errors";
+import { armGet, defaultAzureCredential, type ArmOptions } from "./arm";
 
 export const ROLE_ASSIGNMENT_WRITE = "Microsoft.Authorization/roleAssignments/write";
 const API_VERSION = "2022-04-01";
@@ -38,7 +39,7 @@ export async function mayAssignRoles(subscriptionId: string, resourceGroupName: 
   const what = "list your permissions (Microsoft.Authorization/permissions)";
   let answer = await armGet(`${sub}/resourceGroups/${encodeURIComponent(resourceGroupName)}/providers/Microsoft.Authorization/permissions?api-version=${API_VERSION}`, o, what);
   if (answer.status === 404) answer = await armGet(`${sub}/providers/Microsoft.Authorization/permissions?api-version=${API_VERSION}`, o, what);
-  if (answer.status !== 200) throw new ArmError(`unexpected answer from Azure Resource Manager when asked to ${what}: HTTP ${answer.status}`, answer.status);
+  if (answer.status !== 200) throw new HttpError(`unexpected answer from Azure Resource Manager when asked to ${what}: HTTP ${answer.status}`, { service: "Azure Resource Manager", status: answer.status });
   return permits((answer.body.value as ArmPermission[] | undefined) ?? [], ROLE_ASSIGNMENT_WRITE);
 }
 

@@ -1,32 +1,9 @@
 /**
- * The one retry loop of the HTTP clients (Ambari, Livy): a doubling delay (exponential-backoff),
+ * The one retry loop of the HTTP client core (client.ts): a doubling delay (exponential-backoff),
  * only for failures that say waiting may help (`retriable`), each retry told to the caller first.
  */
 import { backOff } from "exponential-backoff";
-import { LabError } from "../../lib/errors";
-
-/** How an HTTP client of a cluster gateway (Livy, Jupyter) logs in: its base URL and the user's Basic auth. */
-export interface GatewayLogin {
-  baseUrl: string;
-  user?: string;
-  password?: string;
-}
-
-/**
- * The base URL without a trailing slash, and the Authorization header when there is a login.
- * A URL that is not one, or that carries credentials (never echoed), is `error`'s to name.
- */
-export function gatewayAuth(o: GatewayLogin, error: (message: string, cause?: unknown) => Error, expected: string): { baseUrl: string; authorization?: string } {
-  let url: URL;
-  try {
-    url = new URL(o.baseUrl);
-  } catch (e) {
-    throw error(`Not a URL: "${o.baseUrl}" (expected ${expected})`, e);
-  }
-  if (url.username || url.password) throw error("The URL must not carry credentials: pass the user and password separately");
-  const authorization = o.user !== undefined && o.password !== undefined ? "Basic " + Buffer.from(`${o.user}:${o.password}`).toString("base64") : undefined;
-  return { baseUrl: url.href.replace(/\/+$/, ""), authorization };
-}
+import { LabError } from "../errors";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
