@@ -2,8 +2,11 @@
  * The one way to reach a Pulumi stack: open or select it through Pulumi's Automation API (which
  * drives the Pulumi CLI), read its outputs, else (for a local stack, whose outputs are a pure
  * function of its config file) derive them from `Pulumi.<stack>.yaml`. Every failure of the CLI is
- * mapped once (`pulumiStackError`): not installed, not logged in, no such stack, or anything else
- * with the CLI's own error line. Outputs, teardown, the deadline, extend and cost all come here.
+ * mapped once (`pulumiStackError`) to one of our errors: not installed, not logged in, no such
+ * stack, a passphrase missing or wrong (asked for at a terminal, as Pulumi asks), `up`/`destroy`
+ * failing, or anything else with the CLI's own error line. Outputs, the demo's `up`, teardown, the
+ * deadline, extend and cost all come here.
+ * Automation API: https://www.pulumi.com/docs/iac/using-pulumi/automation-api/
  */
 import type { OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { existsSync, readFileSync } from "fs";
@@ -13,7 +16,8 @@ import type { ZodObject } from "zod";
 import { LocalConfig, PROJECT, validateConfig } from "../stacks/config";
 import { localStackOutputs, topologyFor } from "../stacks/local/topology";
 import { AZURE_OUTPUTS, AzureOutputs, LOCAL_OUTPUTS, LocalOutputs, SECRET_OUTPUTS } from "../stacks/outputs";
-import { StackOutputsError } from "../lib/errors";
+import { LabError, PulumiPassphraseError, PulumiUpdateError, StackOutputsError } from "../lib/errors";
+import { promptHidden, type TerminalInput, type TextOutput } from "./secrets";
 
 /** The stack a command uses when none is named: the free local one. */
 export const DEFAULT_STACK = "dev";
@@ -39,13 +43,22 @@ export interface PulumiStack {
 
 /** What the Pulumi CLI says when no backend is logged in (non-interactive sessions cannot prompt). */
 const NOT_LOGGED_IN = /PULUMI_ACCESS_TOKEN must be set for login|not logged in|pulumi login/i;
+/** What it says when the stack's secrets are under a passphrase it was not given, or was given wrong. */
+const PASSPHRASE_MISSING = /passphrase must be set with PULUMI_CONFIG_PASSPHRASE/i;
+const PASSPHRASE_WRONG = /incorrect passphrase/i;
+
+/** How to give Pulumi the passphrase of a state on disk, without putting it in argv. */
+export const PASSPHRASE_FIX =
+  "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE, a file holding it) in the environment, or run this at a terminal to be asked for it; " +
+  "a local stack also comes up without Pulumi: npm run demo -- --via compose";
 
 /**
- * A failure of the Pulumi CLI as one StackOutputsError: the cause named, with what to do, never
- * the Automation API's transcript ("Command failed with exit code ...").
+ * A failure of the Pulumi CLI as one of our errors: the cause named, with what to do, never the
+ * Automation API's transcript ("Command failed with exit code ..."). `doing` says what failed
+ * (reading outputs by default; `up` and `destroy` fail as PulumiUpdateError).
  */
-export function pulumiStackError(stackName: string, workDir: string, e: unknown): StackOutputsError {
-  if (e instanceof StackOutputsError) return e;
+export function pulumiStackError(stackName: string, workDir: string, e: unknown, doing: "outputs" | "up" | "destroy" = "outputs"): LabError {
+  if (e instanceof LabError) return e;
   const text = e instanceof Error ? e.message : String(e);
   if (/ENOENT/.test(text) && /pulumi/.test(text)) {
     return new StackOutputsError(
@@ -53,6 +66,12 @@ export function pulumiStackError(stackName: string, workDir: string, e: unknown)
         "install the Pulumi CLI (https://www.pulumi.com/docs/install/) or use --cluster/--ambari-url/--user",
       { cause: e, reason: "cli-missing" },
     );
+  }
+  if (PASSPHRASE_MISSING.test(text)) {
+    return new PulumiPassphraseError(`Pulumi keeps the secrets of stack "${stackName}" under a passphrase (a state on disk, pulumi login --local), and none was given: ${PASSPHRASE_FIX}`, { cause: e });
+  }
+  if (PASSPHRASE_WRONG.test(text)) {
+    return new PulumiPassphraseError(`Pulumi refused the passphrase of stack "${stackName}" (incorrect passphrase): give the one the stack was created with; ${PASSPHRASE_FIX}`, { cause: e });
   }
   if (NOT_LOGGED_IN.test(text)) {
     return new StackOutputsError(
@@ -64,6 +83,9 @@ export function pulumiStackError(stackName: string, workDir: string, e: unknown)
   }
   if (/no stack named/i.test(text)) {
     return new StackOutputsError(`Pulumi has no stack "${stackName}" for the project in ${workDir}: see \`pulumi stack ls\``, { cause: e, reason: "no-stack" });
+  }
+  if (doing !== "outputs") {
+    return new PulumiUpdateError(`pulumi ${doing} --stack ${stackName} failed: ${cliErrorLine(e, text)} (the whole log: pulumi stack history --stack ${stackName}, or run pulumi ${doing} --stack ${stackName} yourself)`, { cause: e });
   }
   return new StackOutputsError(`Could not read the outputs of stack "${stackName}": ${cliErrorLine(e, text)}`, { cause: e });
 }
@@ -79,25 +101,75 @@ function cliErrorLine(e: unknown, text: string): string {
   return (error ?? lines[0] ?? text).replace(/^error:\s*/i, "");
 }
 
+/** Where a passphrase may be asked for: a terminal's stdin and where the prompt goes (stderr). */
+export interface PassphrasePrompt {
+  stdin: TerminalInput;
+  prompt: TextOutput;
+  /** Told the passphrase once typed, so that the command's output redacts it. */
+  onSecret?: (secret: string) => void;
+}
+
 /**
- * Selects the stack (or creates it, with `create`) through the Automation API; every failure is a
- * StackOutputsError whose `reason` says which (see `pulumiStackError`).
+ * The running command's terminal (jobs/cli/command.ts sets it when a command starts, with its
+ * redacting stderr), for the Automation API calls deep inside its jobs; none outside a command.
  */
-export async function openPulumiStack(stackName: string, workDir: string, o: { create?: boolean } = {}): Promise<PulumiStack> {
+let commandTerminal: PassphrasePrompt | undefined;
+export function usePassphrasePrompt(terminal: PassphrasePrompt | undefined): void {
+  commandTerminal = terminal;
+}
+
+/** Pulumi's own prompt (https://www.pulumi.com/docs/iac/concepts/secrets/#passphrase), hidden; undefined when stdin is no terminal. */
+async function askPassphrase(t: PassphrasePrompt | undefined): Promise<string | undefined> {
+  if (!t?.stdin.isTTY || !t.stdin.setRawMode) return undefined;
+  const passphrase = await promptHidden("Enter your passphrase to unlock config/secrets\n    (set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE to remember): ", t.stdin, t.prompt);
+  if (passphrase) t.onSecret?.(passphrase);
+  return passphrase || undefined;
+}
+
+export interface OpenStackOptions {
+  create?: boolean;
+  /** Where to ask for a missing passphrase (default: the running command's terminal, if any). */
+  terminal?: PassphrasePrompt;
+}
+
+/**
+ * Selects the stack (or creates it, with `create`) through the Automation API. Every failure is one
+ * of our errors (see `pulumiStackError`); a passphrase Pulumi needs and was not given is asked for
+ * once at a terminal, then every call of this stack runs again with it in Pulumi's environment.
+ */
+export async function openPulumiStack(stackName: string, workDir: string, o: OpenStackOptions = {}): Promise<PulumiStack> {
   // Loaded on demand: the Automation API costs about a second to import, and only --stack needs it.
   const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
-  const mapped = <T>(work: () => Promise<T>) => work().catch((e: unknown) => { throw pulumiStackError(stackName, workDir, e); });
-  const s: Stack = await mapped(() => (o.create ? LocalWorkspace.createOrSelectStack({ stackName, workDir }) : LocalWorkspace.selectStack({ stackName, workDir })));
+  const envVars: Record<string, string> = {};
+  let asked = false;
+  const opened: { stack?: Stack } = {};
+  const withPassphrase = async <T>(work: () => Promise<T>, doing: "outputs" | "up" | "destroy" = "outputs"): Promise<T> => {
+    try {
+      return await work();
+    } catch (e) {
+      const mapped = pulumiStackError(stackName, workDir, e, doing);
+      // Asked once: a wrong passphrase typed at the prompt is said as such, not asked again and again.
+      if (!(mapped instanceof PulumiPassphraseError) || asked || process.env.PULUMI_CONFIG_PASSPHRASE || process.env.PULUMI_CONFIG_PASSPHRASE_FILE) throw mapped;
+      asked = true;
+      const passphrase = await askPassphrase(o.terminal ?? commandTerminal);
+      if (passphrase === undefined) throw mapped;
+      envVars.PULUMI_CONFIG_PASSPHRASE = passphrase;
+      if (opened.stack) opened.stack.workspace.envVars.PULUMI_CONFIG_PASSPHRASE = passphrase;
+      return await work().catch((again: unknown) => { throw pulumiStackError(stackName, workDir, again, doing); });
+    }
+  };
+  const open = () => (o.create ? LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars }) : LocalWorkspace.selectStack({ stackName, workDir }, { envVars }));
+  const s: Stack = await withPassphrase(open);
+  opened.stack = s;
   const key = (k: string) => `${PROJECT}:${k}`;
   return {
     name: stackName,
-    outputs: () => mapped(async () => plainOutputs(await s.outputs())),
-    resources: () => mapped(async () => ((await s.exportStack()).deployment?.resources ?? []).map((r: { type: string; urn: string }) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn }))),
-    // up and destroy fail for reasons of their own (a provider, Azure): their errors pass as they are.
-    up: async (onOutput) => { await s.up({ onOutput }); },
-    destroy: async (onOutput) => { await s.destroy({ onOutput }); },
-    getConfig: (k) => mapped(async () => (await s.getAllConfig())[key(k)]?.value),
-    setConfig: (k, value) => mapped(async () => { if (value === undefined) await s.removeConfig(key(k)); else await s.setConfig(key(k), { value }); }),
+    outputs: () => withPassphrase(async () => plainOutputs(await s.outputs())),
+    resources: () => withPassphrase(async () => ((await s.exportStack()).deployment?.resources ?? []).map((r: { type: string; urn: string }) => ({ type: r.type, name: r.urn.split("::").pop() ?? r.urn }))),
+    up: (onOutput) => withPassphrase(async () => { await s.up({ onOutput }); }, "up"),
+    destroy: (onOutput) => withPassphrase(async () => { await s.destroy({ onOutput }); }, "destroy"),
+    getConfig: (k) => withPassphrase(async () => (await s.getAllConfig())[key(k)]?.value),
+    setConfig: (k, value) => withPassphrase(async () => { if (value === undefined) await s.removeConfig(key(k)); else await s.setConfig(key(k), { value }); }),
   };
 }
 

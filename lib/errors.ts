@@ -40,6 +40,7 @@ export const EXIT_CODES = {
   LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
   NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)" },
   STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)" },
+  PULUMI: { code: 30, means: "pulumi up or destroy failed (the Pulumi CLI's own error line shown)" },
   INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
 } as const satisfies Record<string, { code: number; means: string }>;
 
@@ -122,6 +123,17 @@ export class StackOutputsError extends LabError {
   }
 }
 
+/**
+ * The Pulumi backend keeps the stack's secrets under a passphrase (a state on disk, `pulumi login
+ * --local`), and none was given or it was wrong: a missing credential, exit 2.
+ */
+export class PulumiPassphraseError extends UsageError {}
+
+/** `pulumi up` or `pulumi destroy` failed: the Pulumi CLI's own error line says why. */
+export class PulumiUpdateError extends LabError {
+  static override readonly exit: ExitKind = "PULUMI";
+}
+
 /** Moving an Azure stack's deadline failed. bounds: the new time is refused; stack: no such stack or no deadline; update: pulumi up failed. */
 export class DeadlineError extends LabError {
   constructor(message: string, readonly reason: "bounds" | "stack" | "update", options: LabErrorOptions = {}) {
@@ -129,7 +141,8 @@ export class DeadlineError extends LabError {
   }
 
   override get exitCode(): number {
-    return this.reason === "bounds" ? EXIT.USAGE : this.reason === "stack" ? EXIT.STACK_OUTPUTS : EXIT.UNEXPECTED;
+    if (this.reason === "update") return this.cause instanceof LabError ? this.cause.exitCode : EXIT.PULUMI;
+    return this.reason === "bounds" ? EXIT.USAGE : EXIT.STACK_OUTPUTS;
   }
 }
 

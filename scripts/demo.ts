@@ -27,7 +27,7 @@ Tear the stack down afterwards: npm run teardown
 export const demo = defineCommand({
   name: "demo",
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER"],
+  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER", "PULUMI"],
   options: {
     stack: { type: "string" }, via: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "keep-running": { type: "boolean" }, ...VERBOSE_FLAG,

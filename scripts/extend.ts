@@ -31,7 +31,7 @@ export function parseExtension(by: unknown, until: unknown): Extension {
 export const extend = defineCommand({
   name: "extend",
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS"],
+  exits: ["USAGE", "STACK_OUTPUTS", "PULUMI"],
   options: { stack: { type: "string" }, by: { type: "string" }, until: { type: "string" } },
   async run(f, c) {
     if (f.stack === undefined) throw new UsageError("--stack <name> is required (the Azure stack whose deadline moves)");

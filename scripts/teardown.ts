@@ -55,7 +55,7 @@ async function confirm(question: string, c: CommandContext): Promise<boolean> {
 export const teardown = defineCommand({
   name: "teardown",
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "UNAVAILABLE", "STACK_OUTPUTS", "DOCKER", "LEFTOVERS", "NOT_CONFIRMED"],
+  exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "UNAVAILABLE", "STACK_OUTPUTS", "DOCKER", "LEFTOVERS", "NOT_CONFIRMED", "PULUMI"],
   options: { stack: { type: "string" }, yes: { type: "boolean", short: "y" }, volumes: { type: "boolean" }, images: { type: "boolean" } },
   async run(f, c) {
     const stack = c.stackName(f.stack);

@@ -4,7 +4,7 @@
  * back when the update fails. The resources the deadline drives are in tests/azure.autoDelete*.
  */
 import { extendDeadline, newDeadline, type DeadlineStack } from "../jobs/azure/deadline";
-import { DeadlineError, UsageError } from "../lib/errors";
+import { DeadlineError, EXIT, PulumiUpdateError, UsageError } from "../lib/errors";
 import { parseExtension } from "../scripts/extend";
 
 const NOW = new Date("2026-12-02T06:30:20Z");
@@ -33,7 +33,7 @@ function fakeStack(o: { autoDeleteAt?: string; target?: string; upFails?: boolea
     outputs: async () => ({ target: o.target ?? "azure", autoDeleteAt: o.autoDeleteAt }),
     getExpiresAt: async () => expiresAt,
     setExpiresAt: async (v) => { calls.push(`set ${v ?? "(removed)"}`); expiresAt = v; },
-    up: async (onOutput) => { calls.push(`up with expiresAt ${expiresAt}`); onOutput("Updating (azure):\n"); if (o.upFails) throw new Error("AuthorizationFailed"); },
+    up: async (onOutput) => { calls.push(`up with expiresAt ${expiresAt}`); onOutput("Updating (azure):\n"); if (o.upFails) throw new PulumiUpdateError("pulumi up --stack azure failed: AuthorizationFailed"); },
   };
   return { stack, calls, expiresAt: () => expiresAt };
 }
@@ -53,7 +53,9 @@ describe("extendDeadline", () => {
     expect(e).toBeInstanceOf(DeadlineError);
     expect(e.reason).toBe("update");
     expect(e.message).toContain("the deadline is still 2026-12-02T14:31:00.000Z");
-    expect((e.cause as Error).message).toBe("AuthorizationFailed");
+    expect(e.message).toBe("pulumi up --stack azure failed: AuthorizationFailed; the deadline is still 2026-12-02T14:31:00.000Z and the config is as it was");
+    expect(e.cause).toBeInstanceOf(PulumiUpdateError);
+    expect(e.exitCode).toBe(EXIT.PULUMI);
     expect(f.expiresAt()).toBeUndefined();
     expect(f.calls.at(-1)).toBe("set (removed)");
   });

@@ -4,12 +4,17 @@
  * stacks/local/topology.ts, is the one description of the cluster; the image refuses to guess).
  */
 import execa from "execa";
-import { readFileSync } from "fs";
+import { readdirSync, readFileSync } from "fs";
 import { join } from "path";
 import { describeTopology } from "../stacks/local/topology";
 const ROOT = join(__dirname, "..");
 
-const tracked = execa.sync("git", ["ls-files"], { cwd: ROOT }).stdout.split("\n").filter(Boolean);
+/** The repository's files, as a fresh clone has them (no git needed: test:unit runs on Node alone). */
+const IGNORED = new Set([".git", "node_modules", "target", "./bin", "./coverage", ".ci/out"]);
+const filesUnder = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true })
+  .filter((e) => !IGNORED.has(e.name) && !IGNORED.has(`${dir}/${e.name}`) && !IGNORED.has(join(dir, e.name)))
+  .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+const tracked = filesUnder(".").map((f) => f.replace(/^\.\//, ""));
 const read = (f: string) => readFileSync(join(ROOT, f), "utf8");
 /** Files run as programs: a bash or sh shebang (sourced files such as lab-env.sh have none). */
 const scripts = tracked.filter((f) => /^#!.*\b(bash|sh)\b/.test(read(f).split("\n", 1)[0]));

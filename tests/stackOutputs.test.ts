@@ -1,11 +1,9 @@
 /**
  * `--stack` for a local stack without the Pulumi CLI: the outputs come from the stack's config
  * file through the same topology `pulumi up` exports them from. The CLI is made absent by a PATH
- * that holds node and npm but no `pulumi`.
+ * that holds node and npm but no `pulumi`. (With the CLI installed but logged in nowhere:
+ * stackOutputs.pulumi.tools.test.ts.)
  */
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
 import execa from "execa";
 import { localOutputsFromStackFile, parseOutputs, readStack } from "../jobs/pulumiStack";
 import { StackOutputsError } from "../lib/errors";
@@ -14,21 +12,14 @@ import { describeTopology, localStackOutputs } from "../stacks/local/topology";
 import { PROJECT } from "../stacks/config";
 import { ROOT } from "./support/docker";
 import { pathWithout } from "./support/path";
+import { projectDirPerTest } from "./support/projectDir";
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), "stack-file-"));
-  // A project directory as the commands see it: Pulumi.yaml plus one stack file.
-  writeFileSync(join(dir, "Pulumi.yaml"), `name: ${PROJECT}\nruntime: nodejs\n`);
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-const stackFile = (stack: string, config: Record<string, unknown>) =>
-  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), `config:\n${Object.entries(config).map(([k, v]) => `  ${PROJECT}:${k}: ${JSON.stringify(v)}`).join("\n")}\n`);
+const project = projectDirPerTest();
+const stackFile = project.stackFile;
 
 test("a local stack's outputs follow its own config file (ports, worker count)", () => {
   stackFile("lab", { target: "local", localKafkaHostPort: 29092, localWorkerCount: 3, localSshPort: 2223 });
-  const outputs = localOutputsFromStackFile("lab", dir)!;
+  const outputs = localOutputsFromStackFile("lab", project.dir())!;
   expect(outputs.bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094,localhost:29095");
   expect(outputs.sshEndpoint).toEqual({ host: "localhost", port: 2223, user: "root" });
   expect(outputs).toEqual(localStackOutputs(describeTopology({ project: PROJECT, stack: "lab", workerCount: 3, kafkaHostPort: 29092, sshHostPort: 2223 })));
@@ -36,13 +27,13 @@ test("a local stack's outputs follow its own config file (ports, worker count)",
 
 test("an Azure stack or a missing file gives nothing to derive: its outputs live only in the Pulumi state", () => {
   stackFile("azure", { target: "azure", baseName: "demo" });
-  expect(localOutputsFromStackFile("azure", dir)).toBeUndefined();
-  expect(localOutputsFromStackFile("nosuch", dir)).toBeUndefined();
+  expect(localOutputsFromStackFile("azure", project.dir())).toBeUndefined();
+  expect(localOutputsFromStackFile("nosuch", project.dir())).toBeUndefined();
 });
 
 test("an invalid local config is refused with the key and the fix", () => {
   stackFile("bad", { target: "local", localWorkerCount: 0 });
-  expect(() => localOutputsFromStackFile("bad", dir)).toThrow(/kafka-spark-lab:localWorkerCount: .*fix: pulumi config set localWorkerCount/);
+  expect(() => localOutputsFromStackFile("bad", project.dir())).toThrow(/kafka-spark-lab:localWorkerCount: .*fix: pulumi config set localWorkerCount/);
 });
 
 describe("with no Pulumi CLI on PATH", () => {
@@ -58,10 +49,10 @@ describe("with no Pulumi CLI on PATH", () => {
     const saved = process.env.PATH;
     process.env.PATH = env.PATH;
     try {
-      expect((await readStack("lab", dir)).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
+      expect((await readStack("lab", project.dir())).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
       // An Azure stack still needs the CLI, and says so.
       stackFile("azure", { target: "azure", baseName: "demo" });
-      await expect(readStack("azure", dir)).rejects.toThrow(/needs the Pulumi CLI, which is not on PATH/);
+      await expect(readStack("azure", project.dir())).rejects.toThrow(/needs the Pulumi CLI, which is not on PATH/);
     } finally {
       process.env.PATH = saved;
     }
@@ -74,41 +65,6 @@ describe("with no Pulumi CLI on PATH", () => {
   }, 60_000);
 });
 
-
-describe("with the Pulumi CLI installed but logged in nowhere", () => {
-  // The real CLI with a home of its own that holds no credentials and no backend setting.
-  let home: string;
-  const saved: Record<string, string | undefined> = {};
-  const ISOLATE = ["PULUMI_HOME", "PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE"];
-  beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), "pulumi-home-"));
-    for (const k of ISOLATE) { saved[k] = process.env[k]; delete process.env[k]; }
-    process.env.PULUMI_HOME = home;
-  });
-  afterEach(() => {
-    for (const k of ISOLATE) { if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k]; }
-    rmSync(home, { recursive: true, force: true });
-  });
-
-  test("the CLI really refuses: it is there, and it asks for a login", async () => {
-    const r = await execa("pulumi", ["stack", "ls", "--non-interactive"], { cwd: dir, reject: false });
-    expect(r.exitCode).not.toBe(0);
-    expect(r.stderr).toMatch(/PULUMI_ACCESS_TOKEN must be set for login/);
-  }, 60_000);
-
-  test("an Azure stack: one message that says Pulumi is not logged in and how to log in, not the CLI's transcript", async () => {
-    stackFile("azure", { target: "azure", baseName: "demo" });
-    const e = (await readStack("azure", dir).catch((x: unknown) => x)) as StackOutputsError;
-    expect(e).toBeInstanceOf(StackOutputsError);
-    expect(e.message).toMatch(/^Pulumi is not logged in here, so the outputs of stack "azure" cannot be read: log in to the backend the stack was deployed with \(`pulumi login`/);
-    expect(e.message).not.toMatch(/Command failed|exit code|code: -2/);
-  }, 60_000);
-
-  test("a local stack is still derived from its file", async () => {
-    stackFile("lab", { target: "local", localKafkaHostPort: 29092 });
-    expect((await readStack("lab", dir)).bootstrapServersHost).toBe("localhost:29092,localhost:29093,localhost:29094");
-  }, 60_000);
-});
 
 describe("typed outputs (stacks/outputs.ts): one schema per target, used by the producer and the commands", () => {
   const local = localStackOutputs(describeTopology({ project: PROJECT, stack: "dev" }));

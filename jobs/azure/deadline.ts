@@ -4,7 +4,7 @@
  * nothing else). A failed update puts the previous config back.
  */
 import { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES } from "../../stacks/config";
-import { DeadlineError } from "../../lib/errors";
+import { DeadlineError, LabError } from "../../lib/errors";
 import { openPulumiStack } from "../pulumiStack";
 
 /** What extending needs of a Pulumi stack (the Automation API's, or a test's). */
@@ -61,7 +61,9 @@ export async function extendDeadline(stack: DeadlineStack, ext: Extension, now: 
     });
   } catch (e) {
     await stack.setExpiresAt(previous);
-    throw new DeadlineError(`pulumi up failed; the deadline is still ${current} and the config is as it was`, "update", { cause: e });
+    // Our own errors' messages are safe to show; anything else may quote what the update printed.
+    const ours = e instanceof LabError;
+    throw new DeadlineError(`${ours ? e.message : "pulumi up failed"}; the deadline is still ${current} and the config is as it was`, "update", ours ? { cause: e } : {});
   }
   return { from: current, to };
 }

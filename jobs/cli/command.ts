@@ -13,7 +13,7 @@ import type { DeadlineStack } from "../azure/deadline";
 import { type BatchLedger, fileBatchLedger } from "../spark/runners";
 import type { JupyterContentsClient, JupyterContentsOptions } from "../notebooks/jupyter";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions, KafkaWhere } from "../kafka/route";
-import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs } from "../pulumiStack";
+import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs, usePassphrasePrompt } from "../pulumiStack";
 import { HOW_TO_PASS_PASSWORD, Secrets, secretsOfEnv, type TerminalInput } from "../secrets";
 import { SECRET_OUTPUTS } from "../../stacks/outputs";
 import type { SshGateway, SshGatewayOptions } from "../kafka/sshGateway";
@@ -258,6 +258,8 @@ function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
  */
 export async function runCommand(command: string, deps: CommandDeps, body: (c: CommandContext) => Promise<number>, prefix: () => string = () => `${command}: `): Promise<number> {
   const c = contextFor(deps, prefix);
+  // Pulumi's passphrase, when its state needs one, is asked for on this command's terminal.
+  usePassphrasePrompt({ stdin: deps.stdin, prompt: c.progressStream, onSecret: (s) => c.secrets.add(s) });
   try {
     return await body(c);
   } catch (e) {
@@ -270,6 +272,8 @@ export async function runCommand(command: string, deps: CommandDeps, body: (c: C
     c.note(`error: ${(e as Error).message}${kafkaUnreachableHint(e)}${cause}`);
     if (code === EXIT.USAGE) c.line(`See: npm run ${command} -- --help`);
     return code;
+  } finally {
+    usePassphrasePrompt(undefined);
   }
 }
 

@@ -13,7 +13,7 @@ import { IMAGE_CONTEXT } from "../../stacks/local/image";
 import type { Topology } from "../../stacks/local/topology";
 import { DockerUnavailableError } from "../../lib/errors";
 import { waitFor } from "../util/poll";
-import { DEFAULT_STACK, openPulumiStack, parseOutputs, type StackOutputs } from "../pulumiStack";
+import { DEFAULT_STACK, openPulumiStack, parseOutputs, type PassphrasePrompt, type StackOutputs } from "../pulumiStack";
 
 /** The local stack's nodes: the master (where jobs are submitted) and every container. */
 export interface LocalNodes {
@@ -90,6 +90,8 @@ export interface UpOptions {
   onProgress: (message: string) => void;
   /** Told once the node image exists, before the containers are started and waited for. */
   onImageReady?: () => void;
+  /** Where Pulumi's passphrase may be asked for (a state on disk keeps secrets under one). */
+  terminal?: PassphrasePrompt;
 }
 
 /** The last line of a tool's output every few seconds, not its whole live view. */
@@ -117,7 +119,7 @@ async function run(command: string, args: string[], what: string, onProgress: (m
 /** Brings the stack up (idempotent: a running stack is left as it is) and waits until every node is healthy. */
 export async function upLocalStack(o: UpOptions): Promise<void> {
   if (o.via === "pulumi") {
-    const stack = await openPulumiStack(o.stack, o.workDir, { create: true });
+    const stack = await openPulumiStack(o.stack, o.workDir, { create: true, terminal: o.terminal });
     await stack.up(everyFewSeconds("pulumi", o.onProgress));
     o.onImageReady?.();
   } else {

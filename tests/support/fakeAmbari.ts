@@ -4,8 +4,8 @@
  * request so tests can count them. Each behaviour (wrong credentials, 503s before success, slow
  * answers, a cluster still starting, an HTML page, a self-signed certificate) is an option.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { generate } from "selfsigned";
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { AddressInfo } from "node:net";
@@ -40,7 +40,7 @@ export interface FakeAmbariOptions {
   delayMs?: number;
   /** Every answer is a 200 HTML login page, as a proxy or sign-in gateway sends. */
   htmlLoginPage?: boolean;
-  /** Serve HTTPS with a self-signed certificate made by the openssl CLI. */
+  /** Serve HTTPS with a throwaway self-signed certificate. */
   https?: boolean;
   /** Content-Type of JSON answers; the client must decide by parsing, not by this header. */
   jsonContentType?: string;
@@ -225,7 +225,7 @@ export async function startFakeAmbari(options: FakeAmbariOptions = {}): Promise<
   let certificatePath: string | undefined;
   if (options.https) {
     tempDir = mkdtempSync(join(tmpdir(), "fake-ambari-tls-"));
-    const { key, cert } = selfSignedCertificate(tempDir);
+    const { key, cert } = await selfSignedCertificate(tempDir);
     certificatePath = cert;
     server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, answer);
   } else {
@@ -285,20 +285,18 @@ function basicCredentials(header: string | undefined): { user: string; password:
   return colon < 0 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** A throwaway key and certificate for 127.0.0.1, made with the openssl CLI (nothing to install). */
-export function selfSignedCertificate(dir: string): { key: string; cert: string } {
+/** A throwaway key and certificate for 127.0.0.1 (selfsigned, pure JavaScript: no openssl CLI), written to `dir`. */
+export async function selfSignedCertificate(dir: string): Promise<{ key: string; cert: string }> {
+  const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    notAfterDate: new Date(Date.now() + 24 * 3600_000),
+    extensions: [{ name: "basicConstraints", cA: false }, { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+  });
   const key = join(dir, "key.pem");
   const cert = join(dir, "cert.pem");
-  try {
-    execFileSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
-        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-      { stdio: "pipe" },
-    );
-  } catch (e) {
-    throw new Error(`The fake Ambari's TLS mode needs the openssl CLI to make a self-signed certificate: ${(e as Error).message}`);
-  }
+  writeFileSync(key, pems.private);
+  writeFileSync(cert, pems.cert);
   return { key, cert };
 }
 

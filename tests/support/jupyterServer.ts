@@ -2,7 +2,7 @@
  * A real Jupyter server behind a gateway shaped like HDInsight's, for the notebook upload tests:
  * `jupyter server` (from PyPI, in a venv of the project's cache, made on first use: idempotent)
  * on 127.0.0.1 under /jupyter, without a token of its own, and in front of it an HTTPS reverse
- * proxy (a self-signed certificate made by the openssl CLI) that asks for Basic auth as the
+ * proxy (a throwaway self-signed certificate) that asks for Basic auth as the
  * gateway does (401 with `WWW-Authenticate: Basic realm=...`) and forwards /jupyter/... only.
  * `fetchTrusting` is a fetch that trusts that certificate, for the tests alone: the product code
  * keeps Node's certificate checks.
@@ -106,7 +106,7 @@ export interface Gateway {
 /** An HTTPS gateway like HDInsight's in front of `upstream` (http://host:port): Basic auth, then /jupyter/... forwarded. */
 export async function startGateway(upstream: string, login: { user: string; password: string }): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), "gateway-tls-"));
-  const { key, cert } = selfSignedCertificate(dir);
+  const { key, cert } = await selfSignedCertificate(dir);
   const ca = readFileSync(cert);
   const requests: Gateway["requests"] = [];
   let failures = { count: 0, status: 502 };
