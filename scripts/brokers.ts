@@ -45,6 +45,7 @@ const OPTIONS = {
 
 export const brokers = defineCommand({
   name: "brokers",
+  summary: { usage: "`npm run brokers -- --stack <name>`", does: "the broker list, as the tutorial's `curl \\| jq` line prints it" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "NOT_FOUND", "TLS", "BAD_RESPONSE", "UNAVAILABLE", "STACK_OUTPUTS"],
   options: OPTIONS,

@@ -26,6 +26,7 @@ export function costTable(c: CostEstimate): string {
 
 export const cost = defineCommand({
   name: "cost",
+  summary: { usage: "`npm run cost -- --stack <name>`", does: "what an Azure stack costs per hour, from its config alone" },
   usage,
   exits: ["USAGE", "STACK_OUTPUTS"],
   options: { stack: { type: "string" }, json: { type: "boolean" } },

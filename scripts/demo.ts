@@ -26,6 +26,7 @@ Tear the stack down afterwards: npm run teardown
 
 export const demo = defineCommand({
   name: "demo",
+  summary: { usage: "`npm run demo`", does: "the local stack up, then the whole word count ([the word count](docs/wordcount.md))" },
   usage,
   exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER", "PULUMI"],
   options: {

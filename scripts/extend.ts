@@ -30,6 +30,7 @@ export function parseExtension(by: unknown, until: unknown): Extension {
 
 export const extend = defineCommand({
   name: "extend",
+  summary: { usage: "`npm run extend -- --by 4h`", does: "move an Azure stack's deadline" },
   usage,
   exits: ["USAGE", "STACK_OUTPUTS", "PULUMI"],
   options: { stack: { type: "string" }, by: { type: "string" }, until: { type: "string" } },

@@ -45,6 +45,7 @@ ${SSH_HELP}
 
 export const load = defineCommand({
   name: "load",
+  summary: { usage: "`npm run load`", does: "a text or a file into a topic, every line acknowledged once (`--client platformatic`: [faster](docs/wordcount.md))" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "LOAD", "INTERRUPTED"],
   options: {

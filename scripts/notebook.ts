@@ -49,6 +49,7 @@ function folderFlag(value: string | undefined): string {
 
 export const notebook = defineCommand({
   name: "notebook",
+  summary: { usage: "`npm run notebook`", does: "the tutorial's notebooks in JupyterLab, brokers filled in ([below](#notebooks))" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "NOT_FOUND", "TLS", "BAD_RESPONSE", "UNAVAILABLE", "STACK_OUTPUTS", "SUBMIT", "NOTEBOOK_EXISTS"],
   options: { stack: { type: "string" }, topic: { type: "string" }, folder: { type: "string" }, overwrite: { type: "boolean" } },

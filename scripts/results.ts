@@ -28,6 +28,7 @@ ${SSH_HELP}
 
 export const results = defineCommand({
   name: "results",
+  summary: { usage: "`npm run results`", does: "the counts a job wrote, as a top-words table" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "OUTPUT_UNREADABLE", "TOPIC_MISSING", "NO_COUNTS"],
   options: { stack: { type: "string" }, topic: { type: "string" }, parquet: { type: "string" }, top: { type: "string" }, follow: { type: "boolean" }, json: { type: "boolean" }, ...VIA_SSH_FLAGS, ...VERBOSE_FLAG },

@@ -30,6 +30,7 @@ ${SSH_HELP}
 
 export const status = defineCommand({
   name: "status",
+  summary: { usage: "`npm run status -- --stack <name>`", does: "nodes, web UIs, topics, running jobs and their lag; on Azure cost so far and deadline" },
   usage,
   exits: ["USAGE", "STACK_OUTPUTS"],
   options: { stack: { type: "string" }, json: { type: "boolean" } },

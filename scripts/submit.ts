@@ -75,6 +75,7 @@ const OPTIONS = {
 
 export const submit = defineCommand({
   name: "submit",
+  summary: { usage: "`npm run submit`, or `-- --jar <jar> --class <main>` or `--py <file.py>`", does: "the word-count job, or a Spark job of your own with the Kafka source, on the local stack or through Livy on Azure ([how](docs/wordcount.md#a-job-of-your-own))" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "DOCKER", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "TOPIC_MISSING", "LIVY"],
   passThrough: true,

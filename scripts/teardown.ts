@@ -54,6 +54,7 @@ async function confirm(question: string, c: CommandContext): Promise<boolean> {
 
 export const teardown = defineCommand({
   name: "teardown",
+  summary: { usage: "`npm run teardown`", does: "delete a stack and check nothing is left" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "FORBIDDEN", "UNAVAILABLE", "STACK_OUTPUTS", "DOCKER", "LEFTOVERS", "NOT_CONFIRMED", "PULUMI"],
   options: { stack: { type: "string" }, yes: { type: "boolean", short: "y" }, volumes: { type: "boolean" }, images: { type: "boolean" } },

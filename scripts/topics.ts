@@ -74,6 +74,7 @@ export function renderTable(outcomes: TopicOutcome[]): string {
 
 export const topics = defineCommand({
   name: "topics",
+  summary: { usage: "`npm run topics`", does: "the word count's topics (or yours), created idempotently ([step by step](docs/wordcount.md))" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "NOT_FOUND", "UNAVAILABLE", "STACK_OUTPUTS", "TOPIC_SPEC", "SSH_GATEWAY", "KAFKA"],
   options: {

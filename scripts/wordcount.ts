@@ -36,6 +36,7 @@ ${SSH_HELP}
 
 export const wordcount = defineCommand({
   name: "wordcount",
+  summary: { usage: "`npm run wordcount -- --stack <name>`", does: "the same word count on any deployed stack, local or Azure" },
   usage,
   exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE", "STALE_JAR"],
   options: {

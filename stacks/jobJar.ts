@@ -11,7 +11,7 @@ import { JarBuildError, StaleJarError } from "../lib/errors";
 
 export const WORDCOUNT_PROJECT = join(__dirname, "..", "jobs", "spark-app");
 
-/** The two builds of one source (REFERENCE 9): local stack and HDInsight 5.1. */
+/** The two builds of one source (https://learn.microsoft.com/azure/hdinsight/hdinsight-5x-component-versioning): local stack and HDInsight 5.1. */
 export const SPARK_LINES = {
   "3.5": { profile: undefined, line: "spark35", sparkVersion: "3.5.0" },
   "3.3": { profile: "spark33", line: "spark33", sparkVersion: "3.3.1" },

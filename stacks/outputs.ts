@@ -1,6 +1,6 @@
 /**
  * The stack outputs, one schema per target: what `index.ts` exports (the producers are typed
- * against these) and what the commands read back (`parseOutputs` in jobs/stackOutputs.ts), so a
+ * against these) and what the commands read back (`parseOutputs` in jobs/pulumiStack.ts), so a
  * missing or mistyped output is named once instead of looked up by string in every command.
  */
 import { z } from "zod";
@@ -67,7 +67,6 @@ export const AZURE_OUTPUTS = z.object({
 
 export type LocalOutputs = z.infer<typeof LOCAL_OUTPUTS>;
 export type AzureOutputs = z.infer<typeof AZURE_OUTPUTS>;
-export type TypedOutputs = LocalOutputs | AzureOutputs;
 
 /** Outputs that are secrets: readable by name, kept out of enumeration once parsed. */
 export const SECRET_OUTPUTS = ["clusterLoginPassword"] as const;

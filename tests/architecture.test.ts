@@ -89,3 +89,17 @@ test("no source file over 400 lines outside tests", () => {
   expect(lines.length).toBeGreaterThan(100);
   expect(lines.filter(({ n }) => n > 400).map(({ f, n }) => `${f}: ${n} lines`)).toEqual([]);
 });
+
+test("comments and messages name only files that exist, and cite a URL or a doc in the repo (no list outside it)", () => {
+  const walk = (d: string): string[] => readdirSync(join(ROOT, d)).flatMap((e) =>
+    ["node_modules", "target", ".git", "out"].includes(e) ? [] : statSync(join(ROOT, d, e)).isDirectory() ? walk(`${d}/${e}`) : [`${d}/${e}`]);
+  // This file's own rule checks run on a made-up tree, whose paths exist only there.
+  const files = ["index.ts", ...["lib", "stacks", "jobs", "scripts", "bench", "tests", ".ci"].flatMap(walk)]
+    .filter((f) => /\.(ts|js|sh|py|java|xml)$|\/run$/.test(f) && f !== "tests/architecture.test.ts");
+  expect(files.length).toBeGreaterThan(150);
+  const named = files.flatMap((f) => [...readFileSync(join(ROOT, f), "utf8").matchAll(/(?<![\w./-])((?:lib|stacks|jobs|scripts|bench|tests|docs|notebooks)\/[\w./-]*[A-Za-z0-9])/g)]
+    .map((m) => ({ f, path: m[1] })));
+  expect(named.length).toBeGreaterThan(100);
+  expect(named.filter(({ path }) => !existsSync(join(ROOT, path))).map(({ f, path }) => `${f}: ${path}`)).toEqual([]);
+  expect(files.filter((f) => /\bREFERENCE\b/.test(readFileSync(join(ROOT, f), "utf8")))).toEqual([]);
+});

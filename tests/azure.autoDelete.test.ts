@@ -1,5 +1,5 @@
 /**
- * The deadline in Azure (REFERENCE 10), from the real index.ts with the default Azure config
+ * The deadline in Azure (docs/costs-and-teardown.md), from the real index.ts with the default Azure config
  * under Pulumi mocks: a Logic App with its own identity, allowed to delete this resource group
  * and nothing else, that DELETEs the group at the deadline; the deadline kept from the first run.
  */

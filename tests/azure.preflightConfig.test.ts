@@ -2,7 +2,7 @@
  * The Azure preflight as a new user meets it: configs Azure would refuse (after the resource
  * group, VNet and storage account already exist) must be refused by the config check, each
  * naming the key to change; configs taken from Microsoft's own templates and docs must pass.
- * Sources: REFERENCE.md section 2; Microsoft Learn "Set up clusters in HDInsight" (user names),
+ * Sources: docs/configuration.md; Microsoft Learn "Set up clusters in HDInsight" (user names),
  * "Azure HDInsight supported node configurations" (sizes per role), "Plan a virtual network for
  * HDInsight" (subnet sizing), Azure naming rules for storage containers, resource groups and Logic Apps.
  */
@@ -97,7 +97,7 @@ const INVALID: Case[] = [
   ["VM sizes", { sparkHeadNodeSize: "Standard_A2_v2" }, "sparkHeadNodeSize", /offered for ZooKeeper nodes only/],
   ["VM sizes", { sparkWorkerNodeSize: "Standard_A8_v2" }, "sparkWorkerNodeSize", /offered for ZooKeeper nodes only, not for worker nodes/],
   ["VM sizes", { kafkaZookeeperNodeSize: "Standard_E8ads_v5" }, "kafkaZookeeperNodeSize", /offered for head nodes and worker nodes only, not for ZooKeeper nodes/],
-  // HDInsight stopped offering Dv2 on 2026-03-31 (REFERENCE 11): the sizes of Microsoft's own templates are refused, with what to pick instead.
+  // HDInsight stopped offering Dv2 on 2026-03-31 (https://learn.microsoft.com/azure/hdinsight/hdinsight-component-retirements-and-action-required): the sizes of Microsoft's own templates are refused, with what to pick instead.
   ["VM sizes", { sparkHeadNodeSize: "Standard_D12_v2" }, "sparkHeadNodeSize", /Standard_D12_v2 belongs to the retired Dv2-series, which HDInsight stopped offering on 2026-03-31; pick a current size such as Standard_E4ads_v5 or Standard_E4as_v4/],
   ["VM sizes", { sparkWorkerNodeSize: "Standard_D13_v2" }, "sparkWorkerNodeSize", /retired Dv2-series/],
   ["VM sizes", { kafkaHeadNodeSize: "Standard_D3_v2" }, "kafkaHeadNodeSize", /retired Dv2-series/],

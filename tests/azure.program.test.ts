@@ -56,7 +56,7 @@ describe("network", () => {
     expect(subnets[0].inputs.networkSecurityGroup.id).toBe(nsgs[0].id);
   });
 
-  test("NSG allows HDInsight management on 443 from the service tag (REFERENCE 2) and the client only on 443, 22 and 23 (SSH to the secondary head node)", () => {
+  test("NSG allows HDInsight management on 443 from the service tag (https://learn.microsoft.com/azure/hdinsight/hdinsight-management-ip-addresses) and the client only on 443, 22 and 23 (SSH to the secondary head node)", () => {
     const rules = ofType(run, "azure-native:network:NetworkSecurityGroup")[0].inputs.securityRules;
     const allowIn = rules.filter((r: any) => r.direction === "Inbound" && r.access === "Allow");
     expect(allowIn).toContainEqual(expect.objectContaining({ sourceAddressPrefix: "HDInsight", destinationPortRange: "443", protocol: "Tcp" }));
@@ -132,7 +132,7 @@ describe("clusters", () => {
     expect(cluster("spark").inputs.properties.clusterDefinition.componentVersion).toEqual({ Spark: "3.3" });
   });
 
-  test("Kafka roles: 2 head, 3 workers with managed data disks, 3 ZooKeeper (REFERENCE 2)", () => {
+  test("Kafka roles: 2 head, 3 workers with managed data disks, 3 ZooKeeper (docs/azure.md)", () => {
     const kafka = cluster("kafka");
     expect(role(kafka, "headnode").targetInstanceCount).toBe(2);
     expect(role(kafka, "workernode").targetInstanceCount).toBe(3);
@@ -198,7 +198,7 @@ describe("clusters", () => {
     }
   });
 
-  test("read-back drift is ignored so a second `up` plans no replacement (REFERENCE 2)", () => {
+  test("read-back drift is ignored so a second `up` plans no replacement (docs/azure.md)", () => {
     for (const c of clusters()) {
       expect(c.ignoreChanges).toEqual(expect.arrayContaining([
         "properties.clusterVersion",

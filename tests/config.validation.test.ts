@@ -1,6 +1,6 @@
 /**
  * One row per validation rule: a valid and an invalid case, and the message the user sees.
- * Rules and their sources: REFERENCE.md section 2 (HDInsight limits).
+ * Rules and their sources: docs/configuration.md (HDInsight limits, each with its source).
  */
 import { validateConfig, sharesThreeChars, cidrContains } from "../stacks/config";
 import { ConfigValidationError } from "../stacks/configError";

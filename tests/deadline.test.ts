@@ -1,7 +1,7 @@
 /**
  * Moving an Azure stack's deadline (npm run extend) with a stand-in for the Pulumi stack: the
  * new time, its bounds, the config write and the `pulumi up` that applies it, and the config put
- * back when the update fails. The resources the deadline drives are in tests/azure.autoDelete*.
+ * back when the update fails. The resources the deadline drives are in tests/azure.autoDelete.test.ts and azure.autoDeleteExplicit.test.ts.
  */
 import { extendDeadline, newDeadline, type DeadlineStack } from "../jobs/azure/deadline";
 import { DeadlineError, EXIT, PulumiUpdateError, UsageError } from "../lib/errors";

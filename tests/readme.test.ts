@@ -4,6 +4,7 @@ import { dirname, join, normalize } from "path";
 import { estimateCost } from "../stacks/azure/cost";
 import { validateConfig } from "../stacks/config";
 import { docFiles, regenerate, sections } from "../jobs/docs/sections";
+import { USER_COMMANDS } from "../scripts/docs";
 import { VALID_AZURE, AZURE_SECRET_KEYS } from "./support/fixtures";
 
 const ROOT = join(__dirname, "..");
@@ -20,7 +21,7 @@ test("the README is the front door: at most 200 lines, the rest in docs/", () =>
 
 test.each(files)("%s: every generated section is the one `npm run docs` writes now", (file) => {
   const text = read(file);
-  expect(regenerate(text, file, sections(ROOT))).toBe(text);
+  expect(regenerate(text, file, sections(ROOT, USER_COMMANDS))).toBe(text);
 });
 
 test("the generated sections are where they belong", () => {

@@ -1,5 +1,5 @@
 /**
- * The Spark job's own tokenizer (jobs/wordcount/.../Tokenizer.java, compiled as it is, no Spark
+ * The Spark job's own tokenizer (jobs/spark-app/src/main/java/spark/kafka/Tokenizer.java, compiled as it is, no Spark
  * needed) and the tests' independent count (tests/support/wordCount.ts) agree word for word on the
  * whole corpus, 1790-2021: the expected counts of every live test rest on that.
  */

@@ -3,20 +3,31 @@
  * schema, the exit-code table, bench/results.json, tests/results/*.json, the source tree), between
  * markers `<!-- generated: NAME (npm run docs) -->` and `<!-- end: NAME -->`.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderConfigTable } from "../../stacks/configDocs";
 import { NODE_MEMORY } from "../../stacks/local/topology";
-import { exitCodesTable, UsageError } from "../../lib/errors";
+import { exitCodesLine, exitCodesTable, UsageError } from "../../lib/errors";
+import type { Command } from "../cli/command";
 import { markdownTable } from "../util/table";
 import { benchmarksTable, benchSummary, type BenchResults } from "./benchReport";
 import { layoutTable } from "./layout";
+import { nodeEnvTable, nodePortsTable } from "./nodeImage";
 
 /** A section's markers: `<!-- generated: NAME (npm run docs) -->` ... `<!-- end: NAME -->`. */
 export const markers = (name: string) => ({ start: `<!-- generated: ${name} (npm run docs) -->`, end: `<!-- end: ${name} -->` });
 
-/** Every generated section by name, rendered from the repository at `root`. */
-export function sections(root: string): Record<string, () => string> {
+/** What a command's spec gives the docs (jobs/cli/command.ts `Command["spec"]`). */
+export type CommandDoc = Command["spec"];
+
+/** The README's command table: one row per user command, from each command's own summary. */
+export function commandTable(commands: readonly CommandDoc[]): string {
+  const rows = commands.filter((c) => c.summary).map((c) => `| ${c.summary!.usage} | ${c.summary!.does} |`);
+  return ["| command | what it does |", "|---|---|", ...rows].join("\n");
+}
+
+/** Every generated section by name, rendered from the repository at `root` and the commands' specs. */
+export function sections(root: string, commands: readonly CommandDoc[] = []): Record<string, () => string> {
   const bench = (): BenchResults => JSON.parse(readFileSync(join(root, "bench", "results.json"), "utf8"));
   return {
     "config-table": renderConfigTable,
@@ -29,6 +40,10 @@ export function sections(root: string): Record<string, () => string> {
     "ci-time": () => ciTimeTable(join(root, "tests", "results", "ci-time.json")),
     "ci-summary": () => ciTimeSummary(join(root, "tests", "results", "ci-time.json")),
     layout: () => layoutTable(),
+    "node-env": nodeEnvTable,
+    "node-ports": nodePortsTable,
+    commands: () => commandTable(commands),
+    ...Object.fromEntries(commands.map((c) => [`exits-${c.name}`, () => exitCodesLine(c.exits).replace(/\s*\n\s*/g, " ")])),
   };
 }
 
@@ -123,9 +138,24 @@ export const docFiles = (root: string) => ["README.md", ...readdirSync(join(root
 
 /** The text with each generated section it holds replaced by the current rendering; an unknown section name is refused. */
 export function regenerate(text: string, file: string, render: Record<string, () => string>): string {
-  return text.replace(/<!-- generated: ([a-z-]+) \(npm run docs\) -->\n[\s\S]*?<!-- end: \1 -->/g, (_m, name: string) => {
+  return text.replace(/<!-- generated: ([a-z:-]+) \(npm run docs\) -->\n[\s\S]*?<!-- end: \1 -->/g, (_m, name: string) => {
     if (!render[name]) throw new UsageError(`${file}: no generated section is called "${name}" (known: ${Object.keys(render).join(", ")})`);
     const { start, end } = markers(name);
     return `${start}\n${render[name]()}\n${end}`;
   });
+}
+
+/** Rewrites every stale generated section of the docs under `root` (unless `check`); the files that were stale. */
+export function regenerateDocs(root: string, commands: readonly CommandDoc[], o: { check: boolean }): string[] {
+  const render = sections(root, commands);
+  const stale: string[] = [];
+  for (const file of docFiles(root)) {
+    const path = join(root, file);
+    const before = readFileSync(path, "utf8");
+    const after = regenerate(before, file, render);
+    if (after === before) continue;
+    stale.push(file);
+    if (!o.check) writeFileSync(path, after);
+  }
+  return stale;
 }

@@ -78,7 +78,7 @@ export const FINISHED: BatchState[] = ["success", "dead", "killed", "error"];
 
 /**
  * The batch ids this machine submitted, per Livy and job name. Livy reports a batch's name only
- * from 0.6 on; HDInsight 5.1 runs Livy 0.5 (REFERENCE 2), so a later --stop or a fresh start
+ * from 0.6 on; HDInsight 5.1 runs Livy 0.5 (https://learn.microsoft.com/azure/hdinsight/hdinsight-5x-component-versioning), so a later --stop or a fresh start
  * finds its job by the id recorded here.
  */
 export interface BatchLedger {

@@ -1,6 +1,6 @@
 /**
  * The project's word rule, in TypeScript: what the Spark job's Tokenizer (jobs/spark-app) counts
- * as a word, used to know the counts a job must report. tests/tokenizer.agreement.test.ts runs the
+ * as a word, used to know the counts a job must report. tests/tokenizer.agreement.tools.test.ts runs the
  * Java Tokenizer itself on the same text and compares.
  */
 

@@ -37,11 +37,46 @@ export const NODE_MEMORY = {
  */
 export const YARN_NODE_RESOURCES = { memoryMb: 2048, vcores: 2 } as const;
 
+/**
+ * The node image's environment contract, its one owner: every variable the image reads, what it
+ * means, and on which nodes the topology sets it ("image" for the image's own optional settings,
+ * which the topology leaves to their defaults). The entrypoint refuses a node started without a
+ * required one (tests/imageContract.test.ts checks its list against this one, and the nodes'
+ * `env` below); docs/node-image.md is generated from it.
+ */
+export const NODE_ENV = {
+  NODE_ROLE: { on: "every", means: "master (NameNode, ResourceManager, JupyterLab) or worker (DataNode, NodeManager); every node runs a Kafka broker+controller and sshd" },
+  MASTER_HOST: { on: "every", means: "fs.defaultFS (hdfs://MASTER_HOST at the NameNode RPC port) and yarn.resourcemanager.hostname" },
+  WORKER_HOSTS: { on: "every", means: "comma list, Hadoop's workers file" },
+  HDFS_REPLICATION: { on: "every", means: "dfs.replication" },
+  KAFKA_NODE_ID: { on: "every", means: "node.id (1..N); the voters must list KAFKA_NODE_ID@hostname:controller port" },
+  KAFKA_CLUSTER_ID: { on: "every", means: "22-character base64url id, the same on every node of one deployment" },
+  KAFKA_CONTROLLER_QUORUM_VOTERS: { on: "every", means: "controller.quorum.voters: KRaft, broker and controller combined on every node" },
+  KAFKA_EXTERNAL_PORT: { on: "every", means: "the host listener's port inside the container: the same number as its host port" },
+  KAFKA_EXTERNAL_ADVERTISED: { on: "every", means: "host:port the host listener advertises (on KAFKA_EXTERNAL_PORT)" },
+  KAFKA_PEER_FORWARDS: { on: "every", means: "may be empty: the other brokers' host ports forwarded on this node's loopback (port=node:port,...), so localhost:909x is the same broker inside every node as on the host" },
+  KAFKA_BROKER_COUNT: { on: "every", means: "replication of the internal topics and default.replication.factor: min(3, N)" },
+  KAFKA_HEAP_MB: { on: "every", means: "the broker's JVM heap" },
+  YARN_NODEMANAGER_MEMORY_MB: { on: "every", means: "memory a NodeManager offers YARN containers; on the master the largest allocation" },
+  YARN_NODEMANAGER_VCORES: { on: "every", means: "vcores a NodeManager offers; on the master the largest allocation" },
+  NAMENODE_HEAP_MB: { on: "master", means: "the NameNode's JVM heap" },
+  RESOURCEMANAGER_HEAP_MB: { on: "master", means: "the ResourceManager's JVM heap" },
+  DATANODE_HEAP_MB: { on: "worker", means: "the DataNode's JVM heap" },
+  NODEMANAGER_HEAP_MB: { on: "worker", means: "the NodeManager's JVM heap" },
+  JUPYTER_PORT: { on: "master", optional: true, means: "JupyterLab on this port (its token made at first start in /data/jupyter/token)" },
+  SSH_AUTHORIZED_KEYS: { on: "image", default: "none", means: "extra public keys for root (the host's, to use the master's sshd as a gateway)" },
+  KAFKA_DEFAULT_REPLICATION_FACTOR: { on: "image", default: "min(3, KAFKA_BROKER_COUNT)", means: "default.replication.factor" },
+  KAFKA_MIN_INSYNC_REPLICAS: { on: "image", default: "1", means: "min.insync.replicas (1 keeps the lab's RF 1 topics writable with acks=all)" },
+  KAFKA_NUM_PARTITIONS: { on: "image", default: "1", means: "num.partitions" },
+  LAB_SSH_KEY_WAIT_SECONDS: { on: "image", default: "120", means: "how long a worker's sshd waits for the cluster key in /etc/lab-ssh" },
+} as const satisfies Record<string, { on: "every" | "master" | "worker" | "image"; means: string; optional?: boolean; default?: string }>;
+
 /** Ports inside every container (the image's contract, see stacks/local/image/entrypoint.sh). */
 export const CONTAINER_PORTS = {
   ssh: 22,
   nameNodeUi: 9870,
   nameNodeRpc: 9000,
+  dataNodeUi: 9864,
   yarnUi: 8088,
   nodeManagerUi: 8042,
   sparkUi: 4040,
@@ -58,7 +93,9 @@ export const CONTAINER_PORTS = {
  */
 export const PORTS_USED_INSIDE: readonly number[] = [
   ...Object.entries(CONTAINER_PORTS).filter(([k]) => k !== "kafkaExternal").map(([, p]) => p),
-  8030, 8031, 8032, 8033, 8040, 9864, 9866, 9867, 9868, 4041, 4042, 4043,
+  8030, 8031, 8032, 8033, 8040, 9866, 9867, 9868, 4041, 4042, 4043,
+  // MapReduce's JobHistory addresses, configured on the master (mapred-site.xml), not run.
+  10020, 19888,
 ];
 
 export type NodeRole = "master" | "worker";

@@ -1,6 +1,6 @@
 /**
  * A fake Ambari for tests: a node:http(s) server on 127.0.0.1 that answers the few resources the
- * jobs read, with the payload shapes and errors of REFERENCE.md section 3, and records every
+ * jobs read, with the payload shapes and errors of Ambari's REST API (https://github.com/apache/ambari/blob/trunk/ambari-server/docs/api/v1/index.md), and records every
  * request so tests can count them. Each behaviour (wrong credentials, 503s before success, slow
  * answers, a cluster still starting, an HTML page, a self-signed certificate) is an option.
  */

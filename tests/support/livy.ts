@@ -1,5 +1,5 @@
 /**
- * A real Apache Livy 0.7.1 server (Maven Central, REFERENCE 4) inside the local stack's master,
+ * A real Apache Livy 0.7.1 server (Maven Central; https://livy.apache.org/docs/latest/rest-api.html) inside the local stack's master,
  * running batches with the master's own Spark, CSRF protection on as on HDInsight; and a small
  * real reverse proxy in front of it that does what HDInsight's gateway adds and Livy lacks:
  * Basic auth with the cluster login (401 otherwise) and the /livy path prefix.

@@ -1,6 +1,6 @@
 /**
  * Loads a data set into a topic with kafkajs: many messages per request and several requests in
- * flight (kafkajs has no linger/batch accumulator of its own, REFERENCE 6), through an idempotent
+ * flight (kafkajs has no linger/batch accumulator of its own, https://kafka.js.org/docs/producing), through an idempotent
  * producer with acks=all, so a retried request is never written twice. JSON lines that do not
  * parse are counted and reported, never sent and never a reason to stop.
  */

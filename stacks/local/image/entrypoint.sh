@@ -1,71 +1,10 @@
 #!/usr/bin/env bash
 # entrypoint.sh - PID 1 bootstrap of a kafka-spark-lab node (Hadoop 3.3.6 + Kafka 3.6.1 KRaft +
-# Spark 3.5.0). One image for every node; the node is configured ONLY by the environment
-# variables below (contract with the Pulumi/TypeScript topology: keep the names).
-#
-# Every variable the topology sets is REQUIRED: the image has no defaults for the cluster's shape,
-# sizes or ports, so the topology (stacks/local/topology.ts) is the one description of the
-# cluster. A missing or malformed one stops the container at start (exit 2) with a message that
-# names each of them.
-# ---------------------------------------------------------------------------------------------
-# Required on every node          Meaning
-# ---------------------------------------------------------------------------------------------
-# NODE_ROLE                       master | worker.
-#                                 master: NameNode, ResourceManager, Kafka broker+controller, sshd.
-#                                 worker: DataNode, NodeManager, Kafka broker+controller, sshd.
-# MASTER_HOST                     fs.defaultFS=hdfs://$MASTER_HOST:9000/, yarn.resourcemanager.hostname.
-# WORKER_HOSTS                    comma list -> $HADOOP_CONF_DIR/workers.
-# HDFS_REPLICATION                dfs.replication.
-# KAFKA_NODE_ID                   node.id (1..N); KAFKA_CONTROLLER_QUORUM_VOTERS must list
-#                                 $KAFKA_NODE_ID@$(hostname):19093.
-# KAFKA_CLUSTER_ID                22-char base64url UUID, identical on all nodes of one deployment
-#                                 (`kafka-storage.sh random-uuid`).
-# KAFKA_CONTROLLER_QUORUM_VOTERS  controller.quorum.voters, "1@hadoop-master:19093,2@...": KRaft,
-#                                 combined broker+controller on every node.
-# KAFKA_EXTERNAL_PORT             container port of the EXTERNAL listener: the same number as its
-#                                 host port.
-# KAFKA_EXTERNAL_ADVERTISED       host:port advertised for the EXTERNAL listener (the port published
-#                                 on the Docker host, so the same port as KAFKA_EXTERNAL_PORT).
-# KAFKA_PEER_FORWARDS             may be empty. "9093=hadoop-worker1:9093,...": the other brokers'
-#                                 EXTERNAL ports forwarded on this node's loopback (socat), so
-#                                 localhost:909x means the same broker inside every node as on the host.
-# KAFKA_BROKER_COUNT              offsets/transaction topics RF and default.replication.factor =
-#                                 min(3, N), transaction.state.log.min.isr = min(2, N).
-# KAFKA_HEAP_MB                   broker JVM heap (-Xms = -Xmx).
-# YARN_NODEMANAGER_MEMORY_MB      memory a NodeManager offers to YARN containers; on the master the
-#                                 ResourceManager's largest allocation.
-# YARN_NODEMANAGER_VCORES         vcores a NodeManager offers; on the master the largest allocation.
-# Required on a master            NAMENODE_HEAP_MB, RESOURCEMANAGER_HEAP_MB (JVM heaps).
-# Required on a worker            DATANODE_HEAP_MB, NODEMANAGER_HEAP_MB (JVM heaps).
-# ---------------------------------------------------------------------------------------------
-# Optional (image settings, not the topology's)  Default
-# ---------------------------------------------------------------------------------------------
-# SSH_AUTHORIZED_KEYS             (none)   extra public keys (newline-separated) for root, e.g. the
-#                                          host's key to use the master's sshd as a gateway.
-# KAFKA_DEFAULT_REPLICATION_FACTOR  min(3, KAFKA_BROKER_COUNT)  default.replication.factor.
-# KAFKA_MIN_INSYNC_REPLICAS       1        min.insync.replicas (1 keeps the lab's RF=1 topics
-#                                          writable with acks=all).
-# KAFKA_NUM_PARTITIONS            1        num.partitions.
-# JUPYTER_PORT                    (none)   JupyterLab on this port (the topology sets it on the
-#                                          master); its token is made at first start in
-#                                          /data/jupyter/token; notebooks in /data/notebooks.
-# LAB_SSH_KEY_WAIT_SECONDS        120      how long a worker's sshd waits for the cluster key in
-#                                          /etc/lab-ssh.
-# ---------------------------------------------------------------------------------------------
-# Requirements on the container: --hostname equal to the container name (Kafka advertises
-# $(hostname):19092, YARN registers NodeManagers by hostname), a user-defined network whose DNS
-# resolves the node names, a volume at /data (per node) and one volume shared by all nodes at
-# /etc/lab-ssh.
-#
-# Ports: 9870 NameNode UI, 9000 NameNode RPC, 8088 ResourceManager UI, 9864 DataNode UI,
-# 8042 NodeManager UI, 9092 Kafka EXTERNAL, 19092 Kafka INTERNAL, 19093 Kafka CONTROLLER, 22 sshd.
-#
-# State (all under the /data volume): /data/hdfs/namenode, /data/hdfs/datanode, /data/kafka,
-# /data/yarn/{local,logs}, /data/ssh (host keys), /data/logs/{hadoop,kafka} (daemon log files,
-# rolling; the same lines also go to the container's stdout), /data/tmp.
-#
-# All daemons run as root, as in the course lab (HDFS_*_USER / YARN_*_USER = root below): this
-# is a single-user teaching cluster, not a hardened deployment.
+# Spark 3.5.0). One image for every node, configured ONLY by its environment. The contract (every
+# variable, its meaning, which are required on which node) has one owner, NODE_ENV in the project's
+# stacks/local/topology.ts, rendered in docs/node-image.md with the ports, volumes and state; the
+# project's tests/imageContract.test.ts checks this script's required lists and ports against it.
+# A missing or malformed required variable stops the container at start (exit 2), naming each.
 #
 # `docker run IMAGE` (default CMD supervisord) configures the node and execs supervisord as
 # PID 1; `docker run IMAGE some-command args` runs that command instead (e.g.
@@ -84,7 +23,7 @@ NODE_ROLE="${NODE_ROLE:-}"
 case "$NODE_ROLE" in
   master) role_required=(NAMENODE_HEAP_MB RESOURCEMANAGER_HEAP_MB) ;;
   worker) role_required=(DATANODE_HEAP_MB NODEMANAGER_HEAP_MB) ;;
-  *) die "NODE_ROLE must be 'master' or 'worker' (got '${NODE_ROLE}'). Every variable this image needs is listed at the top of /usr/local/bin/entrypoint.sh; the project's topology (stacks/local/topology.ts) sets them all" ;;
+  *) die "NODE_ROLE must be 'master' or 'worker' (got '${NODE_ROLE}'). every variable this image needs is in the project's docs/node-image.md; its topology (stacks/local/topology.ts) sets them all" ;;
 esac
 # KAFKA_PEER_FORWARDS may be empty, but must be set: an absent one is a topology that forgot it.
 missing=()
@@ -95,7 +34,7 @@ for n in MASTER_HOST WORKER_HOSTS HDFS_REPLICATION KAFKA_NODE_ID KAFKA_CLUSTER_I
 done
 [ -n "${KAFKA_PEER_FORWARDS+set}" ] || missing+=("KAFKA_PEER_FORWARDS")
 if [ ${#missing[@]} -gt 0 ]; then
-  die "missing required variable(s) for a $NODE_ROLE node: ${missing[*]}. The image has no defaults for the cluster's shape, sizes or ports: set each of them (meanings at the top of /usr/local/bin/entrypoint.sh), or start the nodes from the project's topology (pulumi up, or stacks/local/docker-compose.yml), which sets them all"
+  die "missing required variable(s) for a $NODE_ROLE node: ${missing[*]}. The image has no defaults for the cluster's shape, sizes or ports: set each of them (meanings in the project's docs/node-image.md), or start the nodes from the project's topology (pulumi up, or stacks/local/docker-compose.yml), which sets them all"
 fi
 HOSTNAME_NOW="$(hostname)"
 
