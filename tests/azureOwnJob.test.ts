@@ -20,6 +20,7 @@ import type { SparkApp } from "../jobs/spark/ownAppFile";
 import { shellQuote, SshGateway } from "../jobs/kafka/sshGateway";
 import { main } from "../scripts/submit";
 import { DEFAULT_ACCOUNT, type FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
+import { runMain } from "./support/commands";
 
 const dir = mkdtempSync(join(tmpdir(), "az-own-job-"));
 const py = join(dir, "my job.py");
@@ -106,12 +107,9 @@ describe("npm run submit --py on an Azure stack: refusals before Livy is asked a
   const SSH_PASSWORD = "ssh-Secret-4711";
 
   async function run(argv: string[], o: { env?: Record<string, string>; sshPort?: number } = {}) {
-    let out = "", err = "";
     const fetched: string[] = [];
     const opened: string[] = [];
-    const code = await main(argv, {
-      stdout: { write: (t: string) => { out += t; } },
-      stderr: { write: (t: string) => { err += t; } },
+    const { exitCode: code, stdout: out, stderr: err } = await runMain(main, argv, {
       env: o.env ?? {},
       fetch: (url, init) => { fetched.push(String(url)); return fetch(url, init); },
       readStackOutputs: async () => ({

@@ -5,13 +5,12 @@ import { join } from "path";
 import { costTable, main } from "../scripts/cost";
 import { estimateCost } from "../stacks/azure/cost";
 import { azureSizing } from "../stacks/config";
+import { runMain } from "./support/commands";
 
 const ROOT = join(__dirname, "..");
 
 async function run(argv: string[], workDir = ROOT) {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { err += t; } }, workDir });
+  const { exitCode: code, stdout: out, stderr: err } = await runMain(main, argv, { workDir });
   return { code, out, err };
 }
 

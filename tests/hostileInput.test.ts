@@ -23,6 +23,7 @@ import { submit } from "../scripts/submit";
 import { topics } from "../scripts/topics";
 import { wordcount } from "../scripts/wordcount";
 import { jobJarBlobName, sourceHash } from "../stacks/jobJar";
+import { runMain } from "./support/commands";
 
 const COMMANDS: Record<string, Command> = { brokers, cost, demo, extend, load, notebook, results, submit, topics, wordcount };
 /** No stack file here, and reading a stack is recorded: a refusal must come before either. */
@@ -31,12 +32,8 @@ const EMPTY_WORKDIR = mkdtempSync(join(tmpdir(), "hostile-"));
 interface Outcome { code: number; stderr: string; stdout: string; resolved: string[] }
 
 async function run(name: string, argv: string[], deps: Partial<CommandDeps> = {}): Promise<Outcome> {
-  let stdout = "";
-  let stderr = "";
   const resolved: string[] = [];
-  const code = await COMMANDS[name].main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
+  const { exitCode: code, stdout, stderr } = await runMain(COMMANDS[name], argv, {
     env: {},
     workDir: EMPTY_WORKDIR,
     readStackOutputs: async (stack) => { resolved.push(`stack ${stack}`); throw new Error("no stack in this test"); },

@@ -40,6 +40,7 @@ import { HttpLoginError, HttpRetriesExhaustedError } from "../lib/http/errors";
 import { bringUpCluster, inNode, progress, waitFor, wordCountJar } from "./support/docker";
 import { startGateway, startLivy, type Gateway } from "./support/livy";
 import { countWords } from "./support/wordCount";
+import { runMain } from "./support/commands";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const MASTER = topology.endpoints.containerNames[0];
@@ -209,16 +210,11 @@ test("a submit the gateway answers with 503 is not retried: a lost answer must n
 
 /** The command in-process, its output captured; the stack's outputs are the ones `pulumi up` exports for Pulumi.dev.yaml. */
 async function wordcount(args: string[], overrides: Partial<CommandDeps> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const start = Date.now();
-  const code = await wordcountMain(args, {
-    stdout: { write: (t: string) => { stdout += t; } },
-    stderr: { write: (t: string) => { stderr += t; progress(t.trimEnd()); } },
+  const r = await runMain(wordcountMain, args, {
     readStackOutputs: async (stack, { workDir }) => localOutputsFromStackFile(stack, workDir)!,
     ...overrides,
-  });
-  return { code, stdout, stderr, seconds: (Date.now() - start) / 1000 };
+  }, { onStderr: (t) => progress(t.trimEnd()) });
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr, seconds: r.seconds };
 }
 
 const PIPELINE_LINES = 3000;
@@ -334,14 +330,9 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     expect(new Map([...(await readCountsTopic(kafka, "azwc-counts"))].sort())).toEqual(new Map([...pipelineExpected].sort()));
 
     // npm run results on the same stack: the counts topic read through a gateway of its own.
-    let out = "";
-    const resultsDeps = {
-      ...azureShaped,
-      stdout: { write: (t: string) => { out += t; } },
-      stderr: { write: (t: string) => { progress(t.trimEnd()); } },
-    };
     const gatewaysBefore = gateways.length;
-    expect(await resultsMain(["--stack", "azure", "--topic", "azwc-counts", "--top", "5", "--json"], resultsDeps)).toBe(0);
+    const { exitCode, stdout: out } = await runMain(resultsMain, ["--stack", "azure", "--topic", "azwc-counts", "--top", "5", "--json"], azureShaped, { onStderr: (t) => progress(t.trimEnd()) });
+    expect(exitCode).toBe(0);
     expect(gateways.length).toBe(gatewaysBefore + 1);
     const resultsGateway = gateways.at(-1);
     expect(JSON.parse(out)).toEqual({ distinct: pipelineExpected.size, total: totalOf(pipelineExpected), top: topWords(pipelineExpected, 5) });
@@ -349,10 +340,9 @@ test("npm run wordcount on an Azure-shaped stack: brokers from Ambari, Kafka thr
     expect(resultsGateway!.forwarded.length).toBeGreaterThan(0);
     expect(resultsGateway!.forwarded.filter((t) => !["hadoop-master:19092", "hadoop-worker1:19092", "hadoop-worker2:19092"].includes(t))).toEqual([]);
     // Parquet output lives in a local stack's HDFS: on Azure the command says to read the topic (exit 2).
-    let err = "";
-    const parquet = await resultsMain(["--stack", "azure", "--parquet", "/x"], { ...resultsDeps, stderr: { write: (t: string) => { err += t; } } });
-    expect(parquet).toBe(2);
-    expect(err).toContain('results: error: --parquet reads the HDFS of a local stack; stack "azure" is on Azure: read its counts topic (--topic)');
+    const parquet = await runMain(resultsMain, ["--stack", "azure", "--parquet", "/x"], azureShaped);
+    expect(parquet.exitCode).toBe(2);
+    expect(parquet.stderr).toContain('results: error: --parquet reads the HDFS of a local stack; stack "azure" is on Azure: read its counts topic (--topic)');
   } finally {
     await az.close();
   }
@@ -392,14 +382,8 @@ test("npm run submit --py on an Azure-shaped stack: uploaded over SSH into the d
   // The batch ids of this test only, not the ones of this machine's real stacks.
   const ledgerFile = join(az.dir, "livy-batches.json");
   const submit = async (argv: string[]) => {
-    let out = "", err = "";
-    const code = await submitMain(argv, {
-      ...az.deps,
-      ledger: (url) => fileBatchLedger(ledgerFile, url),
-      stdout: { write: (t: string) => { out += t; } },
-      stderr: { write: (t: string) => { err += t; progress(t.trimEnd()); } },
-    });
-    return { code, out, err };
+    const r = await runMain(submitMain, argv, { ...az.deps, ledger: (url) => fileBatchLedger(ledgerFile, url) }, { onStderr: (t) => progress(t.trimEnd()) });
+    return { code: r.exitCode, out: r.stdout, err: r.stderr };
   };
   const run = `${Date.now()}`;
   const [lines, counts] = [`az-py-lines-${run}`, `az-py-counts-${run}`];

@@ -13,12 +13,12 @@ import * as configTable from "../jobs/docs/sections";
 import { main as docsMain } from "../scripts/docs";
 import { markers } from "../jobs/docs/sections";
 import { COMPOSE_FILE } from "../stacks/local/compose";
+import { runMain } from "./support/commands";
 
 const ROOT = join(__dirname, "..");
 
 async function run(_name: string, main: (argv: string[], overrides: Partial<CommandDeps>) => Promise<number>, argv: string[], root: string) {
-  let stdout = "", stderr = "";
-  const code = await main(argv, { stdout: { write: (t: string) => { stdout += t; } }, stderr: { write: (t: string) => { stderr += t; } }, workDir: root });
+  const { exitCode: code, stdout, stderr } = await runMain(main, argv, { workDir: root });
   return { code, stdout, stderr };
 }
 

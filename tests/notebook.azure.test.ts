@@ -17,6 +17,7 @@ import type { CommandDeps } from "../jobs/cli/command";
 import { notebook } from "../scripts/notebook";
 import { brokerHost, startFakeAmbari, type FakeAmbari } from "./support/fakeAmbari";
 import { fetchTrusting, freePort, jupyterPython, startGateway, startJupyterServer, type Gateway, type JupyterServer } from "./support/jupyterServer";
+import { runMain } from "./support/commands";
 
 jest.setTimeout(120_000);
 
@@ -50,11 +51,7 @@ interface Outcome { code: number; stdout: string; stderr: string }
 
 /** `npm run notebook` in-process on a fake Azure stack; the Jupyter client with short retries. */
 async function run(argv: string[], o: { sparkUrl?: string; password?: string; fetch?: typeof fetch } = {}): Promise<Outcome> {
-  let stdout = "";
-  let stderr = "";
-  const code = await notebook.main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
+  const { exitCode: code, stdout, stderr } = await runMain(notebook, argv, {
     env: {},
     readStackOutputs: async () => azureOutputs(o),
     fetch: o.fetch ?? fetchTrusting(gateway.ca),
@@ -187,11 +184,7 @@ describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight
     const wrong = "Wr0ng-Pa55word-Here!";
     const wrongAmbari = await startFakeAmbari({ accounts: [{ user: USER, password: wrong }] });
     try {
-      let stdout = "";
-      let stderr = "";
-      const code = await notebook.main(["--stack", "azure"], {
-        stdout: { write: (t: string) => (stdout += t) },
-        stderr: { write: (t: string) => (stderr += t) },
+      const { exitCode: code, stdout, stderr } = await runMain(notebook, ["--stack", "azure"], {
         env: {},
         readStackOutputs: async () => ({ ...azureOutputs({ password: wrong }), kafkaAmbariUrl: wrongAmbari.url }),
         fetch: fetchTrusting(gateway.ca),
@@ -234,9 +227,8 @@ describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight
   });
 
   test("a local stack deployed before the notebook service (no jupyterUi output): exit 9, says to bring it up again", async () => {
-    let stderr = "";
-    const code = await notebook.main(["--stack", "dev"], {
-      stdout: { write: () => undefined }, stderr: { write: (t: string) => (stderr += t) }, env: {},
+    const { exitCode: code, stderr } = await runMain(notebook, ["--stack", "dev"], {
+      env: {},
       readStackOutputs: async () => ({ target: "local", bootstrapServersHost: "localhost:9092", bootstrapServersInternal: "hadoop-master:9092", containerNames: ["hadoop-master"] }),
     });
     expect(code).toBe(EXIT.STACK_OUTPUTS);

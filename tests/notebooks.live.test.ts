@@ -21,6 +21,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { bringUpCluster, inNode, progress } from "./support/docker";
 import { countWords } from "./support/wordCount";
+import { runMain } from "./support/commands";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const MASTER = topology.endpoints.containerNames[0];
@@ -75,9 +76,8 @@ afterAll(() => {
 
 beforeAll(async () => {
   await bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true });
-  let out = "", err = "";
-  const code = await notebook(["--folder", FOLDER, "--topic", PREFIX], { stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { err += t; } } });
-  printed = { code, out, err };
+  const r = await runMain(notebook, ["--folder", FOLDER, "--topic", PREFIX]);
+  printed = { code: r.exitCode, out: r.stdout, err: r.stderr };
   await inNode(MASTER, `cat > ${TEXT_FILE}`, `${LINES.join("\n")}\n`);
 }, 20 * 60_000);
 

@@ -22,6 +22,7 @@ import { jobEvents } from "../jobs/spark/localJobs";
 import { dockerShell } from "../jobs/local/shell";
 import { bringUpCluster, progress, waitFor, wordCountJar } from "./support/docker";
 import { countWords } from "./support/wordCount";
+import { runMain } from "./support/commands";
 
 const topology = describeTopology({ project: PROJECT, stack: "dev" });
 const BROKERS = topology.endpoints.bootstrapServersInternal;
@@ -36,9 +37,8 @@ let jarPath = "";
 const shell = dockerShell(topology.endpoints.containerNames[0]);
 
 async function runSubmit(argv: string[]) {
-  let out = "", err = "";
-  const code = await submit(argv, { stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { err += t; } } });
-  return { code, out, err };
+  const r = await runMain(submit, argv);
+  return { code: r.exitCode, out: r.stdout, err: r.stderr };
 }
 
 /** The word count's own arguments: drain the topic into a counts topic, then stop. */
@@ -109,8 +109,7 @@ test("a running job of one's own is detached: --status sees it, npm run status s
   await producer.connect();
   await producer.send({ topic: TOPIC, messages: Array.from({ length: 100 }, (_, i) => ({ value: `one more line ${i}` })) });
   await producer.disconnect();
-  let json = "";
-  const code = await status(["--json"], { stdout: { write: (t: string) => { json += t; } }, stderr: { write: () => undefined } });
+  const { exitCode: code, stdout: json } = await runMain(status, ["--json"]);
   expect(code).toBe(EXIT.OK);
   const s = JSON.parse(json);
   // Other tests' topics may be mid-change in a shared cluster: status names such a topic and goes on.

@@ -11,6 +11,7 @@ import { kafkaDiskProblem, lagOf, lastProgress, parseKafkaDisk, type TopicState 
 import { main as status } from "../scripts/status";
 import { fakeCredential, type FakeArm, startFakeArm } from "./support/fakeArm";
 import { DEFAULT_ACCOUNT, type FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
+import { runMain } from "./support/commands";
 
 const topic = (name: string, ends: number[]): TopicState => ({ topic: name, partitions: ends.length, replicationFactor: 3, records: ends.reduce((a, b) => a + b, 0), endOffsets: Object.fromEntries(ends.map((e, i) => [String(i), e])) });
 
@@ -53,9 +54,8 @@ describe("an Azure stack", () => {
     arm.groups.set("rg-mylab42", { provisioningState: "Succeeded" });
     arm.clusters.set("kafka-mylab42", { clusterState: "Running", createdDate: new Date(now - 3 * 3_600_000).toISOString(), clusterVersion: "5.1.3000.0", workers: 4 });
     arm.clusters.set("spark-mylab42", { clusterState: "Running", createdDate: new Date(now - 2.5 * 3_600_000).toISOString(), clusterVersion: "5.1.3000.0", workers: 3 });
-    let out = "", err = "";
-    const code = await status(argv, {
-      stdout: { write: (t: string) => { out += t; } }, stderr: { write: (t: string) => { err += t; } }, env: { SSH_PASSWORD: "ssh-Secret-77" },
+    const { exitCode: code, stdout: out, stderr: err } = await runMain(status, argv, {
+      env: { SSH_PASSWORD: "ssh-Secret-77" },
       arm: { credential: fakeCredential, endpoint: arm.endpoint },
       readStackOutputs: async () => ({
         target: "azure", resourceGroupId: GROUP, kafkaClusterName: "kafka-mylab42", sparkClusterName: "spark-mylab42",

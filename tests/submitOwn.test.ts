@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { checkSparkApp, defaultJobName } from "../jobs/spark/ownAppFile";
 import { main } from "../scripts/submit";
 import { zipOf } from "./support/zip";
+import { runMain } from "./support/commands";
 
 const dir = mkdtempSync(join(tmpdir(), "own-job-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,10 +24,7 @@ const binaryPy = file("binary.py", Buffer.from([0x50, 0x00, 0x01]));
 const txt = file("job.txt", "print(1)\n");
 
 async function run(argv: string[]) {
-  let out = "", err = "";
-  const code = await main(argv, {
-    stdout: { write: (t: string) => { out += t; } },
-    stderr: { write: (t: string) => { err += t; } },
+  const { exitCode: code, stdout: out, stderr: err } = await runMain(main, argv, {
     // No stack file in this directory either: reading the stack fails here, so nothing runs.
     workDir: dir,
     readStackOutputs: () => { throw new Error("the stack was read"); },

@@ -9,16 +9,13 @@ import type { AddressInfo } from "net";
 import { Server, utils } from "ssh2";
 import { fingerprintOf, publicKeyBlob, SshGateway, type SshGatewayOptions } from "../jobs/kafka/sshGateway";
 import { brokerHost, DEFAULT_ACCOUNT, FakeAmbari, startFakeAmbari } from "./support/fakeAmbari";
+import { runMain } from "./support/commands";
 
 interface Run { code: number; stdout: string; stderr: string; gatewayOpened: unknown[] }
 
 async function run(argv: string[], overrides: Record<string, unknown> = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
   const gatewayOpened: unknown[] = [];
-  const code = await main(argv, {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
+  const { exitCode: code, stdout, stderr } = await runMain(main, argv, {
     env: {},
     readStackOutputs: async () => { throw new Error("no stack in this test"); },
     openGateway: async (options) => { gatewayOpened.push(options); throw new Error("no gateway in this test"); },
