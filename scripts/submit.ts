@@ -4,16 +4,17 @@
 // stack, a Livy batch of the application uploaded to the Spark cluster's storage (jobs/spark/ownAppAzure.ts).
 import { EXIT, UsageError } from "../lib/errors";
 import { azureLivyOf, sparkSubmitRunner } from "../jobs/spark/runners";
+import { type JobAction, jobAction, livyJobControl, localJobControl } from "../jobs/spark/control";
 import { ambariBrokers, azureSshOptions, openKafkaRoute } from "../jobs/kafka/route";
-import { AZURE_OWN_JOB_STEPS, azureOwnJobLog, azureOwnJobStatus, type CommandHint, followAzureOwnJob, stopAzureOwnJob, submitAzureOwnJob } from "../jobs/spark/ownAppAzure";
+import { AZURE_OWN_JOB_STEPS, type CommandHint, followAzureOwnJob, submitAzureOwnJob } from "../jobs/spark/ownAppAzure";
 import { localNodesOf } from "../jobs/local/stack";
-import { appState, followJob, jobEnding, jobEvents, jobLog, stopJob } from "../jobs/spark/localJobs";
+import { appState, followJob } from "../jobs/spark/localJobs";
 import { dockerShell } from "../jobs/local/shell";
 import { describeAppState, failIfEndedBadly, OWN_JOB_STEPS, submitOwnJob } from "../jobs/spark/ownAppLocal";
 import { checkSparkApp, defaultJobName, type SparkApp } from "../jobs/spark/ownAppFile";
 import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
 import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcount/submit";
-import type { WordCountJob } from "../jobs/wordcount/job";
+import { parseTrigger, type WordCountJob } from "../jobs/wordcount/job";
 import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "../jobs/cli/command";
 import { steps } from "../jobs/cli/console";
 
@@ -87,9 +88,6 @@ export const submit = defineCommand({
     if (own) return submitOwn(f, c, rest, actions[0]);
     if (rest.length) throw new UsageError("arguments after -- are for a job of one's own (--jar or --py); the word count takes options");
     const name = jobNameFlag(f.name);
-    const trigger = f.trigger;
-    const triggerMs = trigger === undefined || trigger === "available-now" ? undefined : /^\d+ms$/.test(trigger) ? Number(trigger.slice(0, -2)) : /^\d+$/.test(trigger) ? 1000 * Number(trigger) : NaN;
-    if (triggerMs !== undefined && !(triggerMs >= 100 && triggerMs <= 86_400_000)) throw new UsageError(`--trigger ${trigger}: expected seconds from 1 to 86400, milliseconds from 100ms, or available-now`);
     const job: WordCountJob = {
       name,
       topic: f.topic ?? "lines",
@@ -97,7 +95,7 @@ export const submit = defineCommand({
       countsTopic: f["counts-topic"],
       output: f.output,
       checkpoint: f.checkpoint,
-      trigger: trigger === "available-now" ? "available-now" : triggerMs === undefined ? 1 : triggerMs / 1000,
+      trigger: parseTrigger(f.trigger),
       startingOffsets: choiceFlag("starting-offsets", f["starting-offsets"], ["earliest", "latest"], "earliest"),
       maxOffsetsPerTrigger: f["max-offsets-per-trigger"] === undefined ? undefined : intFlag("max-offsets-per-trigger", f["max-offsets-per-trigger"], 1),
       shufflePartitions: f["shuffle-partitions"] === undefined ? undefined : intFlag("shuffle-partitions", f["shuffle-partitions"], 4, 1, 10_000),
@@ -114,22 +112,7 @@ export const submit = defineCommand({
     const shell = dockerShell(nodes.master);
     const runner = sparkSubmitRunner({ master: nodes.master, shell, mode: f.yarn ? "yarn" : "local", workers: nodes.containers.length - 1, commandHint: (action, n) => `npm run submit -- --${action} --name ${n}` });
     const out = (line: string) => c.out(`${line}\n`);
-
-    if (f.status) {
-      const running = await runner.status(name);
-      if (running.length) { out(`job "${name}" is running (${running.join(", ")})`); return EXIT.OK; }
-      // A log without the word count's own lines is a job of one's own: its exit status tells.
-      if (!(await jobEvents(shell, name)).length && (await jobLog(shell, name, 1)).length) { out(describeAppState(name, await appState(shell, name))); return EXIT.OK; }
-      const { ended, why } = await jobEnding(shell, name);
-      out(ended === "died" ? `job "${name}" is not running: it died; the end of its log says:\n  ${why.join("\n  ")}`
-        : `job "${name}" is not running${ended === "finished" ? " (it drained its topic and finished)" : ended === "stopped" ? " (it was stopped; its checkpoint is kept)" : ""}`);
-      return EXIT.OK;
-    }
-    if (f.log || f.logs) { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
-    if (f.stop) {
-      out((await stopJob(shell, name)) ? `job "${name}" stopped; its checkpoint is kept, so a new submit continues where it stopped` : `job "${name}" was not running`);
-      return EXIT.OK;
-    }
+    if (actions[0]) { (await jobAction(runner, actions[0], name, c.note)).forEach(out); return EXIT.OK; }
 
     const route = await openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-submit", f.verbose), note: () => undefined });
     const s = steps(SUBMIT_STEPS.length, c.line);
@@ -145,7 +128,7 @@ export const submit = defineCommand({
 });
 
 /** --jar/--py: checked before the stack is read, then copied and started like the word count. */
-async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: string[], action: "status" | "log" | "stop" | undefined): Promise<number> {
+async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: string[], action: JobAction | undefined): Promise<number> {
   const wordCountOnly = (["topic", "sink", "counts-topic", "output", "checkpoint", "trigger", "starting-offsets", "max-offsets-per-trigger", "shuffle-partitions", "create-topics"] as const).filter((k) => f[k] !== undefined);
   if (wordCountOnly.length) throw new UsageError(`--${wordCountOnly[0]} is an option of the word count, not of a job of one's own: give your job its arguments after --`);
   const app: SparkApp = await checkSparkApp({ jar: f.jar, className: f.class, py: f.py });
@@ -157,9 +140,7 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
   const { bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]);
   const shell = dockerShell(nodes.master);
   const out = (line: string) => c.out(`${line}\n`);
-  if (action === "status") { out(describeAppState(name, await appState(shell, name))); return EXIT.OK; }
-  if (action === "log") { (await jobLog(shell, name, 60)).forEach(out); return EXIT.OK; }
-  if (action === "stop") { out((await stopJob(shell, name)) ? `job "${name}" stopped` : `job "${name}" was not running`); return EXIT.OK; }
+  if (action) { (await jobAction(localJobControl(shell, nodes.master), action, name, c.note)).forEach(out); return EXIT.OK; }
 
   const s = steps(OWN_JOB_STEPS.length, c.line);
   const state = await submitOwnJob({ shell, master: nodes.master, app, name, args: rest, mode: f.yarn ? "yarn" : "local", workers: nodes.containers.length - 1, brokers: bootstrapServersInternal }, (title, work) => s.run(title, work));
@@ -176,20 +157,14 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
 }
 
 /** --jar/--py on an Azure stack: uploaded over SSH to the Spark head node, run as a Livy batch (jobs/spark/ownAppAzure.ts). */
-async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: { stack: string; outputs: StackOutputs; app?: SparkApp; name: string; args: string[]; action: "status" | "log" | "stop" | undefined }): Promise<number> {
+async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: { stack: string; outputs: StackOutputs; app?: SparkApp; name: string; args: string[]; action: JobAction | undefined }): Promise<number> {
   const { stack, outputs, name } = o;
   if (f.yarn) throw new UsageError(`--yarn is for a local stack: stack "${stack}" is on Azure, where a job always runs on the Spark cluster's YARN (through Livy)`);
   const livy = azureLivyOf(stack, outputs, { secrets: c.secrets, fetch: c.deps.fetch, note: c.note });
   const ledger = c.deps.ledger(livy.baseUrl);
   const hint: CommandHint = (action, n) => `npm run submit -- --stack ${stack} --${action} --name ${n}`;
   const out = (line: string) => c.out(`${line}\n`);
-  if (o.action === "status") { out(await azureOwnJobStatus(livy, ledger, name, hint)); return EXIT.OK; }
-  if (o.action === "log") { (await azureOwnJobLog(livy, ledger, name)).forEach(out); return EXIT.OK; }
-  if (o.action === "stop") {
-    const killed = await stopAzureOwnJob(livy, ledger, name);
-    out(killed.length ? `job "${name}" stopped (Livy batch ${killed.join(", ")} killed)` : `job "${name}" was not running`);
-    return EXIT.OK;
-  }
+  if (o.action) { (await jobAction(livyJobControl(livy, ledger, hint), o.action, name, c.note)).forEach(out); return EXIT.OK; }
 
   if (!o.app) throw new UsageError("expected --jar <file.jar> --class <main class>, or --py <file.py>");
   const { sparkJobJarUrl, sparkSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkSshHost", "sshUser"]);

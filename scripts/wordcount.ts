@@ -9,6 +9,7 @@ import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcount/pipeline";
 import { defineCommand, intFlag, jobNameFlag, runCli, serviceUrlFlag, SSH_HELP, TEXT_FLAGS, textSourceOf, VERBOSE_FLAG, VERBOSE_HELP } from "../jobs/cli/command";
 import { loadBar, steps, table } from "../jobs/cli/console";
 import { TEXT_FLAGS_HELP } from "../jobs/text/source";
+import { jobAction } from "../jobs/spark/control";
 
 const usage = `Usage: npm run wordcount -- --stack <name> [options]
 
@@ -60,15 +61,8 @@ export const wordcount = defineCommand({
       livyUrl, shufflePartitions, env: c.deps.env, fetch: c.deps.fetch, ledger: c.deps.ledger, secrets: c.secrets, note: c.note,
       commandHint: (action, job) => `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --${action}${job === "wordcount" ? "" : ` --name ${job}`}`,
     });
-    if (f.status) {
-      const running = await runner.status(name);
-      c.out(running.length ? `job "${name}" is running: ${running.join(", ")}\n` : `job "${name}" is not running\n`);
-      return EXIT.OK;
-    }
-    if (f.stop) {
-      c.out((await runner.stop(name, c.note)) ? `job "${name}" stopped\n` : `job "${name}" was not running\n`);
-      return EXIT.OK;
-    }
+    const action = f.status ? "status" : f.stop ? "stop" : undefined;
+    if (action) { c.out((await jobAction(runner, action, name, c.note)).map((l) => `${l}\n`).join("")); return EXIT.OK; }
 
     const started = Date.now();
     const s = steps(WORD_COUNT_STEPS.length + 1, c.line);

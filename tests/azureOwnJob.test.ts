@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownBatchRequest, storedName } from "../jobs/spark/ownAppAzure";
 import { EXIT } from "../lib/errors";
-import { batchesOfName, fileBatchLedger } from "../jobs/spark/runners";
+import { batchesOfName, fileBatchLedger } from "../jobs/spark/control";
 import type { Batch } from "../jobs/spark/livy";
 import type { SparkApp } from "../jobs/spark/ownAppFile";
 import { shellQuote, SshGateway } from "../jobs/kafka/sshGateway";

@@ -7,7 +7,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileBatchLedger, livyRunner } from "../jobs/spark/runners";
+import { livyRunner } from "../jobs/spark/runners";
+import { fileBatchLedger } from "../jobs/spark/control";
 import { type Batch, killedWhileSubmitted, LivyClient, yarnDiagnostics, LivyJobDeadError, LivyJobKilledError } from "../jobs/spark/livy";
 import { pipelineJob } from "../jobs/wordcount/pipeline";
 
@@ -39,8 +40,8 @@ test("Livy 0.5 (no names): a submitted batch is found again by its recorded id, 
   await r.start(pipelineJob("wc", "run1"), "b:9092", () => undefined);
   expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ [livy.baseUrl]: { wc: [100] } });
   // A second command (new runner, same file) sees it; batch 7 (someone else's) is not ours.
-  expect(await runner(livy, path).status("wc")).toEqual(["Livy batch 100 running"]);
-  expect(await runner(livy, path).stop("wc", () => undefined)).toBe(true);
+  expect(await runner(livy, path).state("wc")).toEqual({ running: true, said: 'job "wc" is running (Livy batch 100 running)' });
+  expect(await runner(livy, path).stop("wc", () => undefined)).toEqual({ wasRunning: true, said: 'job "wc" stopped (Livy batch 100 killed)' });
   expect(killed).toEqual([100]);
   expect(batches.map((b) => b.id)).toEqual([7]);
   expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({ [livy.baseUrl]: {} });
@@ -52,12 +53,12 @@ test("Livy 0.6+ (names): batches of the name are stopped, finished ones forgotte
   ledger.record("wc", 3); // Livy no longer knows batch 3 (its retain time passed)
   const { livy, killed } = livyHolding([{ id: 4, name: "wc", state: "dead" }, { id: 5, name: "wc", state: "running" }, { id: 6, name: "other", state: "running" }]);
   const notes: string[] = [];
-  expect(await runner(livy, path).stop("wc", (m) => notes.push(m))).toBe(true);
+  expect(await runner(livy, path).stop("wc", (m) => notes.push(m))).toEqual({ wasRunning: true, said: 'job "wc" stopped (Livy batch 5 killed)' });
   expect(killed).toEqual([4, 5]);
   expect(notes).toEqual(["Livy batch 4 (dead) forgotten", "Livy batch 5 (running) killed"]);
   expect(ledger.ids("wc")).toEqual([]);
   // Nothing of the name left: a second stop says so.
-  expect(await runner(livy, path).stop("wc", () => undefined)).toBe(false);
+  expect(await runner(livy, path).stop("wc", () => undefined)).toEqual({ wasRunning: false, said: 'job "wc" was not running' });
 });
 
 test("a ledger file that is missing or unreadable is an empty ledger, and is rewritten on the next record", () => {

@@ -30,7 +30,7 @@ import { localOutputsFromStackFile } from "../jobs/pulumiStack";
 import type { CommandDeps } from "../jobs/cli/command";
 import { main as resultsMain } from "../scripts/results";
 import { main as submitMain } from "../scripts/submit";
-import { fileBatchLedger } from "../jobs/spark/runners";
+import { fileBatchLedger } from "../jobs/spark/control";
 import { main as wordcountMain } from "../scripts/wordcount";
 import { startFakeAmbari } from "./support/fakeAmbari";
 import { wordCountArgs } from "../jobs/wordcount/job";
@@ -249,9 +249,10 @@ test("npm run wordcount --livy <url>: the same counts through Livy behind the ga
   const listed = async () => ((await (await fetch(`${livyUrl}/batches`)).json()) as { sessions: { name: string; state: string }[] }).sessions.filter((b) => b.name === "viawc");
   expect((await listed()).map((b) => b.state)).toEqual(["running"]);
   const status = await wordcount(["--stack", "dev", "--livy", gateway.url, "--insecure-http", "--name", "viawc", "--status"], { env });
-  expect(status.stdout).toMatch(/^job "viawc" is running: Livy batch \d+ running/);
+  expect(status.stdout).toMatch(/^job "viawc" is running \(Livy batch \d+ running(, YARN application application_\d+_\d+)?\)\n$/);
+  const id = /Livy batch (\d+)/.exec(status.stdout)![1];
   const stop = await wordcount(["--stack", "dev", "--livy", gateway.url, "--insecure-http", "--name", "viawc", "--stop"], { env });
-  expect(stop.stdout).toBe('job "viawc" stopped\n');
+  expect(stop.stdout).toBe(`job "viawc" stopped (Livy batch ${id} killed)\n`);
   expect(await listed()).toEqual([]);
   await waitFor("the driver to be gone", async () => ((await inNode(MASTER, "pgrep -f '[S]parkSubmit.*viawc' | wc -l")).trim() === "0" ? true : undefined), 60_000, 500);
 

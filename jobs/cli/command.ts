@@ -10,7 +10,7 @@ import type { ArmOptions } from "../../stacks/azure/arm";
 import { cachePath } from "../util/cache";
 import { EXIT, exitCodeFor, exitCodesLine, type ExitKind, kafkaUnreachableHint, UsageError } from "../../lib/errors";
 import type { DeadlineStack } from "../azure/deadline";
-import { type BatchLedger, fileBatchLedger } from "../spark/runners";
+import { type BatchLedger, fileBatchLedger } from "../spark/control";
 import type { JupyterContentsClient, JupyterContentsOptions } from "../notebooks/jupyter";
 import type { Env, KafkaRouteDeps, KafkaRouteOptions, KafkaWhere } from "../kafka/route";
 import { DEFAULT_STACK, readStack, readStackOutputs, type ReadStackOutputs, type StackOutputs, usePassphrasePrompt } from "../pulumiStack";

@@ -4,7 +4,8 @@
  * driver detached from the terminal with its log kept in the node, and a clean stop.
  *
  * Each job has a name; its driver's pid and log live in JOBS_DIR on the master, so a second
- * terminal (or a later `npm run submit -- --stop`) finds it again.
+ * terminal (or a later `npm run submit -- --stop`) finds it again. Every step in the node is one
+ * call of the image's job control, `lab-job` (stacks/local/image/rootfs/usr/local/bin/lab-job).
  */
 import { YARN_NODE_RESOURCES } from "../../stacks/local/topology";
 import { JobFailedError, SubmitError } from "../../lib/errors";
@@ -41,11 +42,14 @@ function checkName(name: string): void {
   if (!JOB_NAME.test(name)) throw new SubmitError(`job name "${name}": use 1-64 letters, digits, - or _`);
 }
 
-const STATUS_SCRIPT = 'f="$JOBS_DIR/$JOB.pid"; if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then cat "$f"; fi';
+/** `lab-job COMMAND NAME ARGS...` in the node: the image's one job control. */
+export function labJob(shell: NodeShell, command: string, name: string | undefined, args: string[] = [], env: Record<string, string> = {}): Promise<string> {
+  if (name !== undefined) checkName(name);
+  return shell.run('lab-job "$@"', [command, ...(name === undefined ? [] : [name]), ...args], { ...env, JOBS_DIR });
+}
 
 export async function jobStatus(shell: NodeShell, name: string): Promise<JobStatus> {
-  checkName(name);
-  const pid = (await shell.run(STATUS_SCRIPT, [], { JOBS_DIR, JOB: name })).trim();
+  const pid = (await labJob(shell, "pid", name)).trim();
   return pid ? { name, running: true, pid: Number(pid) } : { name, running: false };
 }
 
@@ -75,24 +79,7 @@ export function sparkSubmitArgs(o: Pick<SubmitOptions, "name" | "appInNode" | "c
  * the same checkpoint.
  */
 export async function submitDetached(o: SubmitOptions): Promise<JobStatus> {
-  checkName(o.name);
-  const script = [
-    'mkdir -p "$JOBS_DIR"; cd "$JOBS_DIR"',
-    'if [ -f "$JOB.pid" ] && kill -0 "$(cat "$JOB.pid")" 2>/dev/null; then echo "running $(cat "$JOB.pid")"; exit 0; fi',
-    'rm -f "$JOB.pid" "$JOB.exit" "$JOB.stopped"',
-    // setsid: the driver outlives this docker exec; its stdout and stderr go to the job's log. The
-    // pid file names the driver itself (spark-submit execs the JVM), so a stop or a kill -9 reaches
-    // it; the small shell around it waits and keeps its exit status for --status.
-    `setsid bash -c '${[
-      'spark-submit "$@" > "$JOB.log" 2>&1 < /dev/null & driver=$!',
-      'echo "$driver" > "$JOB.pid.new" && mv "$JOB.pid.new" "$JOB.pid"',
-      'wait "$driver"; echo $? > "$JOB.exit"',
-    ].join("; ")}' bash "$@" > /dev/null 2>&1 < /dev/null &`,
-    'for i in $(seq 200); do [ -s "$JOB.pid" ] && break; sleep 0.05; done',
-    '[ -s "$JOB.pid" ] || { echo "no driver started"; exit 1; }',
-    'echo "started $(cat "$JOB.pid")"',
-  ].join("\n");
-  const answer = (await o.shell.run(script, sparkSubmitArgs(o), { ...o.env, JOBS_DIR, JOB: o.name })).trim();
+  const answer = (await labJob(o.shell, "start", o.name, sparkSubmitArgs(o), o.env)).trim();
   const [word, pid] = answer.split(" ");
   if (word === "running") {
     throw new SubmitError(`job "${o.name}" is already running (pid ${pid}): stop it first (npm run submit -- --stop --name ${o.name})`);
@@ -102,22 +89,18 @@ export async function submitDetached(o: SubmitOptions): Promise<JobStatus> {
 
 /** The last lines of a job's log. */
 export async function jobLog(shell: NodeShell, name: string, lines = 40): Promise<string[]> {
-  checkName(name);
-  const text = await shell.run('tail -n "$1" "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [String(lines)], { JOBS_DIR, JOB: name });
-  return text.split("\n").filter(Boolean);
+  return (await labJob(shell, "log", name, [String(lines)])).split("\n").filter(Boolean);
 }
 
 /** The job's own progress lines ("[wordcount] ..."), from its whole log, without Spark's logging. */
 export async function jobEvents(shell: NodeShell, name: string): Promise<string[]> {
-  checkName(name);
-  const text = await shell.run('grep -a "^\\[wordcount\\] " "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [], { JOBS_DIR, JOB: name });
-  return text.split("\n").filter(Boolean);
+  return (await labJob(shell, "events", name)).split("\n").filter(Boolean);
 }
 
 /** Streams a job's log from its start until its driver exits. */
 export async function followJob(shell: NodeShell, name: string, onLine: (line: string) => void): Promise<void> {
   checkName(name);
-  await shell.stream('tail -n +1 -F --pid="$(cat "$JOBS_DIR/$JOB.pid")" "$JOBS_DIR/$JOB.log" 2>/dev/null', [], { JOBS_DIR, JOB: name }, onLine);
+  await shell.stream('lab-job "$@"', ["follow", name], { JOBS_DIR }, onLine);
 }
 
 /** The lines of a log that say what went wrong: exceptions and their causes, the last few, each once. */
@@ -164,17 +147,14 @@ export async function waitUntilStarted(shell: NodeShell, name: string, timeoutMs
 export async function stopJob(shell: NodeShell, name: string, graceMs = 30_000): Promise<boolean> {
   const status = await jobStatus(shell, name);
   if (!status.running) return false;
-  await shell.run('kill -TERM "$1" 2>/dev/null || true', [String(status.pid)]);
+  await labJob(shell, "signal", name, ["TERM"]);
   try {
     await waitFor(`job "${name}" to stop`, async () => ((await jobStatus(shell, name)).running ? undefined : true), graceMs, 500);
   } catch {
-    await shell.run('kill -KILL "$1" 2>/dev/null || true', [String(status.pid)]);
+    await labJob(shell, "signal", name, ["KILL"]);
     await waitFor(`job "${name}" to be killed`, async () => ((await jobStatus(shell, name)).running ? undefined : true), 10_000, 500);
   }
-  // Spark's shutdown hook stops the listener bus before the query reports its end: the log says
-  // the stop itself, so that a later --status tells a stop from a death (the .stopped file does
-  // for a job of one's own, whose log has no such lines).
-  await shell.run('echo "[wordcount] stopped" >> "$JOBS_DIR/$JOB.log"; touch "$JOBS_DIR/$JOB.stopped"', [], { JOBS_DIR, JOB: name });
+  await labJob(shell, "mark-stopped", name);
   return true;
 }
 
@@ -200,10 +180,8 @@ export type AppState =
 export async function appState(shell: NodeShell, name: string): Promise<AppState> {
   const status = await jobStatus(shell, name);
   if (status.running) return { state: "running", pid: status.pid! };
-  // One line: the exit status (or -), then 1/0 for "was stopped" and "has a log". The driver's
-  // wrapper writes the status just after the driver ends: give it up to 2 s before saying "killed".
-  const probe = 'cd "$JOBS_DIR"; for i in $(seq 20); do [ -f "$JOB.exit" ] || [ ! -f "$JOB.log" ] && break; sleep 0.1; done; echo "$(cat "$JOB.exit" 2>/dev/null || echo -)" "$([ -f "$JOB.stopped" ] && echo 1 || echo 0)" "$([ -f "$JOB.log" ] && echo 1 || echo 0)"';
-  const [exit, stopped, hasLog] = (await shell.run(probe, [], { JOBS_DIR, JOB: name })).trim().split(/\s+/);
+  // One line: the exit status (or -), then 1/0 for "was stopped" and "has a log".
+  const [exit, stopped, hasLog] = (await labJob(shell, "ended", name)).trim().split(/\s+/);
   if (hasLog !== "1") return { state: "never ran" };
   if (stopped === "1") return { state: "stopped" };
   const why = async () => { const log = await jobLog(shell, name, 400); const lines = errorLines(log); return lines.length ? lines : log.slice(-12); };
@@ -222,7 +200,7 @@ export async function waitUntilSubmitted(shell: NodeShell, name: string, timeout
   const state = await waitFor(`job "${name}" to start its Spark application`, async () => {
     const s = await appState(shell, name);
     if (s.state !== "running") return s;
-    const started = (await shell.run('grep -a -c "SparkContext: Submitted application" "$JOBS_DIR/$JOB.log" 2>/dev/null || true', [], { JOBS_DIR, JOB: name })).trim();
+    const started = (await labJob(shell, "submitted", name)).trim();
     return Number(started) > 0 ? s : undefined;
   }, timeoutMs, 500);
   failIfEndedBadly(name, state);

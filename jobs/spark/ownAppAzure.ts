@@ -9,10 +9,9 @@ import { randomBytes, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { SubmitError } from "../../lib/errors";
-import { LivyBatchNotFoundError, LivyJobDeadError } from "./livy";
-import { type BatchLedger, FINISHED, namedBatches } from "./runners";
+import { LivyJobDeadError } from "./livy";
+import { type BatchLedger, type CommandHint, deadBatch, FINISHED, namedBatches } from "./control";
 import type { Batch, BatchRequest, LivyClient } from "./livy";
-import { errorLines } from "./localJobs";
 import type { Step } from "./ownAppLocal";
 import type { SparkApp } from "./ownAppFile";
 import type { ExecResult } from "../kafka/sshGateway";
@@ -115,23 +114,14 @@ export function ownBatchRequest(o: OwnBatchOptions): BatchRequest {
   };
 }
 
-/** How to run this command again for the job (the hints in messages). */
-export type CommandHint = (action: "status" | "log" | "stop", name: string) => string;
-
-/** A dead batch as an error with the lines of its log that say why (exit 22). */
-async function deadJob(livy: LivyClient, name: string, batch: Batch, hint: CommandHint): Promise<LivyJobDeadError> {
-  const log = (await livy.log(batch.id, 0, 100_000).catch(() => ({ log: batch.log ?? [] }))).log;
-  const why = errorLines(log);
-  const lines = why.length ? why : log.slice(-12);
-  return new LivyJobDeadError(`job "${name}" died (Livy batch ${batch.id} ${batch.state}${batch.appId ? `, YARN application ${batch.appId}` : ""}); the end of its log says:\n  ${lines.join("\n  ")}\nIts log: ${hint("log", name)}`, batch, lines);
-}
+export type { CommandHint };
 
 /** Livy's follow, a dead batch turned into the job's own error. */
 async function following(livy: LivyClient, name: string, hint: CommandHint, follow: () => Promise<Batch>): Promise<Batch> {
   try {
     return await follow();
   } catch (e) {
-    if (e instanceof LivyJobDeadError) throw await deadJob(livy, name, e.batch, hint);
+    if (e instanceof LivyJobDeadError) throw await deadBatch(livy, name, e.batch, hint);
     throw e;
   }
 }
@@ -192,41 +182,4 @@ export async function submitAzureOwnJob(o: AzureOwnJobOptions, step: Step): Prom
 /** --follow: the batch's log as it grows, until it ends; resolves when it succeeded, fails dead (22) or killed (23). */
 export function followAzureOwnJob(livy: LivyClient, name: string, id: number, onLine: (line: string) => void, hint: CommandHint): Promise<Batch> {
   return following(livy, name, hint, () => livy.follow(id, { until: ["success"], timeoutMs: Number.POSITIVE_INFINITY, onLog: onLine }));
-}
-
-/** The job's latest batch Livy still knows, if any. */
-async function latestBatch(livy: LivyClient, ledger: BatchLedger, name: string): Promise<Batch | undefined> {
-  return (await namedBatches(livy, ledger, name)).sort((a, b) => a.id - b.id).at(-1);
-}
-
-/** --status: one line on the job's latest batch (with the error lines of a dead one). */
-export async function azureOwnJobStatus(livy: LivyClient, ledger: BatchLedger, name: string, hint: CommandHint): Promise<string> {
-  const b = await latestBatch(livy, ledger, name);
-  if (!b) return `job "${name}" is not running: Livy knows no batch of that name (it forgets a finished one after its retain time, 10 minutes by default)`;
-  const what = `Livy batch ${b.id} ${b.state}${b.appId ? `, YARN application ${b.appId}` : ""}`;
-  switch (b.state) {
-    case "success": return `job "${name}" is not running: it finished (${what})`;
-    case "killed": return `job "${name}" is not running: it was killed (${what})`;
-    case "dead":
-    case "error": return `job "${name}" is not running: ${(await deadJob(livy, name, b, hint)).message.replace(/^job "[^"]*" /, "it ")}`;
-    default: return `job "${name}" is running (${what})`;
-  }
-}
-
-/** --log: the last lines of the job's latest batch's log (Livy keeps the last 200 by default). */
-export async function azureOwnJobLog(livy: LivyClient, ledger: BatchLedger, name: string, lines = 60): Promise<string[]> {
-  const b = await latestBatch(livy, ledger, name);
-  if (!b) throw new LivyBatchNotFoundError(`job "${name}": Livy knows no batch of that name (it forgets a finished one after its retain time, 10 minutes by default)`, { service: "Livy", request: "GET /batches" });
-  return (await livy.log(b.id, 0, 100_000)).log.slice(-lines);
-}
-
-/** --stop: every batch of the name deleted from Livy (a running one killed) and forgotten; the ids of those that ran. */
-export async function stopAzureOwnJob(livy: LivyClient, ledger: BatchLedger, name: string): Promise<number[]> {
-  const killed: number[] = [];
-  for (const b of await namedBatches(livy, ledger, name)) {
-    if (!FINISHED.includes(b.state)) killed.push(b.id);
-    await livy.kill(b.id);
-    ledger.forget(name, b.id);
-  }
-  return killed;
 }

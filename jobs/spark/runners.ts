@@ -3,15 +3,14 @@
  * the local master (the lab's way, detached, one driver per name), and Apache Livy (HDInsight's
  * way; also a Livy server next to the local Spark). Both find an earlier run by the job's name.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { UsageError } from "../../lib/errors";
 import { retryNote } from "../kafka/route";
-import { type Batch, type BatchRequest, type BatchState, LivyClient } from "./livy";
+import { type BatchRequest, LivyClient } from "./livy";
+import { type BatchLedger, livyJobControl, localJobControl } from "./control";
 import { localNodesOf } from "../local/stack";
 import { parseOutputs, type StackOutputs } from "../pulumiStack";
 import type { Secrets } from "../secrets";
-import { jobStatus, shufflePartitionsFor, SparkMode, stopJob, submitDetached, waitUntilStarted, yarnSizing } from "./localJobs";
+import { shufflePartitionsFor, SparkMode, submitDetached, waitUntilStarted, yarnSizing } from "./localJobs";
 import { dockerShell, NodeShell, putFile } from "../local/shell";
 import type { JobRunner } from "../wordcount/pipeline";
 import { buildWordCountJar, type BuiltJar, checkJobJarCurrent } from "../../stacks/jobJar";
@@ -55,56 +54,17 @@ export function sparkSubmitRunner(o: SparkSubmitRunnerOptions): JobRunner {
   const workers = o.workers ?? 0;
   let jar = "";
   return {
+    ...localJobControl(shell, o.master),
     describe: `spark-submit in ${o.master}${mode === "yarn" ? " on YARN" : ""}`,
     prepare: async (note) => { jar = await jarOnMaster(shell, note, o.building); },
-    stop: (name) => stopJob(shell, name),
     clear: clearJobDir(shell),
     async start(job, brokers, note) {
       const started = await submitDetached({ shell, name: job.name, appInNode: jar, className: WORD_COUNT_CLASS, mode, sparkArgs: mode === "yarn" ? yarnSizing(workers) : [], jobArgs: wordCountArgs(job, brokers) });
       note(`driver pid ${started.pid} in ${o.master}; waiting for its first micro-batch`);
       await waitUntilStarted(shell, job.name);
     },
-    async status(name) {
-      const s = await jobStatus(shell, name);
-      return s.running ? [`driver pid ${s.pid} in ${o.master}`] : [];
-    },
     shufflePartitions: () => shufflePartitionsFor(shell, mode, workers),
     commandHint: o.commandHint,
-  };
-}
-
-/** Livy keeps these; a batch in any other state still holds its name and maybe the cluster. */
-export const FINISHED: BatchState[] = ["success", "dead", "killed", "error"];
-
-/**
- * The batch ids this machine submitted, per Livy and job name. Livy reports a batch's name only
- * from 0.6 on; HDInsight 5.1 runs Livy 0.5 (https://learn.microsoft.com/azure/hdinsight/hdinsight-5x-component-versioning), so a later --stop or a fresh start
- * finds its job by the id recorded here.
- */
-export interface BatchLedger {
-  ids(name: string): number[];
-  /** Every name with its ids (npm run status lists the running ones). */
-  all(): Record<string, number[]>;
-  record(name: string, id: number): void;
-  forget(name: string, id: number): void;
-}
-
-/** A ledger in a small JSON file ({ livyUrl: { name: [ids] } }); a missing or unreadable file is an empty ledger. */
-export function fileBatchLedger(path: string, livyUrl: string): BatchLedger {
-  const read = (): Record<string, Record<string, number[]>> => { try { return JSON.parse(readFileSync(path, "utf8")); } catch { return {}; } };
-  const update = (name: string, change: (ids: number[]) => number[]) => {
-    const all = read();
-    const mine = (all[livyUrl] ??= {});
-    mine[name] = change(mine[name] ?? []);
-    if (!mine[name].length) delete mine[name];
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(all, null, 2)}\n`);
-  };
-  return {
-    ids: (name) => read()[livyUrl]?.[name] ?? [],
-    all: () => read()[livyUrl] ?? {},
-    record: (name, id) => update(name, (ids) => [...ids.filter((i) => i !== id), id]),
-    forget: (name, id) => update(name, (ids) => ids.filter((i) => i !== id)),
   };
 }
 
@@ -122,43 +82,11 @@ export interface LivyRunnerOptions {
   commandHint: JobRunner["commandHint"];
 }
 
-/**
- * The batches of a job name among those Livy lists: by name where Livy reports one (0.6 on), else
- * by the ids the ledger recorded. `gone`: recorded ids Livy no longer knows (killed, or forgotten
- * after its retain time), for the ledger to forget.
- */
-export function batchesOfName(known: Batch[], recorded: number[], name: string): { batches: Batch[]; gone: number[] } {
-  return {
-    batches: known.filter((b) => (b.name ?? undefined) === undefined ? recorded.includes(b.id) : b.name === name),
-    gone: recorded.filter((id) => !known.some((b) => b.id === id)),
-  };
-}
-
-/** The batches of a job name Livy still knows, the ledger tidied on the way. */
-export async function namedBatches(livy: LivyClient, ledger: BatchLedger, name: string): Promise<Batch[]> {
-  const { batches, gone } = batchesOfName(await livy.batches(), ledger.ids(name), name);
-  for (const id of gone) ledger.forget(name, id);
-  return batches;
-}
-
 export function livyRunner(o: LivyRunnerOptions): JobRunner {
   let file = "";
-  const named = (name: string) => namedBatches(o.livy, o.ledger, name);
   return {
-    describe: `Livy at ${o.livy.baseUrl}`,
+    ...livyJobControl(o.livy, o.ledger, o.commandHint),
     prepare: async (note) => { file = await o.jar(note); },
-    async stop(name, note) {
-      // Livy refuses a second batch of the same name while it remembers the first, finished or
-      // not (its retain time, 10 minutes by default): every batch of the name is deleted.
-      let wasRunning = false;
-      for (const b of await named(name)) {
-        if (!FINISHED.includes(b.state)) wasRunning = true;
-        await o.livy.kill(b.id);
-        o.ledger.forget(name, b.id);
-        note(`Livy batch ${b.id} (${b.state}) ${FINISHED.includes(b.state) ? "forgotten" : "killed"}`);
-      }
-      return wasRunning;
-    },
     clear: o.clear,
     async start(job, brokers, note) {
       const batch = await o.livy.submit({ file, className: WORD_COUNT_CLASS, args: wordCountArgs(job, brokers), name: job.name, ...o.sizing });
@@ -167,9 +95,6 @@ export function livyRunner(o: LivyRunnerOptions): JobRunner {
       const running = await o.livy.follow(batch.id, { until: ["running"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${batch.id}: ${s}`) });
       if (running.appId) note(`YARN application ${running.appId}`);
       if (running.appInfo?.sparkUiUrl) note(`Spark UI: ${running.appInfo.sparkUiUrl}`);
-    },
-    async status(name) {
-      return (await named(name)).filter((b) => !FINISHED.includes(b.state)).map((b) => `Livy batch ${b.id} ${b.state}${b.appId ? ` (${b.appId})` : ""}`);
     },
     shufflePartitions: async () => o.shufflePartitions,
     commandHint: o.commandHint,

@@ -2,6 +2,7 @@
  * The word-count job as data: what to count, where the counts go, where its checkpoint lives;
  * and the job's command line derived from it (one place, for spark-submit and for Livy).
  */
+import { UsageError } from "../../lib/errors";
 
 /** A job's name: it names the job's topics, its HDFS directory and its pid file, and goes into shell commands. */
 export const JOB_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -26,6 +27,15 @@ export interface WordCountJob {
 }
 
 export const jobDir = (name: string) => `/kafka-spark-lab/${name}`;
+
+/** `--trigger`: seconds (1 to 86400), milliseconds ("500ms", from 100), or available-now; default 1 s. */
+export function parseTrigger(flag: string | undefined): WordCountJob["trigger"] {
+  if (flag === undefined) return 1;
+  if (flag === "available-now") return flag;
+  const ms = /^\d+ms$/.test(flag) ? Number(flag.slice(0, -2)) : /^\d+$/.test(flag) ? 1000 * Number(flag) : NaN;
+  if (!(ms >= 100 && ms <= 86_400_000)) throw new UsageError(`--trigger ${flag}: expected seconds from 1 to 86400, milliseconds from 100ms, or available-now`);
+  return ms / 1000;
+}
 
 /**
  * The one naming rule for a word count's counts topic: beside a lines topic `<name>-lines` it is

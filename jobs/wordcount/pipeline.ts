@@ -18,26 +18,23 @@ import { tokenize } from "./tokenize";
 import type { TextSource } from "../text/source";
 import { adminPerBroker, jobTopicSpec, recreateTopics } from "../kafka/topics";
 import { countsTopicOf, jobDir, topicsOf, type WordCountJob } from "./job";
+import type { CommandHint, JobControl } from "../spark/control";
 
 export { topicsOf };
 
 /** Where the Spark job runs: spark-submit in the local master, or a Livy server. */
-export interface JobRunner {
-  describe: string;
+/** Where the word count runs: a job control (its state, log, stop), plus what starting the job needs. */
+export interface JobRunner extends JobControl {
   /** Puts the jar where the job can read it; notes what it did. */
   prepare(note: (m: string) => void): Promise<void>;
-  /** Stops every running job of this name; true when one ran. */
-  stop(name: string, note: (m: string) => void): Promise<boolean>;
   /** Deletes the job's directory (earlier checkpoints), where this machine can reach the cluster's file system. */
   clear?(name: string): Promise<void>;
   /** Starts the job and resolves once it runs (its query started, or Livy says running). */
   start(job: WordCountJob, brokers: string, note: (m: string) => void): Promise<void>;
-  /** Running jobs of this name, described for people ("driver pid 123", "Livy batch 4"). */
-  status(name: string): Promise<string[]>;
   /** The shuffle partitions for the job where it runs. */
   shufflePartitions(): Promise<number>;
-  /** The command that stops the job later, or shows whether it runs. */
-  commandHint(action: "stop" | "status", name: string): string;
+  /** The command that stops the job later, shows whether it runs, or its log. */
+  commandHint: CommandHint;
 }
 
 /** What the caller shows: one titled step at a time, notes inside a step, a load's progress. */
@@ -110,7 +107,7 @@ export const WORD_COUNT_STEPS: readonly PipelineStep[] = [
   {
     title: (s) => `start afresh: stop an earlier "${s.o.name}" job, recreate topics ${s.topics.lines} and ${s.topics.counts}`,
     async run(s, note) {
-      if (await s.runner.stop(s.o.name, note)) note(`stopped the earlier "${s.o.name}" job`);
+      if ((await s.runner.stop(s.o.name, note)).wasRunning) note(`stopped the earlier "${s.o.name}" job`);
       await s.runner.clear?.(s.o.name);
       const admin = s.kafka.admin();
       await admin.connect();
@@ -171,9 +168,9 @@ export const WORD_COUNT_STEPS: readonly PipelineStep[] = [
           return total >= expectedTotal ? true : undefined;
         }, timeoutMs, 250);
       } catch (e) {
-        const running = await s.runner.status(s.o.name).catch(() => []);
+        const state = await s.runner.state(s.o.name).catch(() => undefined);
         throw new ResultsError(`after ${timeoutMs / 1000} s the counts in ${s.topics.counts} cover ${totalOf(reader.counts).toLocaleString("en-US")} of ${expectedTotal.toLocaleString("en-US")} words; ` +
-          `the job ${running.length ? `still runs (${running.join(", ")})` : "no longer runs"}. Its log: ${s.runner.commandHint("status", s.o.name)}`, { cause: e });
+          `${state?.said.split("\n")[0] ?? `the job's state could not be read`}. Its state: ${s.runner.commandHint("status", s.o.name)}`, { cause: e });
       }
       s.catchUpSeconds = (Date.now() - start) / 1000;
       s.counts = new Map(reader.counts);

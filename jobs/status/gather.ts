@@ -1,13 +1,11 @@
 /**
- * What a stack is doing now (`npm run status`): its nodes or clusters and their health, the web UIs
- * and whether they answer, the topics with their partitions and records, the running jobs and how
- * far behind each is, and on Azure what it costs and when it is deleted. Each part is gathered by
- * an injected probe, so the local and the Azure stack share the shape and the rendering.
+ * The parts of a stack's status, each gathered by an injected probe, so the local and the Azure
+ * stack share the shape (StackStatus) and the rendering (render.ts): nodes or clusters and their
+ * health, the web UIs and whether they answer, topics, running jobs and their lag, cost.
  */
 import type { Admin } from "kafkajs";
-import { jobEvents } from "./spark/localJobs";
-import { JOBS_DIR, type NodeShell } from "./local/shell";
-import { markdownTable } from "./util/table";
+import { jobEvents, labJob } from "../spark/localJobs";
+import type { NodeShell } from "../local/shell";
 
 export interface NodeState {
   /** Container or cluster name. */
@@ -173,44 +171,6 @@ function collector() {
   return { problems, guard };
 }
 
-const n = (x: number) => x.toLocaleString("en-US");
-const hours = (h: number) => (Math.abs(h) < 1 ? `${Math.round(h * 60)} min` : `${h.toFixed(1)} h`);
-
-/** The status as tables, one per part, for people. */
-export function renderStatus(s: StackStatus): string {
-  const parts: string[] = [`Stack "${s.stack}" (${s.target}) at ${s.at.slice(0, 19).replace("T", " ")} UTC`];
-  parts.push(markdownTable([s.target === "local" ? "node" : "cluster", "role", "state", "health", "detail"],
-    s.nodes.map((x) => [x.name, x.role, x.state, x.health, x.detail]), ["left", "left", "left", "left", "left"]));
-  parts.push(markdownTable(["web UI", "URL", "answers"], s.uis.map((u) => [u.name, u.url, u.answers ? "yes" : `no${u.note ? ` (${u.note})` : ""}`]), ["left", "left", "left"]));
-  const unread = (part: string) => s.problems.some((p) => p.startsWith(part));
-  parts.push(s.topics.length
-    ? markdownTable(["topic", "partitions", "replication", "records"], s.topics.map((t) => [t.topic, String(t.partitions), String(t.replicationFactor), n(t.records)]), ["left", "right", "right", "right"])
-    : unread("topics") ? "Topics: not read (see below)." : "No topics yet (npm run topics, or npm run demo).");
-  parts.push(s.jobs.length
-    ? markdownTable(["job", "where", "state", "reads", "lag (records)", "last batch"],
-      s.jobs.map((j) => [j.name, j.where, j.state, j.topic ?? "-", j.lag === undefined ? "-" : n(j.lag), j.lastBatch ?? "-"]), ["left", "left", "left", "left", "right", "left"])
-    : unread("jobs") ? "Jobs: not read (see below)." : "No job running (npm run submit, or npm run wordcount).");
-  if (s.cost) {
-    const c = s.cost;
-    parts.push(markdownTable(["cost", "value"], [
-      ["US$ per hour", `$${c.usdPerHour.toFixed(2)}`],
-      ["running for", hours(c.hoursSoFar)],
-      ["US$ so far (estimate)", `$${c.usdSoFar.toFixed(2)}`],
-      ["deleted by Azure at", c.deadline === "off" ? "never (no deadline: npm run teardown)" : c.deadline],
-      ...(c.hoursLeft === undefined ? [] : [["time left", c.hoursLeft < 0 ? `past by ${hours(-c.hoursLeft)}` : hours(c.hoursLeft)]]),
-    ], ["left", "right"]));
-  }
-  if (s.alerts.length) parts.push(`Needs attention:\n${s.alerts.map((p) => `  - ${p}`).join("\n")}`);
-  if (s.problems.length) parts.push(`Not read:\n${s.problems.map((p) => `  - ${p}`).join("\n")}`);
-  return `${parts.join("\n\n")}\n`;
-}
-
-/** For --json: the same, without the per-partition offsets (what people compare is the records). */
-export function statusJson(s: StackStatus): string {
-  const topics = s.topics.map((t) => ({ topic: t.topic, partitions: t.partitions, replicationFactor: t.replicationFactor, records: t.records }));
-  return `${JSON.stringify({ ...s, topics }, null, 2)}\n`;
-}
-
 /** What the local status reads the world with (docker CLI, the master's shell, Kafka's admin, HTTP). */
 export interface LocalStatusDeps {
   docker: (args: string[]) => Promise<string>;
@@ -290,12 +250,7 @@ export async function localStatus(input: LocalStatusInput, d: LocalStatusDeps): 
   const topics = await guard("topics (Kafka)", () => topicStates(d.admin(), (m) => problems.push(m)), [] as TopicState[]);
 
   const jobs = await guard("jobs (the master's job directory)", async () => {
-    const listing = await d.shell.run([
-      'cd "$JOBS_DIR" 2>/dev/null || exit 0',
-      'for f in *.pid; do [ -f "$f" ] || continue; p="$(cat "$f")"; kill -0 "$p" 2>/dev/null || continue',
-      '  mode=local; tr "\\0" " " < "/proc/$p/cmdline" | grep -q -- "--master yarn" && mode=yarn',
-      '  echo "${f%.pid} $p $mode"; done',
-    ].join("\n"), [], { JOBS_DIR });
+    const listing = await labJob(d.shell, "list", undefined);
     return Promise.all(listing.split("\n").filter(Boolean).map(async (line): Promise<JobState> => {
       const [name, pid, mode] = line.split(" ");
       const { lastBatch, offsets } = lastProgress(await jobEvents(d.shell, name));
