@@ -1,7 +1,7 @@
 /**
  * Every failure the jobs and commands know, in one hierarchy (as kafkajs keeps its errors): each
  * class says whether trying again may help (`retriable`) and which exit code a command ends with
- * (`exitCode`). EXIT_CODES is the one table of exit codes: the usage texts' "Exit codes" lines and
+ * (`exitCode`). EXIT_CODES is the one table of exit codes, and of which classes raise each: the usage texts' "Exit codes" lines and
  * the docs' table are generated from it. Messages say what to do next and never hold a secret.
  *
  * (The Pulumi program's ConfigValidationError is not here: it extends Pulumi's RunError, which the
@@ -12,39 +12,42 @@
 export const EXIT_CODES = {
   OK: { code: 0, means: "done" },
   UNEXPECTED: { code: 1, means: "unexpected error (a bug: the message keeps its stack)" },
-  USAGE: { code: 2, means: "usage (a flag, an argument or a missing credential)" },
-  LOGIN_REFUSED: { code: 3, means: "login refused (401)" },
-  FORBIDDEN: { code: 4, means: "forbidden (403)" },
-  NOT_FOUND: { code: 5, means: "cluster not found (404)" },
-  TLS: { code: 6, means: "TLS certificate problem" },
-  BAD_RESPONSE: { code: 7, means: "answer not as expected" },
-  UNAVAILABLE: { code: 8, means: "unreachable or not ready (gave up after retries)" },
-  STACK_OUTPUTS: { code: 9, means: "stack unknown, or its outputs or stack file unusable" },
-  TOPIC_SPEC: { code: 10, means: "impossible topic spec (nothing changed)" },
-  SSH_GATEWAY: { code: 11, means: "SSH gateway (host key, login, connection)" },
+  USAGE: { code: 2, means: "usage (a flag, an argument or a missing credential)", raisedBy: ["UsageError"] },
+  LOGIN_REFUSED: { code: 3, means: "login refused (401)", raisedBy: ["HttpLoginError"] },
+  FORBIDDEN: { code: 4, means: "forbidden (403)", raisedBy: ["HttpForbiddenError"] },
+  NOT_FOUND: { code: 5, means: "cluster not found (404)", raisedBy: ["HttpNotFoundError"] },
+  TLS: { code: 6, means: "TLS certificate problem", raisedBy: ["HttpTlsError"] },
+  BAD_RESPONSE: { code: 7, means: "answer not as expected", raisedBy: ["HttpError"] },
+  UNAVAILABLE: { code: 8, means: "unreachable or not ready (gave up after retries)", raisedBy: ["HttpUnavailableError", "HttpRetriesExhaustedError"] },
+  STACK_OUTPUTS: { code: 9, means: "stack unknown, or its outputs or stack file unusable", raisedBy: ["StackOutputsError"] },
+  TOPIC_SPEC: { code: 10, means: "impossible topic spec (nothing changed)", raisedBy: ["TopicSpecError"] },
+  SSH_GATEWAY: { code: 11, means: "SSH gateway (host key, login, connection)", raisedBy: ["SshGatewayError"] },
   KAFKA: { code: 12, means: "Kafka error" },
-  JAR_BUILD: { code: 13, means: "jar build failed" },
-  SUBMIT: { code: 14, means: "submission refused or job failed" },
-  LOAD: { code: 15, means: "load stopped (the table says how far it got)" },
-  RESULTS: { code: 16, means: "counts incomplete (the job had not counted everything in time)" },
-  DOCKER: { code: 17, means: "Docker unavailable" },
+  JAR_BUILD: { code: 13, means: "jar build failed", raisedBy: ["JarBuildError"] },
+  SUBMIT: { code: 14, means: "submission refused or job failed", raisedBy: ["SubmitError", "LivyRejectedError"] },
+  LOAD: { code: 15, means: "load stopped (the table says how far it got)", raisedBy: ["LoadError"] },
+  RESULTS: { code: 16, means: "counts incomplete (the job had not counted everything in time)", raisedBy: ["ResultsError"] },
+  DOCKER: { code: 17, means: "Docker unavailable", raisedBy: ["DockerUnavailableError"] },
   LEFTOVERS: { code: 18, means: "something is left (listed, with how to remove it)" },
   NOT_CONFIRMED: { code: 19, means: "not confirmed (nothing deleted)" },
-  LIVY_CSRF: { code: 20, means: "Livy's CSRF check refused the request" },
-  BATCH_NOT_FOUND: { code: 21, means: "Livy batch unknown or forgotten" },
-  JOB_DEAD: { code: 22, means: "job dead (its log tail shown)" },
-  JOB_KILLED: { code: 23, means: "job killed" },
-  TOPIC_MISSING: { code: 24, means: "a topic the command needs does not exist" },
-  NO_COUNTS: { code: 25, means: "the counts topic holds no counts yet" },
-  OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)" },
-  LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)" },
-  NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)" },
-  STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)" },
-  PULUMI: { code: 30, means: "pulumi up or destroy failed (the Pulumi CLI's own error line shown)" },
+  LIVY_CSRF: { code: 20, means: "Livy's CSRF check refused the request", raisedBy: ["LivyCsrfError"] },
+  BATCH_NOT_FOUND: { code: 21, means: "Livy batch unknown or forgotten", raisedBy: ["LivyBatchNotFoundError"] },
+  JOB_DEAD: { code: 22, means: "job dead (its log tail shown)", raisedBy: ["LivyJobDeadError", "JobFailedError"] },
+  JOB_KILLED: { code: 23, means: "job killed", raisedBy: ["LivyJobKilledError"] },
+  TOPIC_MISSING: { code: 24, means: "a topic the command needs does not exist", raisedBy: ["TopicMissingError"] },
+  NO_COUNTS: { code: 25, means: "the counts topic holds no counts yet", raisedBy: ["NoCountsError"] },
+  OUTPUT_UNREADABLE: { code: 26, means: "the job's output cannot be read (not its format, or no consumer could join)", raisedBy: ["OutputUnreadableError"] },
+  LIVY: { code: 27, means: "Livy did not do what was asked (a timeout, an answer not as expected)", raisedBy: ["LivyError"] },
+  NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)", raisedBy: ["NotebookExistsError"] },
+  STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)", raisedBy: ["StaleJarError"] },
+  PULUMI: { code: 30, means: "pulumi up or destroy failed (the Pulumi CLI's own error line shown)", raisedBy: ["PulumiUpdateError"] },
   INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
-} as const satisfies Record<string, { code: number; means: string }>;
+} as const satisfies Record<string, { code: number; means: string; raisedBy?: readonly string[] }>;
 
 export type ExitKind = keyof typeof EXIT_CODES;
+
+/** The kind each error class names in the table's `raisedBy` (a subclass takes its nearest listed ancestor's). */
+const KIND_OF_CLASS = new Map<string, ExitKind>(Object.entries(EXIT_CODES).flatMap(([kind, v]) => ("raisedBy" in v ? v.raisedBy : []).map((name) => [name, kind as ExitKind] as const)));
 
 /** Kind to number, for code: `EXIT.USAGE` is 2. */
 export const EXIT = Object.fromEntries(Object.entries(EXIT_CODES).map(([k, v]) => [k, v.code])) as { readonly [K in ExitKind]: (typeof EXIT_CODES)[K]["code"] };
@@ -70,8 +73,6 @@ export interface LabErrorOptions {
 
 /** The base of every expected failure; anything else a command meets is a bug (exit 1). */
 export class LabError extends Error {
-  /** The exit code's kind for this class; subclasses set their own. */
-  static readonly exit: ExitKind = "UNEXPECTED";
   /** True when the same request may succeed later (the HTTP clients retry these themselves). */
   readonly retriable: boolean;
 
@@ -81,8 +82,13 @@ export class LabError extends Error {
     this.retriable = options.retriable ?? false;
   }
 
+  /** The code of the nearest class in this error's chain that the table lists; none listed: a bug (1). */
   get exitCode(): number {
-    return EXIT[(this.constructor as typeof LabError).exit];
+    for (let c: unknown = this.constructor; typeof c === "function" && c !== LabError; c = Object.getPrototypeOf(c)) {
+      const kind = KIND_OF_CLASS.get((c as { name: string }).name);
+      if (kind) return EXIT[kind];
+    }
+    return EXIT.UNEXPECTED;
   }
 }
 
@@ -102,9 +108,7 @@ export function kafkaUnreachableHint(e: unknown): string {
 // ------------------------------------------------------------------------ the command line
 
 /** A mistake in how the command was called: exit 2, with a pointer to --help. */
-export class UsageError extends LabError {
-  static override readonly exit: ExitKind = "USAGE";
-}
+export class UsageError extends LabError {}
 
 /** No password or key could be had without asking for one on the command line. */
 export class PasswordUnavailableError extends UsageError {}
@@ -113,7 +117,6 @@ export class PasswordUnavailableError extends UsageError {}
 
 /** The Pulumi CLI is missing or not logged in, the stack does not exist, or its outputs or stack file cannot be used. */
 export class StackOutputsError extends LabError {
-  static override readonly exit: ExitKind = "STACK_OUTPUTS";
   /** Why, for callers that treat some reasons as "not deployed with Pulumi" (teardown). */
   readonly reason: "cli-missing" | "not-logged-in" | "no-stack" | "other";
 
@@ -130,9 +133,7 @@ export class StackOutputsError extends LabError {
 export class PulumiPassphraseError extends UsageError {}
 
 /** `pulumi up` or `pulumi destroy` failed: the Pulumi CLI's own error line says why. */
-export class PulumiUpdateError extends LabError {
-  static override readonly exit: ExitKind = "PULUMI";
-}
+export class PulumiUpdateError extends LabError {}
 
 /** Moving an Azure stack's deadline failed. bounds: the new time is refused; stack: no such stack or no deadline; update: pulumi up failed. */
 export class DeadlineError extends LabError {
@@ -152,7 +153,6 @@ export class DeadlineError extends LabError {
 
 /** Notebooks that exist on the cluster with other contents than the ones to upload: nothing was uploaded. */
 export class NotebookExistsError extends LabError {
-  static override readonly exit: ExitKind = "NOTEBOOK_EXISTS";
   constructor(message: string, readonly paths: string[]) {
     super(message);
   }
@@ -160,9 +160,7 @@ export class NotebookExistsError extends LabError {
 
 // ------------------------------------------------------------------------ SSH
 
-export class SshGatewayError extends LabError {
-  static override readonly exit: ExitKind = "SSH_GATEWAY";
-}
+export class SshGatewayError extends LabError {}
 
 /** The server's host key did not match what we expected: possibly not the server you think. */
 export class SshHostKeyError extends SshGatewayError {
@@ -181,60 +179,41 @@ export class SshAuthError extends SshGatewayError {
 // ------------------------------------------------------------------------ Kafka and the jobs
 
 /** A topic spec no cluster can satisfy, or no cluster of this size: nothing was changed. */
-export class TopicSpecError extends LabError {
-  static override readonly exit: ExitKind = "TOPIC_SPEC";
-}
+export class TopicSpecError extends LabError {}
 
 /** A topic the command reads or the job needs does not exist; the message says how to create it or who writes it. */
-export class TopicMissingError extends LabError {
-  static override readonly exit: ExitKind = "TOPIC_MISSING";
-}
+export class TopicMissingError extends LabError {}
 
 /** A counts topic that exists but holds nothing yet: no job has written it, or its job is still starting. */
-export class NoCountsError extends LabError {
-  static override readonly exit: ExitKind = "NO_COUNTS";
-}
+export class NoCountsError extends LabError {}
 
 /** The counts did not cover what was loaded in time. */
-export class ResultsError extends LabError {
-  static override readonly exit: ExitKind = "RESULTS";
-}
+export class ResultsError extends LabError {}
 
 /** The job's output cannot be read: a file not in its format, a counts topic no consumer could join. */
-export class OutputUnreadableError extends LabError {
-  static override readonly exit: ExitKind = "OUTPUT_UNREADABLE";
-}
+export class OutputUnreadableError extends LabError {}
 
 /** spark-submit refused the job, the job died, or a command in the node failed. */
-export class SubmitError extends LabError {
-  static override readonly exit: ExitKind = "SUBMIT";
-}
+export class SubmitError extends LabError {}
 
 /** A job of one's own (npm run submit --jar/--py) ended with a non-zero status: its error lines say why. */
 export class JobFailedError extends SubmitError {
-  static override readonly exit: ExitKind = "JOB_DEAD";
   constructor(message: string, readonly jobExitStatus: number | undefined, readonly errorLines: string[]) {
     super(message);
   }
 }
 
 /** Maven (or Docker, building with Maven) failed or is missing. */
-export class JarBuildError extends LabError {
-  static override readonly exit: ExitKind = "JAR_BUILD";
-}
+export class JarBuildError extends LabError {}
 
 /** The jar a stack put in its cluster's storage was built from other sources than the ones here (or carries no stamp). */
-export class StaleJarError extends LabError {
-  static override readonly exit: ExitKind = "STALE_JAR";
-}
+export class StaleJarError extends LabError {}
 
 /** No Docker engine answers, or docker-compose failed. */
-export class DockerUnavailableError extends LabError {
-  static override readonly exit: ExitKind = "DOCKER";
-}
+export class DockerUnavailableError extends LabError {}
 
 /** The one table of exit codes, for the docs (docs/troubleshooting.md). */
 export function exitCodesTable(): string {
-  const rows = Object.entries(EXIT_CODES).map(([kind, { code, means }]) => `| ${code} | \`${kind}\` | ${means} |`);
-  return ["| exit | kind | meaning |", "|---:|---|---|", ...rows].join("\n");
+  const rows = Object.entries(EXIT_CODES).map(([kind, v]) => `| ${v.code} | \`${kind}\` | ${v.means} | ${"raisedBy" in v ? v.raisedBy.map((c) => `\`${c}\``).join(", ") : kind === "KAFKA" ? "kafkajs's own errors" : "-"} |`);
+  return ["| exit | kind | meaning | raised as |", "|---:|---|---|---|", ...rows].join("\n");
 }

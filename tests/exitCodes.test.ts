@@ -3,10 +3,12 @@
  * failures each have their own (the word-count issue asks for it), a bug stays 1.
  */
 import { LivyBatchNotFoundError, LivyCsrfError, LivyError, LivyJobDeadError, LivyJobKilledError, LivyRejectedError } from "../jobs/spark/livy";
-import { exitCodeFor, NotebookExistsError, OutputUnreadableError, ResultsError, UsageError } from "../lib/errors";
+import { EXIT_CODES, exitCodeFor, NotebookExistsError, OutputUnreadableError, ResultsError, UsageError } from "../lib/errors";
 import {
   HttpError, HttpForbiddenError, HttpFormatError, HttpLoginError, HttpNotFoundError, HttpRetriesExhaustedError, type HttpService, HttpTlsError, HttpUnavailableError,
 } from "../lib/http/errors";
+import { readdirSync, readFileSync, statSync } from "fs";
+import { join } from "path";
 import { USAGE } from "../scripts/wordcount";
 import { USAGE as NOTEBOOK_USAGE } from "../scripts/notebook";
 
@@ -58,4 +60,20 @@ test.each([
 ])("notebook: %s -> exit %d, as npm run notebook --help says", (_, code, error) => {
   expect(exitCodeFor(error)).toBe(code);
   expect(NOTEBOOK_USAGE.replace(/\s+/g, " ")).toMatch(new RegExp(`[ ,]${code} [a-zA-Z]`));
+});
+
+test("the exit-code table names the classes that raise each code: every one exists, and every error class reaches one", () => {
+  const root = join(__dirname, "..");
+  const walk = (d: string): string[] => readdirSync(join(root, d)).flatMap((e) => (statSync(join(root, d, e)).isDirectory() ? walk(`${d}/${e}`) : /\.ts$/.test(e) ? [`${d}/${e}`] : []));
+  const sources = ["lib", "jobs", "stacks"].flatMap(walk).map((f) => readFileSync(join(root, f), "utf8"));
+  const parent = new Map(sources.flatMap((t) => [...t.matchAll(/export class (\w+) extends ([\w.]+)/g)].map((m) => [m[1], m[2]] as const)));
+  const listed = new Map(Object.entries(EXIT_CODES).flatMap(([kind, v]) => ("raisedBy" in v ? v.raisedBy : []).map((n) => [n as string, kind] as const)));
+  expect(listed.size).toBeGreaterThan(25);
+  expect([...listed.keys()].filter((n) => !parent.has(n))).toEqual([]);
+  // Every class of the hierarchy gets its code from the table, but the one that decides its own (DeadlineError).
+  const ownGetter = new Set(sources.flatMap((t) => [...t.matchAll(/export class (\w+) extends \w+ \{(?:(?!export class)[^])*?get exitCode\(\)/g)].map((m) => m[1])));
+  const labErrors = [...parent.keys()].filter((c) => { for (let x: string | undefined = c; x; x = parent.get(x)) if (x === "LabError") return true; return false; }).filter((c) => c !== "LabError");
+  expect(labErrors.length).toBeGreaterThan(30);
+  const unlisted = labErrors.filter((c) => { for (let x: string | undefined = c; x && x !== "LabError"; x = parent.get(x)) if (listed.has(x) || ownGetter.has(x)) return false; return true; });
+  expect(unlisted).toEqual([]);
 });

@@ -6,26 +6,18 @@
  * (lib/http) does the login, timeouts, retries and error mapping; Livy's own meanings of 400 and
  * 404 are here, and no message ever holds the password.
  */
-import { type ExitKind, LabError } from "../../lib/errors";
+import { LabError } from "../../lib/errors";
 import { HttpClient, type HttpRequest, type Method, type RetryNotice } from "../../lib/http/client";
 import { HttpError, HttpNotFoundError } from "../../lib/http/errors";
 
 /** Livy did not do what was asked (a batch still running after a kill, a wait that timed out). */
-export class LivyError extends LabError {
-  static override readonly exit: ExitKind = "LIVY";
-}
+export class LivyError extends LabError {}
 /** 404: no such batch (or a finished batch Livy no longer remembers). */
-export class LivyBatchNotFoundError extends HttpNotFoundError {
-  static override readonly exit: ExitKind = "BATCH_NOT_FOUND";
-}
+export class LivyBatchNotFoundError extends HttpNotFoundError {}
 /** 400 with an HTML body: the request lacked X-Requested-By. */
-export class LivyCsrfError extends HttpError {
-  static override readonly exit: ExitKind = "LIVY_CSRF";
-}
+export class LivyCsrfError extends HttpError {}
 /** 400 with {"msg"}: Livy refused the batch (a local path, too many sessions...). */
-export class LivyRejectedError extends HttpError {
-  static override readonly exit: ExitKind = "SUBMIT";
-}
+export class LivyRejectedError extends HttpError {}
 
 export type BatchState =
   | "not_started" | "starting" | "recovering" | "idle" | "running" | "busy"
@@ -43,14 +35,12 @@ export interface Batch {
 
 /** The batch ended `dead`: the log tail says why. */
 export class LivyJobDeadError extends LivyError {
-  static override readonly exit: ExitKind = "JOB_DEAD";
   constructor(message: string, readonly batch: Batch, readonly logTail: string[]) {
     super(message);
   }
 }
 /** The batch ended `killed`. */
 export class LivyJobKilledError extends LivyError {
-  static override readonly exit: ExitKind = "JOB_KILLED";
   constructor(message: string, readonly batch: Batch) {
     super(message);
   }

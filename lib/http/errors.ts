@@ -5,7 +5,7 @@
  * a status only where its service gives it a meaning of its own (Livy's 404 is a forgotten batch).
  * Messages say what to do and never hold a secret (the core redacts them).
  */
-import { type ExitKind, LabError } from "../errors";
+import { LabError } from "../errors";
 
 export type HttpService = "Ambari" | "Livy" | "Jupyter" | "Azure Resource Manager";
 
@@ -25,7 +25,6 @@ export interface HttpErrorFacts {
 
 /** A failure of an HTTP service; by itself, an answer not as expected (7). */
 export class HttpError extends LabError {
-  static override readonly exit: ExitKind = "BAD_RESPONSE";
   readonly service: HttpService;
   readonly request?: string;
   readonly status?: number;
@@ -43,36 +42,25 @@ export class HttpError extends LabError {
 }
 
 /** 401: the gateway or the service refused the login. */
-export class HttpLoginError extends HttpError {
-  static override readonly exit: ExitKind = "LOGIN_REFUSED";
-}
+export class HttpLoginError extends HttpError {}
 
 /** 403: logged in, but this login may not do that. */
-export class HttpForbiddenError extends HttpError {
-  static override readonly exit: ExitKind = "FORBIDDEN";
-}
+export class HttpForbiddenError extends HttpError {}
 
 /** 404: nothing at that path (a cluster name in the wrong case, a service not deployed yet). */
-export class HttpNotFoundError extends HttpError {
-  static override readonly exit: ExitKind = "NOT_FOUND";
-}
+export class HttpNotFoundError extends HttpError {}
 
 /** The TLS handshake failed: an untrusted or mismatched certificate. Waiting does not help. */
-export class HttpTlsError extends HttpError {
-  static override readonly exit: ExitKind = "TLS";
-}
+export class HttpTlsError extends HttpError {}
 
 /** A 2xx answer that is not the service's JSON: a login or proxy page, or a URL of another service. */
 export class HttpFormatError extends HttpError {}
 
 /** No answer (refused, reset, timed out, unknown host) or 5xx/429: retriable unless waiting cannot help. */
-export class HttpUnavailableError extends HttpError {
-  static override readonly exit: ExitKind = "UNAVAILABLE";
-}
+export class HttpUnavailableError extends HttpError {}
 
 /** Every attempt failed retriably; `cause` is the last failure. */
 export class HttpRetriesExhaustedError extends HttpError {
-  static override readonly exit: ExitKind = "UNAVAILABLE";
   readonly attempts: number;
 
   constructor(what: string, attempts: number, elapsedMs: number, last: HttpError) {

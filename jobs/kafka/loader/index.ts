@@ -8,7 +8,7 @@ import { createReadStream } from "fs";
 import { createInterface } from "readline";
 import type { Readable } from "stream";
 import { Kafka, Partitioners, type Producer } from "kafkajs";
-import { EXIT, type ExitKind, LabError, type LabErrorOptions, SshGatewayError } from "../../../lib/errors";
+import { EXIT, LabError, type LabErrorOptions, SshGatewayError } from "../../../lib/errors";
 import type { KafkaRoute } from "../route";
 import { type BatchSink, defaultProducers, oneSendAtATime, partitionsOf, PRODUCER_RETRY, producerPool } from "./pool";
 import { settleWithin } from "../../util/poll";
@@ -18,7 +18,6 @@ import { type LoadClient, platformaticSink } from "./platformatic";
 
 /** A load stopped before its end: the message says how many records were acknowledged. */
 export class LoadError extends LabError {
-  static override readonly exit: ExitKind = "LOAD";
   /** How far a load that had started got: what was acknowledged before it stopped (the command prints it as its table). */
   readonly progress?: LoadResult;
 
