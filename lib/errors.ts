@@ -41,6 +41,7 @@ export const EXIT_CODES = {
   NOTEBOOK_EXISTS: { code: 28, means: "a notebook on the cluster would be overwritten (nothing uploaded; --overwrite keeps a backup)", raisedBy: ["NotebookExistsError"] },
   STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)", raisedBy: ["StaleJarError"] },
   PULUMI: { code: 30, means: "pulumi up or destroy failed (the Pulumi CLI's own error line shown)", raisedBy: ["PulumiUpdateError"] },
+  BUSY: { code: 31, means: "another run of this job on this stack is under way on this machine (named, with its pid)", raisedBy: ["RunInProgressError"] },
   INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
 } as const satisfies Record<string, { code: number; means: string; raisedBy?: readonly string[] }>;
 
@@ -202,6 +203,9 @@ export class JobFailedError extends SubmitError {
     super(message);
   }
 }
+
+/** Another command on this machine runs the same job on the same stack (jobs/util/runLock.ts). */
+export class RunInProgressError extends LabError {}
 
 /** Maven (or Docker, building with Maven) failed or is missing. */
 export class JarBuildError extends LabError {}

@@ -28,7 +28,7 @@ export const demo = defineCommand({
   name: "demo",
   summary: { usage: "`npm run demo`", does: "the local stack up, then the whole word count ([the word count](docs/wordcount.md))" },
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER", "PULUMI"],
+  exits: ["USAGE", "STACK_OUTPUTS", "KAFKA", "JAR_BUILD", "SUBMIT", "LOAD", "RESULTS", "DOCKER", "PULUMI", "BUSY"],
   options: {
     stack: { type: "string" }, via: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "keep-running": { type: "boolean" }, ...VERBOSE_FLAG,

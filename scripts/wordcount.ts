@@ -39,7 +39,7 @@ export const wordcount = defineCommand({
   name: "wordcount",
   summary: { usage: "`npm run wordcount -- --stack <name>`", does: "the same word count on any deployed stack, local or Azure" },
   usage,
-  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE", "STALE_JAR"],
+  exits: ["USAGE", "LOGIN_REFUSED", "UNAVAILABLE", "STACK_OUTPUTS", "SSH_GATEWAY", "KAFKA", "JAR_BUILD", "SUBMIT", "RESULTS", "DOCKER", "LIVY_CSRF", "BATCH_NOT_FOUND", "JOB_DEAD", "JOB_KILLED", "LIVY", "TOPIC_MISSING", "OUTPUT_UNREADABLE", "STALE_JAR", "BUSY"],
   options: {
     stack: { type: "string" }, livy: { type: "string" }, name: { type: "string" }, ...TEXT_FLAGS,
     top: { type: "string" }, "shuffle-partitions": { type: "string" }, timeout: { type: "string" }, "keep-running": { type: "boolean" },
@@ -70,7 +70,7 @@ export const wordcount = defineCommand({
     try {
       route = await s.run(outputs.target === "local" ? "find the brokers" : "find the brokers (Ambari) and open the SSH gateway",
         (note) => openKafkaRoute({ stack, outputs }, { ...c.route("kafka-spark-lab-wordcount", f.verbose), note }));
-      const result = await runWordCount(route, runner, { name, source, keepRunning: f["keep-running"] === true, countsTimeoutSeconds: timeout }, {
+      const result = await runWordCount(route, runner, { stack, name, source, keepRunning: f["keep-running"] === true, countsTimeoutSeconds: timeout }, {
         step: (title, work) => s.run(title, work),
         loadProgress: (total) => loadBar(total, c.progressStream),
       });

@@ -13,6 +13,7 @@ import { chooseUpVia, localNodesOf, requireDocker, upLocalStack, type UpVia, wai
 import { localConfigFromStackFile, type PassphrasePrompt, readStack, type ReadStackOutputs } from "../pulumiStack";
 import type { TextSource } from "../text/source";
 import { runWordCount, type StepReporter, WORD_COUNT_STEPS, type WordCountRunResult } from "./pipeline";
+import { acquireRunLock } from "../util/runLock";
 
 export const DEMO_NAME = "demo";
 
@@ -31,6 +32,16 @@ export interface DemoOptions {
 export const DEMO_STEPS = 1 + WORD_COUNT_STEPS.length;
 
 export async function runDemo(o: DemoOptions, report: StepReporter, route: KafkaRouteOptions, readOutputs: ReadStackOutputs): Promise<WordCountRunResult> {
+  // One demo per stack at a time: before the stack is brought up, let alone a topic touched.
+  const lock = acquireRunLock(o.stack, DEMO_NAME);
+  try {
+    return await demoRun(o, report, route, readOutputs);
+  } finally {
+    lock.release();
+  }
+}
+
+async function demoRun(o: DemoOptions, report: StepReporter, route: KafkaRouteOptions, readOutputs: ReadStackOutputs): Promise<WordCountRunResult> {
   const config = localConfigFromStackFile(o.stack, o.workDir);
   if (!config) throw new StackOutputsError(`Pulumi.${o.stack}.yaml is missing or is not a local stack: the demo runs on a local stack (e.g. --stack dev)`);
   const topology = topologyFor(config, PROJECT, o.stack);
@@ -53,7 +64,7 @@ export async function runDemo(o: DemoOptions, report: StepReporter, route: Kafka
   const kafka = await openKafkaRoute({ stack: o.stack, outputs }, route);
   const runner = sparkSubmitRunner({ master: localNodesOf(o.stack, outputs).master, building, commandHint: (action, name) => `npm run submit -- --${action} --name ${name}` });
   try {
-    return await runWordCount(kafka, runner, { name: DEMO_NAME, source: o.source, keepRunning: o.keepRunning }, report);
+    return await runWordCount(kafka, runner, { stack: o.stack, name: DEMO_NAME, source: o.source, keepRunning: o.keepRunning }, report);
   } finally {
     await kafka.close();
   }

@@ -19,6 +19,7 @@ import type { TextSource } from "../text/source";
 import { adminPerBroker, jobTopicSpec, recreateTopics } from "../kafka/topics";
 import { countsTopicOf, jobDir, topicsOf, type WordCountJob } from "./job";
 import type { CommandHint, JobControl } from "../spark/control";
+import { acquireRunLock } from "../util/runLock";
 
 export { topicsOf };
 
@@ -44,6 +45,8 @@ export interface StepReporter {
 }
 
 export interface WordCountRunOptions {
+  /** The stack it runs on: one run per stack and job name at a time on this machine (jobs/util/runLock.ts). */
+  stack: string;
   /** Names the job, its topics (`<name>-lines`, `<name>-counts`) and its directory. */
   name: string;
   /** What is counted: the real text, a file, or the seeded sample (jobs/text/source.ts). */
@@ -186,6 +189,8 @@ export const WORD_COUNT_STEPS: readonly PipelineStep[] = [
 ];
 
 export async function runWordCount(route: KafkaRoute, runner: JobRunner, o: WordCountRunOptions, report: StepReporter): Promise<WordCountRunResult> {
+  // Before anything is touched: a second run of the same job would load into the same topic.
+  const lock = acquireRunLock(o.stack, o.name);
   const s: RunState = { route, runner, o, kafka: new Kafka(route.config), topics: topicsOf(o.name), expected: new Map() };
   const run = (step: PipelineStep) => report.step(step.title(s), (note) => step.run(s, note, report));
   try {
@@ -198,6 +203,7 @@ export async function runWordCount(route: KafkaRoute, runner: JobRunner, o: Word
     }
   } finally {
     await s.reader?.stop();
+    lock.release();
   }
   return { job: s.job!, counts: s.counts!, expected: s.expected, load: s.load!, catchUpSeconds: s.catchUpSeconds! };
 }
