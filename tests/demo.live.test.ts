@@ -5,7 +5,9 @@
  * stack in seconds and finds, by the project's labels, anything left. The top words printed must be the ones computed in TypeScript from the same seeded text.
  */
 import execa from "execa";
+import { existsSync, readFileSync } from "fs";
 import { join } from "path";
+import { runLockPath } from "../jobs/util/runLock";
 import { PROJECT } from "../stacks/config";
 import { describeTopology } from "../stacks/local/topology";
 import { sampleLines } from "../jobs/text/sampleText";
@@ -75,6 +77,24 @@ test("re-running the demo is safe: the stack is reused, the demo starts afresh; 
   expect(run.stderr).toMatch(/jar up to date/);
   expect(run.stdout).toContain(wordTable(expected, 10));
   expect(run.exitCode).toBe(0);
+}, 15 * 60_000);
+
+test("two terminals, npm run demo in each: the second is refused before it touches a topic, naming the first; the first counts only its own text", async () => {
+  const lock = runLockPath("dev", "demo");
+  const first = npm(["demo", "--", "--lines", String(LINES), "--top", "10"], 10 * 60_000);
+  // Readiness, not a fixed 4 s: the first run holds the lock before it reads its stack.
+  await waitFor("the first demo's run lock", async () => (existsSync(lock) ? true : undefined), 60_000, 100);
+  const holder = JSON.parse(readFileSync(lock, "utf8")) as { pid: number; command: string };
+  expect(holder.command).toBe(`npm run demo -- --lines ${LINES} --top 10`);
+  const second = await npm(["demo", "--", "--lines", "100"], 2 * 60_000);
+  expect(second.stderr).toContain(`demo: error: job "demo" on stack "dev" is already being run by another command on this machine: pid ${holder.pid}, \`npm run demo -- --lines ${LINES} --top 10\``);
+  expect(second.stderr).not.toMatch(/\[1\/7\]/);
+  expect(second.exitCode).toBe(31);
+  const run = await first;
+  expect(run.stdout).toContain(wordTable(expected, 10));
+  expect(run.stdout).toMatch(/words counted = words loaded\s*\|\s*yes/);
+  expect(run.exitCode).toBe(0);
+  expect(existsSync(lock)).toBe(false);
 }, 15 * 60_000);
 
 test("npm run results reads the demo's counts topic: every word, exactly", async () => {
