@@ -55,7 +55,7 @@ export function localJobControl(shell: NodeShell, master: string): JobControl {
       const events = await jobEvents(shell, name);
       // A log without the word count's own lines is a job of one's own: its exit status tells.
       if (!events.length && (await jobLog(shell, name, 1)).length) return { running: false, said: describeAppState(name, await appState(shell, name)) };
-      const { ended, why } = await jobEnding(shell, name);
+      const { ended, why } = await jobEnding(shell, name, events);
       return {
         running: false,
         said: ended === "died" ? `job "${name}" is not running: it died; the end of its log says:\n  ${why.join("\n  ")}`
@@ -64,11 +64,10 @@ export function localJobControl(shell: NodeShell, master: string): JobControl {
     },
     log: (name, lines) => jobLog(shell, name, lines),
     async stop(name) {
-      const wordCount = (await jobEvents(shell, name)).length > 0;
-      const wasRunning = await stopJob(shell, name);
-      const said = !wasRunning ? `job "${name}" was not running`
-        : wordCount ? `job "${name}" stopped; its checkpoint is kept, so a new submit continues where it stopped` : `job "${name}" stopped`;
-      return { wasRunning, said };
+      if (!(await stopJob(shell, name))) return { wasRunning: false, said: `job "${name}" was not running` };
+      // The word count's own progress lines (beside the stop line stopJob just wrote) say it keeps a checkpoint.
+      const wordCount = (await jobEvents(shell, name)).some((l) => l !== "[wordcount] stopped");
+      return { wasRunning: true, said: wordCount ? `job "${name}" stopped; its checkpoint is kept, so a new submit continues where it stopped` : `job "${name}" stopped` };
     },
   };
 }

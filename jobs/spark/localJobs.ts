@@ -110,8 +110,8 @@ export function errorLines(log: string[], max = 8): string[] {
 }
 
 /** How a job that no longer runs ended, from its log: its query finished (available-now), was stopped, or died (with why). */
-export async function jobEnding(shell: NodeShell, name: string): Promise<{ ended: "finished" | "stopped" | "died" | "never ran"; why: string[] }> {
-  const events = await jobEvents(shell, name);
+export async function jobEnding(shell: NodeShell, name: string, known?: string[]): Promise<{ ended: "finished" | "stopped" | "died" | "never ran"; why: string[] }> {
+  const events = known ?? (await jobEvents(shell, name));
   const log = await jobLog(shell, name, 400);
   if (!log.length) return { ended: "never ran", why: [] };
   const last = events.at(-1) ?? "";

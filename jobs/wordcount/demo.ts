@@ -10,7 +10,7 @@ import { sparkSubmitRunner } from "../spark/runners";
 import { buildWordCountJar, chooseBuilder, type BuiltJar } from "../../stacks/jobJar";
 import { openKafkaRoute, type KafkaRouteOptions } from "../kafka/route";
 import { chooseUpVia, localNodesOf, requireDocker, upLocalStack, type UpVia, waitHealthy } from "../local/stack";
-import { localConfigFromStackFile, type PassphrasePrompt, readStack, type ReadStackOutputs } from "../pulumiStack";
+import { localConfigFromStackFile, readStack, type ReadStackOutputs } from "../pulumiStack";
 import type { TextSource } from "../text/source";
 import { runWordCount, type StepReporter, WORD_COUNT_STEPS, type WordCountRunResult } from "./pipeline";
 import { acquireRunLock } from "../util/runLock";
@@ -24,8 +24,6 @@ export interface DemoOptions {
   source: TextSource;
   /** Leave the job running at the end (default: stop it, so nothing keeps using the CPU). */
   keepRunning: boolean;
-  /** Where Pulumi's passphrase may be asked for, when its state keeps secrets under one. */
-  terminal?: PassphrasePrompt;
 }
 
 /** The demo's own step (the stack up), then the pipeline's. */
@@ -57,7 +55,7 @@ async function demoRun(o: DemoOptions, report: StepReporter, route: KafkaRouteOp
     if (healthy) { note(`${topology.endpoints.containerNames.join(", ")} already up and healthy`); return; }
     const { via, why } = await chooseUpVia(o.via);
     note(`with ${via === "pulumi" ? "Pulumi" : "docker-compose"} (${why}); a first start builds the node image, a few minutes; the job's jar builds meanwhile`);
-    await upLocalStack({ stack: o.stack, workDir: o.workDir, via, topology, onProgress: note, onImageReady: buildJar, terminal: o.terminal });
+    await upLocalStack({ stack: o.stack, workDir: o.workDir, via, topology, onProgress: note, onImageReady: buildJar });
   });
   buildJar();
   const outputs = await readStack(o.stack, o.workDir, readOutputs);

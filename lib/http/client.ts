@@ -170,11 +170,6 @@ export class HttpClient {
     return this.withRetries(r.what, () => this.once(r), r.retries);
   }
 
-  /** The request's JSON answer, retried like `request`: a 2xx answer that is not JSON is an HttpFormatError. */
-  json<T>(r: HttpRequest): Promise<T> {
-    return this.withRetries(r.what, () => this.onceJson<T>(r), r.retries);
-  }
-
   /** One exchange's JSON answer, not retried (for a lookup that retries its steps as a whole). */
   async onceJson<T>(r: HttpRequest): Promise<T> {
     const answer = await this.once(r);
