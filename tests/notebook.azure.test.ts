@@ -103,7 +103,7 @@ describe("the notebooks of the repository", () => {
     expect(parametersOf(filled)).toContain('TOPIC = "t-lines"\n');
     expect(parametersOf(filled)).toContain("LIVE_SECONDS = 20");
     expect(filled.cells.find((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG))).toMatchObject({ cell_type: "code", outputs: [], execution_count: null });
-    expect(filled.metadata.kernelspec).toMatchObject({ name: "pysparkkernel" });
+    expect(filled.metadata.kernelspec).toMatchObject({ name: "pyspark3kernel", display_name: "PySpark3" });
     const local = fillNotebook(original, { BROKERS: "a:1", TOPIC: "t" }, "local");
     expect(local.cells.find((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG))?.cell_type).toBe("raw");
     expect(() => fillNotebook({ ...original, cells: original.cells.filter((c) => c.cell_type !== "code") }, { BROKERS: "a:1", TOPIC: "t" }, "local")).toThrow(/no code cell tagged "parameters"/);
@@ -129,7 +129,7 @@ describe("npm run notebook -- --stack azure, against Jupyter behind an HDInsight
       expect(parametersOf(nb)).toContain(`BROKERS = "${BROKERS}"\n`);
       expect(parametersOf(nb)).toContain(`TOPIC = "${topic("notebook")}"\n`);
       expect(nb.cells.find((c) => (c.metadata.tags ?? []).includes(CONFIGURE_TAG))?.cell_type).toBe("code");
-      expect(nb.metadata.kernelspec).toMatchObject({ name: "pysparkkernel" });
+      expect(nb.metadata.kernelspec).toMatchObject({ name: "pyspark3kernel", display_name: "PySpark3" });
     }
     validateWithNbformat(NOTEBOOKS.map((n) => join(jupyter.rootDir, "kafka-spark-lab", n.file)));
     // Every request carried the cluster login; the gateway, not Jupyter, checked it.

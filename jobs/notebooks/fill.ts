@@ -4,7 +4,7 @@
  * `parameters` (papermill's convention) holding `BROKERS = "..."` and `TOPIC = "..."`; filling
  * rewrites those assignments and nothing else. For HDInsight, the raw cell tagged
  * `hdinsight-configure` (`%%configure -f`, which a plain ipykernel would refuse) becomes a code
- * cell and the kernel is sparkmagic's PySpark; locally it stays raw, and the kernel is python3.
+ * cell and the kernel is HDInsight's PySpark3 (sparkmagic); locally it stays raw, and the kernel is python3.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,8 +33,10 @@ export const CONFIGURE_TAG = "hdinsight-configure";
 
 const KERNELS: Record<NotebookTarget, Record<string, string>> = {
   local: { name: "python3", display_name: "Python 3 (ipykernel)", language: "python" },
-  // sparkmagic's PySpark kernel, as HDInsight's Jupyter lists it: cells run in a Livy session on the cluster.
-  hdinsight: { name: "pysparkkernel", display_name: "PySpark", language: "python" },
+  // HDInsight 5.1's PySpark3 kernel (sparkmagic; cells run in a Livy session on the cluster, Python 3.8): the
+  // "PySpark" kernel was removed with Spark 3.1,
+  // https://learn.microsoft.com/azure/hdinsight/spark/apache-spark-python-package-installation
+  hdinsight: { name: "pyspark3kernel", display_name: "PySpark3", language: "python" },
 };
 
 export const sourceOf = (cell: Pick<NotebookCell, "source">): string => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
