@@ -7,6 +7,8 @@ import { azurePreflight } from "./stacks/azure/preflight";
 import { sparkJobJarFor } from "./stacks/jobJar";
 import { AzureEnvironment } from "./stacks/azure";
 import { LocalEnvironment } from "./stacks/local";
+import { TwinEnvironment, twinImage } from "./stacks/twin";
+import { twinTopologyFor } from "./stacks/twin/config";
 import { topologyFor } from "./stacks/local/topology";
 import { contentTaggedImage, IMAGE_CONTEXT } from "./stacks/local/image";
 
@@ -24,6 +26,10 @@ async function deploy(): Promise<Record<string, pulumi.Input<unknown>>> {
     case "local": {
       const topology = topologyFor(config, PROJECT, pulumi.getStack(), contentTaggedImage(IMAGE_CONTEXT));
       return new LocalEnvironment("local", { topology, imageContext: IMAGE_CONTEXT }).outputs;
+    }
+    case "twin": {
+      const topology = { ...twinTopologyFor(config, PROJECT, pulumi.getStack()), image: twinImage() };
+      return new TwinEnvironment("twin", { topology, clusterLoginPassword: config.clusterLoginPassword }).outputs;
     }
   }
 }

@@ -15,8 +15,11 @@ import { load } from "js-yaml";
 import type { ZodObject } from "zod";
 import { LocalConfig, PROJECT, validateConfig } from "../stacks/config";
 import { localStackOutputs, topologyFor } from "../stacks/local/topology";
-import { AZURE_OUTPUTS, AzureOutputs, LOCAL_OUTPUTS, LocalOutputs, SECRET_OUTPUTS } from "../stacks/outputs";
-import { LabError, PulumiPassphraseError, PulumiUpdateError, StackOutputsError } from "../lib/errors";
+import { twinTopologyFor, twinTopologyKeys } from "../stacks/twin/config";
+import { twinStackOutputs } from "../stacks/twin/topology";
+import { TWIN_PASSWORD_VARIABLE } from "../stacks/twin/compose";
+import { AZURE_OUTPUTS, AzureOutputs, LOCAL_OUTPUTS, LocalOutputs, SECRET_OUTPUTS, TWIN_OUTPUTS, type TwinOutputs } from "../stacks/outputs";
+import { AzureOnlyError, LabError, PulumiPassphraseError, PulumiUpdateError, StackOutputsError } from "../lib/errors";
 import { promptHidden, type TerminalInput, type TextOutput } from "./secrets";
 
 /** The stack a command uses when none is named: the free local one. */
@@ -179,10 +182,11 @@ export const readStackOutputs: ReadStackOutputs = async (stackName, { workDir })
 /**
  * A stack's outputs: Pulumi's when it has them, else, for a local stack, the ones its config file
  * gives (`pulumi up` exports exactly those): a user who started it with the compose file may have
- * no Pulumi CLI, no login, or no Pulumi stack at all. An Azure stack's outputs live only in the
+ * no Pulumi CLI, no login, or no Pulumi stack at all. So for a twin's, its cluster login password
+ * then taken from TWIN_CLUSTER_LOGIN_PASSWORD, the variable its compose file takes it from. An Azure stack's outputs live only in the
  * Pulumi state, so its failure is the answer.
  */
-export async function readStack(stackName: string, workDir: string, readOutputs: ReadStackOutputs = readStackOutputs): Promise<StackOutputs> {
+export async function readStack(stackName: string, workDir: string, readOutputs: ReadStackOutputs = readStackOutputs, env: Record<string, string | undefined> = process.env): Promise<StackOutputs> {
   let outputs: StackOutputs = {};
   let failure: unknown;
   try {
@@ -191,7 +195,7 @@ export async function readStack(stackName: string, workDir: string, readOutputs:
   } catch (e) {
     failure = e;
   }
-  const derived = localOutputsFromStackFile(stackName, workDir);
+  const derived = localOutputsFromStackFile(stackName, workDir) ?? twinOutputsFromStackFile(stackName, workDir, env);
   if (derived) return derived;
   if (failure !== undefined) throw failure;
   return outputs;
@@ -271,6 +275,20 @@ export function localOutputsFromStackFile(stackName: string, workDir: string): S
   return config && localStackOutputs(topologyFor(config, PROJECT, stackName));
 }
 
+/**
+ * A twin's outputs derived from `Pulumi.<stack>.yaml` and its topology, as `pulumi up` exports them;
+ * the password from the environment (TWIN_CLUSTER_LOGIN_PASSWORD) when set. Undefined when the file
+ * is missing or is not a twin's.
+ */
+export function twinOutputsFromStackFile(stackName: string, workDir: string, env: Record<string, string | undefined> = process.env): StackOutputs | undefined {
+  const stackFile = readStackFile(stackName, workDir);
+  if (stackFile?.raw.target !== "twin") return undefined;
+  const { keys, issues } = twinTopologyKeys(stackFile.raw);
+  if (!keys) throw new StackOutputsError(`${stackFile.file}: ${issues.map((i) => `${i.key}: ${i.message} (fix: ${i.fix})`).join("; ")}`);
+  const password = env[TWIN_PASSWORD_VARIABLE];
+  return { ...twinStackOutputs(twinTopologyFor(keys, PROJECT, stackName)), ...(password ? { clusterLoginPassword: password } : {}) };
+}
+
 // ------------------------------------------------------------------------ typed outputs
 
 /**
@@ -284,10 +302,46 @@ export function parseOutputs<T extends "local" | "azure", K extends keyof (T ext
   target: T,
   needs: readonly K[],
 ): Pick<T extends "local" ? LocalOutputs : AzureOutputs, K> & { target: T } {
+  if (target === "azure" && outputs.target === "twin") return twinAsAzure(stack, outputs, needs as readonly string[]) as never;
   if (outputs.target !== target) {
     throw new StackOutputsError(`Stack "${stack}" ${outputs.target === undefined ? "has no output target" : `is a ${String(outputs.target)} stack`}; this needs a ${target} stack (was it deployed by this project?)`);
   }
-  const schema = (target === "local" ? LOCAL_OUTPUTS : AZURE_OUTPUTS) as unknown as ZodObject;
+  return pickOutputs(stack, outputs, (target === "local" ? LOCAL_OUTPUTS : AZURE_OUTPUTS) as unknown as ZodObject, needs as readonly string[], target) as never;
+}
+
+/** What an Azure output is, for the message that a twin has none. */
+function azureOnlyWhat(key: string): string | undefined {
+  if (/^(resourceGroup|location|vnetId|subnetId)/.test(key)) return "Azure Resource Manager resources (a resource group, a VNet)";
+  if (key === "estimatedCost") return "a cost (a twin costs nothing)";
+  if (key.startsWith("autoDelete")) return "a deadline (a Logic App that deletes the resource group)";
+  return undefined;
+}
+
+/**
+ * A twin's outputs read as an Azure stack's: the Azure path runs on them unchanged. An output only
+ * Azure has is refused with AzureOnlyError, naming it.
+ */
+function twinAsAzure(stack: string, outputs: Record<string, unknown>, needs: readonly string[]): Record<string, unknown> {
+  const shape = (TWIN_OUTPUTS as unknown as ZodObject).shape as Record<string, unknown>;
+  for (const key of needs) {
+    if (key in shape) continue;
+    const what = azureOnlyWhat(key);
+    if (what) throw new AzureOnlyError(`Stack "${stack}" is a twin (HDInsight 5.1 on this machine's Docker engine): it has no ${key}, since only Azure has ${what}. Run this on an Azure stack (--stack azure).`);
+    throw new StackOutputsError(`Stack "${stack}" is a twin, and the twin has no ${key} yet: it has the Kafka cluster only (stacks/twin/README.md says what it has).`);
+  }
+  if (needs.includes("clusterLoginPassword") && outputs.clusterLoginPassword === undefined) {
+    throw new StackOutputsError(`Stack "${stack}" is a twin whose cluster login password this command cannot read: export ${TWIN_PASSWORD_VARIABLE} (the password its compose file was given), or deploy it with \`pulumi up --stack ${stack}\` (the password is then read from the stack's outputs)`);
+  }
+  return pickOutputs(stack, outputs, TWIN_OUTPUTS as unknown as ZodObject, needs, "azure");
+}
+
+/** A twin's own outputs (those the Azure shape lacks, e.g. its head node's container). */
+export function parseTwinOutputs<K extends keyof TwinOutputs>(stack: string, outputs: Record<string, unknown>, needs: readonly K[]): Pick<TwinOutputs, K> {
+  if (outputs.target !== "twin") throw new StackOutputsError(`Stack "${stack}" is not a twin (target ${String(outputs.target)})`);
+  return pickOutputs(stack, outputs, TWIN_OUTPUTS as unknown as ZodObject, needs as readonly string[], "twin") as Pick<TwinOutputs, K>;
+}
+
+function pickOutputs(stack: string, outputs: Record<string, unknown>, schema: ZodObject, needs: readonly string[], target: string): Record<string, unknown> {
   const picked = schema.pick(Object.fromEntries(needs.map((k) => [k, true])) as never);
   const parsed = picked.safeParse(outputs);
   if (!parsed.success) {
@@ -300,5 +354,5 @@ export function parseOutputs<T extends "local" | "azure", K extends keyof (T ext
   for (const name of SECRET_OUTPUTS) {
     if (name in result) Object.defineProperty(result, name, { value: result[name], enumerable: false });
   }
-  return result as never;
+  return result;
 }

@@ -42,6 +42,7 @@ export const EXIT_CODES = {
   STALE_JAR: { code: 29, means: "the job's jar in the cluster's storage is not built from your sources (pulumi up uploads yours)", raisedBy: ["StaleJarError"] },
   PULUMI: { code: 30, means: "pulumi up or destroy failed (the Pulumi CLI's own error line shown)", raisedBy: ["PulumiUpdateError"] },
   BUSY: { code: 31, means: "another run of this job on this stack is under way on this machine (named, with its pid)", raisedBy: ["RunInProgressError"] },
+  AZURE_ONLY: { code: 32, means: "this needs Azure (ARM, cost, the deadline) and the stack is a twin: run it on an Azure stack", raisedBy: ["AzureOnlyError"] },
   INTERRUPTED: { code: 130, means: "interrupted (Ctrl-C): what had been read was sent and acknowledged first, the table says how far" },
 } as const satisfies Record<string, { code: number; means: string; raisedBy?: readonly string[] }>;
 
@@ -206,6 +207,9 @@ export class JobFailedError extends SubmitError {
 
 /** Another command on this machine runs the same job on the same stack (jobs/util/runLock.ts). */
 export class RunInProgressError extends LabError {}
+
+/** A command or output that only an Azure stack has, asked of a twin (the HDInsight 5.1 rehearsal on Docker). */
+export class AzureOnlyError extends LabError {}
 
 /** Maven (or Docker, building with Maven) failed or is missing. */
 export class JarBuildError extends LabError {}

@@ -1,6 +1,7 @@
 // Prints a Kafka cluster's broker list (host:9092,...), as the tutorial's `curl | jq` line does,
 // from a deployed stack's outputs or from explicit flags. stdout carries only the answer, so the
 // command pipes; progress and errors go to stderr.
+import { fetchTrusting, twinAccessOf } from "../jobs/twin/access";
 import { AmbariClient, type AmbariClientOptions } from "../jobs/azure/ambari";
 import { UsageError } from "../lib/errors";
 import { ambariLoginOf, type Env, retryNote } from "../jobs/kafka/route";
@@ -61,7 +62,7 @@ export const brokers = defineCommand({
       return 0;
     }
 
-    const client = new AmbariClient({ ...target, ...tuning, fetch: c.deps.fetch, onRetry: retryNote(c.note) });
+    const client = new AmbariClient({ ...target, ...tuning, fetch: target.fetch ?? c.deps.fetch, onRetry: retryNote(c.note) });
     const what = args.json ? "brokers, ZooKeeper servers and broker configuration" : args.zookeeper ? "ZooKeeper servers" : "Kafka brokers";
     c.note(`asking Ambari at ${client.baseUrl} (user ${client.user}) for the ${what} of cluster "${client.cluster}"`);
 
@@ -116,14 +117,15 @@ function commandLine(values: Flags<typeof OPTIONS>): CommandLine {
   return args;
 }
 
-type AmbariLogin = Pick<AmbariClientOptions, "baseUrl" | "cluster" | "user" | "password">;
+type AmbariLogin = Pick<AmbariClientOptions, "baseUrl" | "cluster" | "user" | "password" | "fetch">;
 
 /** The Ambari to ask: from the stack's outputs, or from the flags and a password from the environment or a prompt; a local stack's brokers as they are. */
 async function resolveTarget(args: CommandLine, c: CommandContext): Promise<{ local: string[] } | AmbariLogin> {
   if (args.stack !== undefined) {
     const outputs = await c.readStack(args.stack);
     if (outputs.target === "local") return { local: parseOutputs(args.stack, outputs, "local", ["bootstrapServersHost"]).bootstrapServersHost.split(",").filter(Boolean) };
-    return ambariLoginOf(args.stack, outputs, c.secrets);
+    const twin = await twinAccessOf(args.stack, outputs, c.deps.readTwinAccess);
+    return { ...ambariLoginOf(args.stack, outputs, c.secrets), ...(twin ? { fetch: fetchTrusting(twin.gatewayCertificate) } : {}) };
   }
   const cluster = args.cluster as string;
   const baseUrl = args.ambariUrl ?? `https://${cluster}.azurehdinsight.net`;

@@ -35,7 +35,8 @@ export const cost = defineCommand({
     const stack = f.stack ?? "azure";
     const stackFile = requireStackFile(stack, c.deps.workDir, `create the stack (pulumi stack init ${stack}) or pass --stack <name>`);
     if (stackFile.raw.target !== "azure") {
-      c.out(`Stack "${stack}" is ${stackFile.raw.target === "local" ? "the local Docker stack: it runs on your machine, no cloud cost" : `not an Azure stack (target ${stackFile.raw.target ?? "unset"})`}.\n`);
+      const what = stackFile.raw.target === "local" ? "the local Docker stack" : stackFile.raw.target === "twin" ? "an HDInsight 5.1 twin on the local Docker engine" : undefined;
+      c.out(`Stack "${stack}" is ${what ? `${what}: it runs on your machine, no cloud cost` : `not an Azure stack (target ${stackFile.raw.target ?? "unset"})`}.\n`);
       return EXIT.OK;
     }
     const { sizing, issues } = azureSizing(stackFile.raw);

@@ -32,7 +32,7 @@ export const extend = defineCommand({
   name: "extend",
   summary: { usage: "`npm run extend -- --by 4h`", does: "move an Azure stack's deadline" },
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "PULUMI"],
+  exits: ["USAGE", "STACK_OUTPUTS", "PULUMI", "AZURE_ONLY"],
   options: { stack: { type: "string" }, by: { type: "string" }, until: { type: "string" } },
   async run(f, c) {
     if (f.stack === undefined) throw new UsageError("--stack <name> is required (the Azure stack whose deadline moves)");

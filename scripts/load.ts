@@ -3,7 +3,7 @@
 // with a bounded heap (--max-old-space-size=128): a file of any size streams in flat memory
 // (jobs/kafka/loader/pool.ts bounds the worker threads' heaps).
 import { EXIT, UsageError } from "../lib/errors";
-import { openKafkaRoute } from "../jobs/kafka/route";
+import { planKafkaRoute } from "../jobs/kafka/route";
 import { DEFAULT_STALL_SECONDS, linesOf, loadIntoTopic, type LoadResult, type RecordFormat, LoadError } from "../jobs/kafka/loader";
 import { LOAD_CLIENTS, type LoadClient } from "../jobs/kafka/loader/platformatic";
 import { sampleLines } from "../jobs/text/sampleText";
@@ -69,7 +69,10 @@ export const load = defineCommand({
     // A file is checked whole before anything is sent (exists, is a file, not empty, UTF-8), then streamed.
     const file = f.file !== undefined && f.file !== "-" ? await fileSource(f.file) : undefined;
 
-    const route = await openKafkaRoute(await kafkaWhereOf(c, f), c.route("kafka-spark-lab-load", f.verbose));
+    const plan = await planKafkaRoute(await kafkaWhereOf(c, f), c.route("kafka-spark-lab-load", f.verbose));
+    // Before any tunnel or record: @platformatic/kafka dials brokers itself (no socket factory).
+    if (client === "platformatic" && plan.gateway) throw new UsageError(`--client platformatic cannot go through the SSH gateway that reaches ${plan.describe}: use --client kafkajs (the default), or run the load inside the cluster's network with --bootstrap`);
+    const route = await plan.open();
     const bar = loadBar(sample ?? file?.lineCount, c.progressStream);
     const interrupt = interruptible(c.line, f.file === "-");
     // The table: on success, on Ctrl-C, and when the load stopped (it says how far it got).

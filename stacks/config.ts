@@ -11,24 +11,26 @@ import { z } from "zod";
 import { AZURE_FIELDS, validateAzure, type AzureConfig } from "./azure/config";
 import { ConfigIssue, field, FieldSpec, fullKey, nearest, levenshtein, parseFields } from "./configSchema";
 import { LOCAL_FIELDS, validateLocal, type LocalConfig } from "./local/config";
+import { TWIN_FIELDS, validateTwin, type TwinConfig } from "./twin/config";
 
 export { PROJECT, type ConfigIssue } from "./configSchema";
 export { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES, AZURE_FIELDS, azureSizing, cidrContains, durationMinutes, RESERVED_SSH_USERS, sharesThreeChars } from "./azure/config";
 export type { AzureConfig, AzureSizing, ClusterNodes } from "./azure/config";
 export { LOCAL_FIELDS, type LocalConfig } from "./local/config";
+export { TWIN_FIELDS, type TwinConfig } from "./twin/config";
 
 export const COMMON_FIELDS = {
   target: field(
-    z.enum(["local", "azure"], { error: "must be local or azure" }).default("local"),
-    "Where to deploy: `local` (Docker, free) or `azure` (HDInsight, billed by the hour).",
+    z.enum(["local", "azure", "twin"], { error: "must be local, azure or twin" }).default("local"),
+    "Where to deploy: `local` (Docker, free), `azure` (HDInsight, billed by the hour) or `twin` (an HDInsight 5.1-shaped rehearsal on Docker, free).",
     "azure",
   ),
 } satisfies Record<string, FieldSpec>;
 
 /** Every key, for docs and for the unknown-key check. */
-export const ALL_FIELDS: Record<string, FieldSpec> = { ...COMMON_FIELDS, ...AZURE_FIELDS, ...LOCAL_FIELDS };
+export const ALL_FIELDS: Record<string, FieldSpec> = { ...COMMON_FIELDS, ...AZURE_FIELDS, ...LOCAL_FIELDS, ...TWIN_FIELDS };
 
-export type StackConfig = AzureConfig | LocalConfig;
+export type StackConfig = AzureConfig | LocalConfig | TwinConfig;
 
 export interface ValidationResult {
   config?: StackConfig;
@@ -61,6 +63,8 @@ export function validateConfig(raw: Record<string, string>, secretKeys: Readonly
   const warnings: string[] = [];
   const common = parseFields(COMMON_FIELDS, raw, issues);
   if (common.target === undefined) return { issues, warnings };
-  const { config } = common.target === "local" ? validateLocal(raw, issues, warnings) : validateAzure(raw, secretKeys, now, issues, warnings);
+  const { config } = common.target === "local" ? validateLocal(raw, issues, warnings)
+    : common.target === "twin" ? validateTwin(raw, secretKeys, issues)
+    : validateAzure(raw, secretKeys, now, issues, warnings);
   return issues.length ? { issues, warnings } : { config, issues, warnings };
 }

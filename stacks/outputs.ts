@@ -54,6 +54,8 @@ export const AZURE_OUTPUTS = z.object({
   sparkLivyUrl: text,
   sparkJobJarUrl: text,
   kafkaSshHost: text,
+  /** The SSH port of kafkaSshHost: 22 on Azure (absent), the published port on a twin. */
+  kafkaSshPort: z.number().int().optional(),
   sparkSshHost: text,
   sshUser: text,
   clusterLoginUser: text,
@@ -65,7 +67,31 @@ export const AZURE_OUTPUTS = z.object({
   autoDeleteWorkflow: text,
 });
 
+/**
+ * A twin's outputs: the Azure stack's that a twin has, under the same names and meanings (the
+ * commands' Azure path reads them unchanged), plus what a Docker deployment adds. The Azure outputs
+ * a twin lacks (ARM, cost, the deadline) are refused by name when a command asks for them
+ * (`parseOutputs`).
+ */
+export const TWIN_OUTPUTS = AZURE_OUTPUTS.pick({
+  kafkaClusterName: true,
+  kafkaAmbariUrl: true,
+  kafkaSshHost: true,
+  sshUser: true,
+  clusterLoginUser: true,
+  clusterLoginPassword: true,
+}).extend({
+  target: z.literal("twin"),
+  kafkaSshPort: z.number().int(),
+  /** The Kafka cluster's head node container: its gateway certificate and SSH host key are read from it. */
+  kafkaHeadContainer: text,
+  containerNames: z.array(text).min(1),
+  networkName: text,
+  imageTag: text,
+});
+
 export type LocalOutputs = z.infer<typeof LOCAL_OUTPUTS>;
+export type TwinOutputs = z.infer<typeof TWIN_OUTPUTS>;
 export type AzureOutputs = z.infer<typeof AZURE_OUTPUTS>;
 
 /** Outputs that are secrets: readable by name, kept out of enumeration once parsed. */

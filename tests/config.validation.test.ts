@@ -27,7 +27,7 @@ const NO_SSH_PASSWORD = { sshPassword: undefined, sshPublicKey: "ssh-ed25519 AAA
 const hoursFromNow = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 const RULES: Rule[] = [
-  { rule: "target is local or azure", valid: { target: "azure" }, invalid: { target: "aws" }, key: "target", message: /must be local or azure/ },
+  { rule: "target is local or azure", valid: { target: "azure" }, invalid: { target: "aws" }, key: "target", message: /must be local, azure or twin/ },
   { rule: "location is a region name", valid: { location: "eastus2" }, invalid: { location: "West Europe" }, key: "location", message: /Azure region name/ },
   { rule: "baseName is required", valid: { baseName: "lab1" }, invalid: { baseName: undefined }, key: "baseName", message: /is required/ },
   { rule: "derived cluster names use letters, digits, hyphens", valid: { baseName: "my-lab-1" }, invalid: { baseName: "my_lab" }, key: "baseName", message: /"kafka-my_lab", which may contain only letters, digits and hyphens/ },

@@ -13,6 +13,7 @@ import * as configTable from "../jobs/docs/sections";
 import { main as docsMain } from "../scripts/docs";
 import { markers } from "../jobs/docs/sections";
 import { COMPOSE_FILE } from "../stacks/local/compose";
+import { TWIN_COMPOSE_FILE } from "../stacks/twin/compose";
 import { runMain } from "./support/commands";
 
 const ROOT = join(__dirname, "..");
@@ -25,16 +26,18 @@ async function run(_name: string, main: (argv: string[], overrides: Partial<Comm
 function workDir(files: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "maintainer-"));
   mkdirSync(join(dir, "stacks", "local"), { recursive: true });
+  mkdirSync(join(dir, "stacks", "twin"), { recursive: true });
   for (const f of files) copyFileSync(join(ROOT, f), join(dir, f));
   return dir;
 }
 
 describe("npm run compose:generate", () => {
-  test("writes the same compose file as the repository's, from Pulumi.dev.yaml", async () => {
-    const dir = workDir(["Pulumi.dev.yaml"]);
+  test("writes the same compose files as the repository's, from Pulumi.dev.yaml and Pulumi.twin.yaml", async () => {
+    const dir = workDir(["Pulumi.dev.yaml", "Pulumi.twin.yaml"]);
     const r = await run("compose:generate", composeGenerate.main, [], dir);
-    expect(r).toMatchObject({ code: 0, stdout: `${COMPOSE_FILE} written.\n` });
+    expect(r).toMatchObject({ code: 0, stdout: `${COMPOSE_FILE} written.\n${TWIN_COMPOSE_FILE} written.\n` });
     expect(readFileSync(join(dir, COMPOSE_FILE), "utf8")).toBe(readFileSync(join(ROOT, COMPOSE_FILE), "utf8"));
+    expect(readFileSync(join(dir, TWIN_COMPOSE_FILE), "utf8")).toBe(readFileSync(join(ROOT, TWIN_COMPOSE_FILE), "utf8"));
   });
 
   test("without a local Pulumi.dev.yaml: exit 9, nothing written", async () => {

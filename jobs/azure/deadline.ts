@@ -4,7 +4,7 @@
  * nothing else). A failed update puts the previous config back.
  */
 import { AUTO_DELETE_MAX_MINUTES, AUTO_DELETE_MIN_MINUTES } from "../../stacks/config";
-import { DeadlineError, LabError } from "../../lib/errors";
+import { AzureOnlyError, DeadlineError, LabError } from "../../lib/errors";
 import { openPulumiStack } from "../pulumiStack";
 
 /** What extending needs of a Pulumi stack (the Automation API's, or a test's). */
@@ -43,6 +43,7 @@ export interface ExtendResult {
 
 export async function extendDeadline(stack: DeadlineStack, ext: Extension, now: Date, note: (m: string) => void): Promise<ExtendResult> {
   const outputs = await stack.outputs();
+  if (outputs.target === "twin") throw new AzureOnlyError("this stack is a twin (HDInsight 5.1 on the local Docker engine): only Azure stacks have a deadline (a Logic App that deletes the resource group); `npm run teardown -- --stack <twin>` removes a twin");
   if (outputs.target !== "azure") throw new DeadlineError("this stack is not a deployed Azure stack: only Azure stacks have a deadline (pulumi up first)", "stack");
   const current = outputs.autoDeleteAt;
   if (typeof current !== "string" || current === "off") {

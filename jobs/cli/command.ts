@@ -58,6 +58,7 @@ export const defaultDeps = (): CommandDeps => ({
   // Loaded when used: ssh2 and docker exec are not every command's business.
   openGateway: async (options) => (await import("../kafka/sshGateway")).SshGateway.open(options),
   readLocalSshAccess: async (master) => (await import("../local/cluster")).readLocalSshAccess(master),
+  readTwinAccess: async (head) => (await import("../twin/access")).readTwinAccess(head),
   ledger: (url) => fileBatchLedger(cachePath("livy-batches.json"), url),
   openDeadlineStack: async (stack, workDir) => (await import("../azure/deadline")).automationDeadlineStack(stack, workDir),
 });
@@ -240,7 +241,7 @@ function contextFor(deps: CommandDeps, prefix: () => string): CommandContext {
     line: (text) => { deps.stderr.write(redact(`${text}\n`)); },
     progressStream,
     stackName: (flag) => flag ?? DEFAULT_STACK,
-    readStack: async (stack) => c.knowSecretOutputs(await readStack(stack, deps.workDir, deps.readStackOutputs)),
+    readStack: async (stack) => c.knowSecretOutputs(await readStack(stack, deps.workDir, deps.readStackOutputs, deps.env)),
     // Registered as soon as read: whatever later quotes one (an Ambari or Livy error body, Pulumi's output) is redacted.
     knowSecretOutputs: (outputs) => {
       for (const name of SECRET_OUTPUTS) if (typeof outputs[name] === "string") secrets.add(outputs[name]);

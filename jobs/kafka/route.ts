@@ -16,6 +16,7 @@ import type { LocalSshAccess } from "../local/cluster";
 import { parseOutputs, type StackOutputs } from "../pulumiStack";
 import type { Secrets } from "../secrets";
 import type { HostKeyPolicy, SshGateway, SshGatewayOptions } from "./sshGateway";
+import { fetchTrusting, twinAccessOf, type TwinAccess } from "../twin/access";
 
 export type Env = Record<string, string | undefined>;
 
@@ -27,6 +28,8 @@ export interface KafkaRouteDeps {
   /** The local cluster's SSH key and the master's host key (docker exec), for `viaSsh`. */
   readLocalSshAccess: (master: string) => Promise<LocalSshAccess>;
   ambari?: (options: AmbariClientOptions) => Pick<AmbariClient, "kafkaBrokers">;
+  /** A twin's gateway certificate and head node host key (docker exec). */
+  readTwinAccess: (head: string) => Promise<TwinAccess>;
 }
 
 /** Where Kafka is: brokers given by hand, or a deployed stack's outputs. */
@@ -136,11 +139,15 @@ export async function planKafkaRoute(where: KafkaWhere, o: KafkaRouteOptions): P
   }
 
   if (where.insecureAcceptAnyHostKey) throw new UsageError("--insecure-accept-any-host-key is for the local stack only: on Azure the host key is always checked");
-  const { kafkaSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["kafkaSshHost", "sshUser"]);
+  const { kafkaSshHost, kafkaSshPort, sshUser } = parseOutputs(stack, outputs, "azure", ["kafkaSshHost", "kafkaSshPort", "sshUser"]);
   // Before any connection: a missing key file is a usage error, not a minute after Ambari answered.
-  const ssh = azureSshOptions(kafkaSshHost, sshUser, o);
-  const brokers = await ambariBrokers(stack, outputs, o);
-  return routeTo(brokers, brokers.join(","), brokers.length, `azure stack "${stack}": ${brokers.length} brokers through ${sshUser}@${kafkaSshHost}`, ssh);
+  const ssh = azureSshOptions(kafkaSshHost, sshUser, o, kafkaSshPort);
+  const twin = await twinAccessOf(stack, outputs, o.deps.readTwinAccess);
+  // A twin's host key is pinned from its head node unless the user pinned one (as on Azure).
+  if (twin && !o.deps.env.SSH_HOST_KEY_FINGERPRINT) ssh.hostKey = { fingerprint: twin.sshHostKeyFingerprint };
+  const brokers = await ambariBrokers(stack, outputs, o, twin);
+  const sshAt = kafkaSshPort === undefined ? kafkaSshHost : `${kafkaSshHost}:${kafkaSshPort}`;
+  return routeTo(brokers, brokers.join(","), brokers.length, `${twin ? "twin" : "azure"} stack "${stack}": ${brokers.length} brokers through ${sshUser}@${sshAt}`, ssh);
 }
 
 /**
@@ -148,17 +155,17 @@ export async function planKafkaRoute(where: KafkaWhere, o: KafkaRouteOptions): P
  * the host key checked; a missing credential is a usage error, thrown before any connection. The
  * password or key is registered with `secrets`.
  */
-export function azureSshOptions(host: string, username: string, o: Pick<KafkaRouteOptions, "deps" | "secrets">): SshGatewayOptions {
+export function azureSshOptions(host: string, username: string, o: Pick<KafkaRouteOptions, "deps" | "secrets">, port = 22): SshGatewayOptions {
   const credentials = sshCredentials(o.deps.env);
   o.secrets.add(credentials.password, credentials.privateKey);
-  return { host, port: 22, username, ...credentials, hostKey: hostKeyPolicy(o.deps.env) };
+  return { host, port, username, ...credentials, hostKey: hostKeyPolicy(o.deps.env) };
 }
 
 /** An Azure stack's Kafka brokers (internal names, host:port) as the Kafka cluster's Ambari lists them. */
-export async function ambariBrokers(stack: string, outputs: StackOutputs, o: Pick<KafkaRouteOptions, "deps" | "secrets" | "note">): Promise<string[]> {
+export async function ambariBrokers(stack: string, outputs: StackOutputs, o: Pick<KafkaRouteOptions, "deps" | "secrets" | "note">, twin?: TwinAccess): Promise<string[]> {
   const login = ambariLoginOf(stack, outputs, o.secrets);
   o.note(`asking Ambari at ${login.baseUrl} for the brokers of "${login.cluster}"`);
-  const options: AmbariClientOptions = { ...login, fetch: o.deps.fetch, onRetry: retryNote(o.note) };
+  const options: AmbariClientOptions = { ...login, fetch: twin ? fetchTrusting(twin.gatewayCertificate) : o.deps.fetch, onRetry: retryNote(o.note) };
   const brokers = await (o.deps.ambari ? o.deps.ambari(options) : new AmbariClient(options)).kafkaBrokers();
   o.note(`${brokers.length} brokers: ${brokers.join(", ")}`);
   return brokers;

@@ -29,7 +29,8 @@ export interface StackStatusDeps {
 
 /** The stack's status, every part gathered from its outputs; a part that cannot be read is named, the rest shown. */
 export async function stackStatus(stack: string, outputs: StackOutputs, d: StackStatusDeps): Promise<StackStatus> {
-  return outputs.target === "azure" ? azureStackStatus(stack, outputs, d) : localStackStatus(stack, outputs, d);
+  // A twin takes the Azure path: what it lacks (ARM, cost, the deadline) is refused by name (parseOutputs).
+  return outputs.target === "azure" || outputs.target === "twin" ? azureStackStatus(stack, outputs, d) : localStackStatus(stack, outputs, d);
 }
 
 async function azureStackStatus(stack: string, outputs: StackOutputs, d: StackStatusDeps): Promise<StackStatus> {

@@ -18,12 +18,12 @@ function contextFiles(dir: string, root = dir): string[] {
  * Image reference tagged by the content of the build context: a changed Dockerfile or script
  * gives a new tag, which makes Pulumi replace the containers; an unchanged one reuses them.
  */
-export function contentTaggedImage(context: string = IMAGE_CONTEXT): string {
+export function contentTaggedImage(context: string = IMAGE_CONTEXT, imageName: string = LOCAL_DEFAULTS.imageName): string {
   const hash = createHash("sha256");
   for (const file of contextFiles(context)) {
     hash.update(file).update("\0").update(readFileSync(join(context, file))).update("\0");
   }
-  return `${LOCAL_DEFAULTS.imageName}:${hash.digest("hex").slice(0, 12)}`;
+  return `${imageName}:${hash.digest("hex").slice(0, 12)}`;
 }
 
 /**

@@ -146,13 +146,19 @@ export interface VolumeSpec {
   purpose: string;
 }
 
-export interface Topology {
+/** What every Docker topology of the project has (the local stack's, the twin's). */
+export interface DockerTopology {
   project: string;
   stack: string;
+  /** The Docker network the nodes share. */
   network: string;
   image: string;
+  /** The host address ports are published on. */
   bindAddress: string;
   labels: Record<string, string>;
+}
+
+export interface Topology extends DockerTopology {
   volumes: Record<string, VolumeSpec>;
   nodes: NodeSpec[];
   endpoints: LocalEndpoints;
