@@ -17,6 +17,7 @@ import { LocalConfig, PROJECT, validateConfig } from "../stacks/config";
 import { localStackOutputs, topologyFor } from "../stacks/local/topology";
 import { twinTopologyFor, twinTopologyKeys } from "../stacks/twin/config";
 import { twinStackOutputs } from "../stacks/twin/topology";
+import { jobJarBlobName, sourceHash } from "../stacks/jobJar";
 import { TWIN_PASSWORD_VARIABLE } from "../stacks/twin/compose";
 import { AZURE_OUTPUTS, AzureOutputs, LOCAL_OUTPUTS, LocalOutputs, SECRET_OUTPUTS, TWIN_OUTPUTS, type TwinOutputs } from "../stacks/outputs";
 import { AzureOnlyError, LabError, PulumiPassphraseError, PulumiUpdateError, StackOutputsError } from "../lib/errors";
@@ -286,7 +287,9 @@ export function twinOutputsFromStackFile(stackName: string, workDir: string, env
   const { keys, issues } = twinTopologyKeys(stackFile.raw);
   if (!keys) throw new StackOutputsError(`${stackFile.file}: ${issues.map((i) => `${i.key}: ${i.message} (fix: ${i.fix})`).join("; ")}`);
   const password = env[TWIN_PASSWORD_VARIABLE];
-  return { ...twinStackOutputs(twinTopologyFor(keys, PROJECT, stackName)), ...(password ? { clusterLoginPassword: password } : {}) };
+  // The jar's name carries the sources' stamp as `pulumi up` would give it: built and put in the twin's storage when first used.
+  const jar = jobJarBlobName({ of: "sources", stamp: sourceHash() });
+  return { ...twinStackOutputs(twinTopologyFor(keys, PROJECT, stackName), jar), ...(password ? { clusterLoginPassword: password } : {}) };
 }
 
 // ------------------------------------------------------------------------ typed outputs
@@ -314,6 +317,7 @@ function azureOnlyWhat(key: string): string | undefined {
   if (/^(resourceGroup|location|vnetId|subnetId)/.test(key)) return "Azure Resource Manager resources (a resource group, a VNet)";
   if (key === "estimatedCost") return "a cost (a twin costs nothing)";
   if (key.startsWith("autoDelete")) return "a deadline (a Logic App that deletes the resource group)";
+  if (key.startsWith("storage")) return "an Azure storage account (a twin keeps its files in HDFS on its Spark head node)";
   return undefined;
 }
 
@@ -327,13 +331,16 @@ function twinAsAzure(stack: string, outputs: Record<string, unknown>, needs: rea
     if (key in shape) continue;
     const what = azureOnlyWhat(key);
     if (what) throw new AzureOnlyError(`Stack "${stack}" is a twin (HDInsight 5.1 on this machine's Docker engine): it has no ${key}, since only Azure has ${what}. Run this on an Azure stack (--stack azure).`);
-    throw new StackOutputsError(`Stack "${stack}" is a twin, and the twin has no ${key} yet: it has the Kafka cluster only (stacks/twin/README.md says what it has).`);
+    throw new StackOutputsError(`Stack "${stack}" is a twin, which has no output ${key} (stacks/twin/README.md says what a twin has)`);
   }
   if (needs.includes("clusterLoginPassword") && outputs.clusterLoginPassword === undefined) {
     throw new StackOutputsError(`Stack "${stack}" is a twin whose cluster login password this command cannot read: export ${TWIN_PASSWORD_VARIABLE} (the password its compose file was given), or deploy it with \`pulumi up --stack ${stack}\` (the password is then read from the stack's outputs)`);
   }
   return pickOutputs(stack, outputs, TWIN_OUTPUTS as unknown as ZodObject, needs, "azure");
 }
+
+/** Whether a stack's commands take the Azure path: an Azure stack, or a twin rehearsing it. */
+export const onAzurePath = (outputs: StackOutputs): boolean => outputs.target === "azure" || outputs.target === "twin";
 
 /** A twin's own outputs (those the Azure shape lacks, e.g. its head node's container). */
 export function parseTwinOutputs<K extends keyof TwinOutputs>(stack: string, outputs: Record<string, unknown>, needs: readonly K[]): Pick<TwinOutputs, K> {

@@ -1,7 +1,7 @@
 // Prints a Kafka cluster's broker list (host:9092,...), as the tutorial's `curl | jq` line does,
 // from a deployed stack's outputs or from explicit flags. stdout carries only the answer, so the
 // command pipes; progress and errors go to stderr.
-import { fetchTrusting, twinAccessOf } from "../jobs/twin/access";
+import { gatewayFetch } from "../jobs/twin/access";
 import { AmbariClient, type AmbariClientOptions } from "../jobs/azure/ambari";
 import { UsageError } from "../lib/errors";
 import { ambariLoginOf, type Env, retryNote } from "../jobs/kafka/route";
@@ -124,8 +124,7 @@ async function resolveTarget(args: CommandLine, c: CommandContext): Promise<{ lo
   if (args.stack !== undefined) {
     const outputs = await c.readStack(args.stack);
     if (outputs.target === "local") return { local: parseOutputs(args.stack, outputs, "local", ["bootstrapServersHost"]).bootstrapServersHost.split(",").filter(Boolean) };
-    const twin = await twinAccessOf(args.stack, outputs, c.deps.readTwinAccess);
-    return { ...ambariLoginOf(args.stack, outputs, c.secrets), ...(twin ? { fetch: fetchTrusting(twin.gatewayCertificate) } : {}) };
+    return { ...ambariLoginOf(args.stack, outputs, c.secrets), fetch: gatewayFetch(args.stack, outputs, "kafka", c.deps.fetch, c.deps.readTwinAccess) };
   }
   const cluster = args.cluster as string;
   const baseUrl = args.ambariUrl ?? `https://${cluster}.azurehdinsight.net`;

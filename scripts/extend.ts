@@ -1,6 +1,7 @@
 // npm run extend: moves the time at which Azure deletes a stack's resource group.
 import { durationMinutes } from "../stacks/config";
-import { extendDeadline, type Extension } from "../jobs/azure/deadline";
+import { extendDeadline, twinHasNoDeadline, type Extension } from "../jobs/azure/deadline";
+import { readStackFile } from "../jobs/pulumiStack";
 import { EXIT, UsageError } from "../lib/errors";
 import { markdownTable } from "../jobs/util/table";
 import { defineCommand, runCli } from "../jobs/cli/command";
@@ -37,6 +38,8 @@ export const extend = defineCommand({
   async run(f, c) {
     if (f.stack === undefined) throw new UsageError("--stack <name> is required (the Azure stack whose deadline moves)");
     const ext = parseExtension(f.by, f.until);
+    // A twin is known by its stack file: refused before Pulumi is asked (a compose-started twin has no Pulumi stack).
+    if (readStackFile(f.stack, c.deps.workDir)?.raw.target === "twin") throw twinHasNoDeadline(f.stack);
     const opened = await c.deps.openDeadlineStack(f.stack, c.deps.workDir);
     const stack = { ...opened, outputs: async () => c.knowSecretOutputs(await opened.outputs()) };
     const result = await steps(1, c.line).run(`move the deadline of stack "${f.stack}"`, (note) => extendDeadline(stack, ext, new Date(), note));

@@ -25,7 +25,7 @@ export const status = defineCommand({
   name: "status",
   summary: { usage: "`npm run status -- --stack <name>`", does: "nodes, web UIs, topics, running jobs and their lag; on Azure cost so far and deadline" },
   usage,
-  exits: ["USAGE", "STACK_OUTPUTS", "AZURE_ONLY"],
+  exits: ["USAGE", "STACK_OUTPUTS"],
   options: { stack: { type: "string" }, json: { type: "boolean" } },
   async run(f, c) {
     const stack = c.stackName(f.stack);

@@ -5,14 +5,16 @@
 import { EXIT, UsageError } from "../lib/errors";
 import { azureLivyOf, sparkSubmitRunner } from "../jobs/spark/runners";
 import { type JobAction, jobAction, livyJobControl, localJobControl } from "../jobs/spark/control";
-import { ambariBrokers, azureSshOptions, openKafkaRoute } from "../jobs/kafka/route";
+import { ambariBrokers, clusterSshOptions, openKafkaRoute } from "../jobs/kafka/route";
 import { AZURE_OWN_JOB_STEPS, type CommandHint, followAzureOwnJob, submitAzureOwnJob } from "../jobs/spark/ownAppAzure";
 import { localNodesOf } from "../jobs/local/stack";
 import { appState, followJob } from "../jobs/spark/localJobs";
 import { dockerShell } from "../jobs/local/shell";
 import { describeAppState, failIfEndedBadly, OWN_JOB_STEPS, submitOwnJob } from "../jobs/spark/ownAppLocal";
 import { checkSparkApp, defaultJobName, type SparkApp } from "../jobs/spark/ownAppFile";
-import { parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
+import { onAzurePath, parseOutputs, type StackOutputs } from "../jobs/pulumiStack";
+import { twinHeadOf } from "../jobs/twin/access";
+import { ensureTwinJobJar } from "../jobs/twin/jobJar";
 import { SUBMIT_STEPS, submitWordCount } from "../jobs/wordcount/submit";
 import { parseTrigger, type WordCountJob } from "../jobs/wordcount/job";
 import { choiceFlag, type CommandContext, defineCommand, type Flags, intFlag, jobNameFlag, runCli, SSH_HELP, VERBOSE_FLAG, VERBOSE_HELP } from "../jobs/cli/command";
@@ -103,7 +105,7 @@ export const submit = defineCommand({
 
     const stack = c.stackName(f.stack);
     const outputs = await c.readStack(stack);
-    if (outputs.target === "azure") {
+    if (onAzurePath(outputs)) {
       // On Azure this command runs jobs of one's own (Livy batches): --status, --log, --stop find them by name.
       if (actions[0]) return submitOwnOnAzure(f, c, { stack, outputs, name, args: [], action: actions[0] });
       throw new UsageError(`the word count on an Azure stack runs through its Livy: npm run wordcount -- --stack ${stack}. Here, --jar or --py runs a job of your own there`);
@@ -135,7 +137,7 @@ async function submitOwn(f: Flags<typeof OPTIONS>, c: CommandContext, rest: stri
   const name = f.name === undefined ? defaultJobName(app) : jobNameFlag(f.name);
   const stack = c.stackName(f.stack);
   const outputs = await c.readStack(stack);
-  if (outputs.target === "azure") return submitOwnOnAzure(f, c, { stack, outputs, app, name, args: rest, action });
+  if (onAzurePath(outputs)) return submitOwnOnAzure(f, c, { stack, outputs, app, name, args: rest, action });
   const nodes = localNodesOf(stack, outputs);
   const { bootstrapServersInternal } = parseOutputs(stack, outputs, "local", ["bootstrapServersInternal"]);
   const shell = dockerShell(nodes.master);
@@ -167,9 +169,12 @@ async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: 
   if (o.action) { (await jobAction(livyJobControl(livy, ledger, hint), o.action, name, c.note)).forEach(out); return EXIT.OK; }
 
   if (!o.app) throw new UsageError("expected --jar <file.jar> --class <main class>, or --py <file.py>");
-  const { sparkJobJarUrl, sparkSshHost, sshUser } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl", "sparkSshHost", "sshUser"]);
+  const { sparkJobJarUrl } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl"]);
   // Before any connection: a missing SSH credential is a usage error.
-  const ssh = azureSshOptions(sparkSshHost, sshUser, c.route("kafka-spark-lab-submit"));
+  const ssh = await clusterSshOptions(stack, outputs, "spark", c.route("kafka-spark-lab-submit"));
+  // A twin has the project's jar (the Kafka source for your job) in its storage once a command put it there.
+  const twinHead = twinHeadOf(stack, outputs, "spark");
+  if (twinHead) await ensureTwinJobJar(twinHead, sparkJobJarUrl, c.note);
   const s = steps(AZURE_OWN_JOB_STEPS.length, c.line);
   const batch = await submitAzureOwnJob({
     livy, ledger, app: o.app, name, args: o.args, jobJarUrl: sparkJobJarUrl, hint,

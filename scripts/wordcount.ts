@@ -78,7 +78,7 @@ export const wordcount = defineCommand({
       const topics = topicsOf(name);
       c.out(`\nTop ${top} words of ${topics.lines}, as counted by Spark (topic ${topics.counts}):\n${wordTable(result.counts, top)}\n\n`);
       c.out(`${table(["word count", "result"], [
-        ["stack", `${stack} (${outputs.target === "local" ? "local" : "azure"})`],
+        ["stack", `${stack} (${String(outputs.target)})`],
         ["job ran with", runner.describe],
         ["text", source.describe],
         ["records loaded", result.load.records.toLocaleString("en-US")],

@@ -57,6 +57,8 @@ export const AZURE_OUTPUTS = z.object({
   /** The SSH port of kafkaSshHost: 22 on Azure (absent), the published port on a twin. */
   kafkaSshPort: z.number().int().optional(),
   sparkSshHost: text,
+  /** The SSH port of sparkSshHost: 22 on Azure (absent), the published port on a twin. */
+  sparkSshPort: z.number().int().optional(),
   sshUser: text,
   clusterLoginUser: text,
   clusterLoginPassword: text,
@@ -75,16 +77,23 @@ export const AZURE_OUTPUTS = z.object({
  */
 export const TWIN_OUTPUTS = AZURE_OUTPUTS.pick({
   kafkaClusterName: true,
+  sparkClusterName: true,
   kafkaAmbariUrl: true,
+  sparkAmbariUrl: true,
+  sparkLivyUrl: true,
+  sparkJobJarUrl: true,
   kafkaSshHost: true,
+  sparkSshHost: true,
   sshUser: true,
   clusterLoginUser: true,
   clusterLoginPassword: true,
 }).extend({
   target: z.literal("twin"),
   kafkaSshPort: z.number().int(),
-  /** The Kafka cluster's head node container: its gateway certificate and SSH host key are read from it. */
+  sparkSshPort: z.number().int(),
+  /** The head nodes' containers: their gateway certificates and SSH host keys are read from them. */
   kafkaHeadContainer: text,
+  sparkHeadContainer: text,
   containerNames: z.array(text).min(1),
   networkName: text,
   imageTag: text,

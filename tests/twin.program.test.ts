@@ -15,6 +15,7 @@ import { twinTopologyFor, twinTopologyKeys } from "../stacks/twin/config";
 import { parseOutputs, readStack, readStackFile } from "../jobs/pulumiStack";
 import { extendDeadline, type DeadlineStack } from "../jobs/azure/deadline";
 import { AzureOnlyError, EXIT, StackOutputsError } from "../lib/errors";
+import { jobJarBlobName, sourceHash } from "../stacks/jobJar";
 
 const root = join(__dirname, "..");
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJx1ZbbFw5ZJ4+qAlvHOgCN8WrNvV9h8Vs2OjKkOxuEm twin@test";
@@ -52,7 +53,7 @@ describe("config", () => {
 
 describe("outputs: a twin read as an Azure stack", () => {
   const t = describeTwin({ project: PROJECT, stack: "twin", sshPublicKey: KEY });
-  const outputs = { ...twinStackOutputs(t), clusterLoginPassword: PASSWORD };
+  const outputs = { ...twinStackOutputs(t, "kafka-spark-lab/jobs/spark-job-src-0123456789abcdef.jar"), clusterLoginPassword: PASSWORD };
 
   test("the Azure path's outputs are there, under Azure's names", () => {
     expect(parseOutputs("twin", outputs, "azure", ["kafkaAmbariUrl", "kafkaClusterName", "kafkaSshHost", "kafkaSshPort", "sshUser", "clusterLoginUser", "clusterLoginPassword"])).toMatchObject({
@@ -80,8 +81,12 @@ describe("outputs: a twin read as an Azure stack", () => {
     expect(changed).toBe(false);
   });
 
-  test("the Spark cluster's outputs: not built yet, said plainly (exit 9)", () => {
-    expect(() => parseOutputs("twin", outputs, "azure", ["sparkLivyUrl"])).toThrow(new StackOutputsError('Stack "twin" is a twin, and the twin has no sparkLivyUrl yet: it has the Kafka cluster only (stacks/twin/README.md says what it has).'));
+  test("the Spark cluster's outputs under Azure's names; its storage account is Azure's only", () => {
+    expect(parseOutputs("twin", outputs, "azure", ["sparkClusterName", "sparkLivyUrl", "sparkAmbariUrl", "sparkSshHost", "sparkSshPort", "sparkJobJarUrl"])).toMatchObject({
+      sparkClusterName: "spark-twin", sparkLivyUrl: "https://127.0.0.1:18444/livy", sparkAmbariUrl: "https://127.0.0.1:18444", sparkSshHost: "127.0.0.1", sparkSshPort: 18023,
+      sparkJobJarUrl: "/kafka-spark-lab/jobs/spark-job-src-0123456789abcdef.jar",
+    });
+    expect(() => parseOutputs("twin", outputs, "azure", ["storageAccountName"])).toThrow(/only Azure has an Azure storage account \(a twin keeps its files in HDFS/);
   });
 
   test("without Pulumi, the outputs come from Pulumi.twin.yaml and the password from TWIN_CLUSTER_LOGIN_PASSWORD; without it, the message says so", async () => {
@@ -96,14 +101,16 @@ describe("outputs: a twin read as an Azure stack", () => {
 describe("topology, compose file and image contract", () => {
   const t = describeTwin({ project: PROJECT, stack: "twin", sshPublicKey: KEY });
 
-  test("HDInsight's host names: wn0..2-kafka brokers, zk0-kafka, hn0-kafka, in one DNS suffix", () => {
+  test("HDInsight's host names: the Kafka cluster's wn0..2-kafka, zk0-kafka, hn0-kafka; the Spark cluster's hn0-spark, wn0..1-spark; one DNS suffix", () => {
     expect(t.nodes.map((n) => `${n.role} ${n.fqdn}`)).toEqual([
       `zookeeper zk0-kafka.${TWIN_DNS_SUFFIX}`,
       `broker wn0-kafka.${TWIN_DNS_SUFFIX}`, `broker wn1-kafka.${TWIN_DNS_SUFFIX}`, `broker wn2-kafka.${TWIN_DNS_SUFFIX}`,
-      `head hn0-kafka.${TWIN_DNS_SUFFIX}`,
+      `kafka-head hn0-kafka.${TWIN_DNS_SUFFIX}`,
+      `spark-head hn0-spark.${TWIN_DNS_SUFFIX}`,
+      `spark-worker wn0-spark.${TWIN_DNS_SUFFIX}`, `spark-worker wn1-spark.${TWIN_DNS_SUFFIX}`,
     ]);
-    // Brokers publish nothing: reachable only inside the network, as in HDInsight's VNet.
-    expect(t.nodes.flatMap((n) => n.ports.map((p) => `${n.hostname} ${p.container}`))).toEqual(["hn0-kafka 443", "hn0-kafka 22"]);
+    // Only the head nodes' gateways and sshd are published: the rest is reachable inside the network only, as in HDInsight's VNet.
+    expect(t.nodes.flatMap((n) => n.ports.map((p) => `${n.hostname} ${p.host}->${p.container}`))).toEqual(["hn0-kafka 18443->443", "hn0-kafka 18022->22", "hn0-spark 18444->443", "hn0-spark 18023->22"]);
   });
 
   test("the committed compose file is the one Pulumi.twin.yaml gives, and holds no password or key", () => {
@@ -117,13 +124,20 @@ describe("topology, compose file and image contract", () => {
 
   test("the entrypoint requires, per role, exactly the variables TWIN_ENV gives that role, and every node gets them", () => {
     const entrypoint = readFileSync(join(root, "stacks/twin/image/entrypoint.sh"), "utf8");
-    const roles: TwinRole[] = ["zookeeper", "broker", "head"];
+    const needs = (text: string) => [...text.matchAll(/\bneed ([A-Z_ ]+)\n/g)].flatMap((m) => m[1].trim().split(/\s+/));
+    const functions = Object.fromEntries([...entrypoint.matchAll(/\n(\w+)\(\) \{\n([\s\S]*?)\n\}/g)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(functions).sort()).toEqual(["hadoop_conf", "head_node"]);
+    const roles: TwinRole[] = ["zookeeper", "broker", "kafka-head", "spark-head", "spark-worker"];
     for (const role of roles) {
-      const block = new RegExp(`\\n  ${role}\\)\\n([\\s\\S]*?)\\n    ;;`).exec(entrypoint)?.[1] ?? "";
-      const needed = ["TWIN_ROLE", ...(/need ([A-Z_ ]+)\n/.exec(block)?.[1].trim().split(/\s+/) ?? [])].sort();
+      const block = new RegExp(`\\n  ${role}\\)\\n([\\s\\S]*?)\\n    ;;`).exec(entrypoint)?.[1];
+      expect(block).toBeDefined();
+      const called = Object.keys(functions).filter((f) => new RegExp(`^\\s+${f}$`, "m").test(block!));
+      const needed = [...new Set(["TWIN_ROLE", ...needs(`${block}\n`), ...called.flatMap((f) => needs(`${functions[f]}\n`))])].sort();
       const contract = Object.entries(TWIN_ENV).filter(([, v]) => v.roles.includes(role)).map(([k]) => k).sort();
       expect({ role, needed }).toEqual({ role, needed: contract });
-      for (const n of t.nodes.filter((x) => x.role === role)) expect([...Object.keys(n.env), ...n.secretEnv].sort()).toEqual(contract);
+      const nodes = t.nodes.filter((x) => x.role === role);
+      expect(nodes.length).toBeGreaterThan(0);
+      for (const n of nodes) expect([...Object.keys(n.env), ...n.secretEnv].sort()).toEqual(contract);
     }
   });
 });
@@ -156,7 +170,8 @@ describe("index.ts with target twin, under Pulumi mocks", () => {
     expect(unwrapSecrets(run.outputs.clusterLoginPassword)).toBe(PASSWORD);
     const plain = JSON.stringify({ ...run.outputs, clusterLoginPassword: undefined });
     expect(plain).not.toContain(PASSWORD);
-    expect(run.outputs).toMatchObject({ target: "twin", kafkaAmbariUrl: "https://127.0.0.1:18443", kafkaSshPort: 18022, kafkaHeadContainer: "kafka-spark-lab-twin-hn0-kafka" });
+    expect(run.outputs).toMatchObject({ target: "twin", kafkaAmbariUrl: "https://127.0.0.1:18443", kafkaSshPort: 18022, kafkaHeadContainer: "kafka-spark-lab-twin-hn0-kafka", sparkHeadContainer: "kafka-spark-lab-twin-hn0-spark" });
+    expect(run.outputs.sparkJobJarUrl).toBe(`/${jobJarBlobName({ of: "sources", stamp: sourceHash() })}`);
     expect(run.warnings.join("\n")).not.toContain(PASSWORD);
   });
 });

@@ -41,9 +41,12 @@ export interface ExtendResult {
   to: string;
 }
 
+/** What `extend` says of a twin: it has no deadline to move. */
+export const twinHasNoDeadline = (stack: string) => new AzureOnlyError(`${stack === "this" ? "this stack" : `stack "${stack}"`} is a twin (HDInsight 5.1 on the local Docker engine): only Azure stacks have a deadline (a Logic App that deletes the resource group); \`npm run teardown -- --stack ${stack === "this" ? "<twin>" : stack}\` removes a twin`);
+
 export async function extendDeadline(stack: DeadlineStack, ext: Extension, now: Date, note: (m: string) => void): Promise<ExtendResult> {
   const outputs = await stack.outputs();
-  if (outputs.target === "twin") throw new AzureOnlyError("this stack is a twin (HDInsight 5.1 on the local Docker engine): only Azure stacks have a deadline (a Logic App that deletes the resource group); `npm run teardown -- --stack <twin>` removes a twin");
+  if (outputs.target === "twin") throw twinHasNoDeadline("this");
   if (outputs.target !== "azure") throw new DeadlineError("this stack is not a deployed Azure stack: only Azure stacks have a deadline (pulumi up first)", "stack");
   const current = outputs.autoDeleteAt;
   if (typeof current !== "string" || current === "off") {

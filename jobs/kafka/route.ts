@@ -16,7 +16,7 @@ import type { LocalSshAccess } from "../local/cluster";
 import { parseOutputs, type StackOutputs } from "../pulumiStack";
 import type { Secrets } from "../secrets";
 import type { HostKeyPolicy, SshGateway, SshGatewayOptions } from "./sshGateway";
-import { fetchTrusting, twinAccessOf, type TwinAccess } from "../twin/access";
+import { gatewayFetch, twinAccessOf, type TwinAccess } from "../twin/access";
 
 export type Env = Record<string, string | undefined>;
 
@@ -139,15 +139,25 @@ export async function planKafkaRoute(where: KafkaWhere, o: KafkaRouteOptions): P
   }
 
   if (where.insecureAcceptAnyHostKey) throw new UsageError("--insecure-accept-any-host-key is for the local stack only: on Azure the host key is always checked");
-  const { kafkaSshHost, kafkaSshPort, sshUser } = parseOutputs(stack, outputs, "azure", ["kafkaSshHost", "kafkaSshPort", "sshUser"]);
   // Before any connection: a missing key file is a usage error, not a minute after Ambari answered.
-  const ssh = azureSshOptions(kafkaSshHost, sshUser, o, kafkaSshPort);
-  const twin = await twinAccessOf(stack, outputs, o.deps.readTwinAccess);
-  // A twin's host key is pinned from its head node unless the user pinned one (as on Azure).
+  const ssh = await clusterSshOptions(stack, outputs, "kafka", o);
+  const brokers = await ambariBrokers(stack, outputs, o);
+  const sshAt = ssh.port === 22 ? ssh.host : `${ssh.host}:${ssh.port}`;
+  return routeTo(brokers, brokers.join(","), brokers.length, `${outputs.target === "twin" ? "twin" : "azure"} stack "${stack}": ${brokers.length} brokers through ${ssh.username}@${sshAt}`, ssh);
+}
+
+/**
+ * SSH to the head node of an Azure stack's (or a twin's) Kafka or Spark cluster, from its outputs:
+ * host, port (22 on Azure) and user, the credentials of the environment; a twin's host key pinned
+ * from its head node unless the user pinned one (SSH_HOST_KEY_FINGERPRINT), as on Azure.
+ */
+export async function clusterSshOptions(stack: string, outputs: StackOutputs, cluster: "kafka" | "spark", o: Pick<KafkaRouteOptions, "deps" | "secrets">): Promise<SshGatewayOptions> {
+  const o2 = parseOutputs(stack, outputs, "azure", cluster === "kafka" ? ["kafkaSshHost", "kafkaSshPort", "sshUser"] : ["sparkSshHost", "sparkSshPort", "sshUser"]);
+  const [host, port] = cluster === "kafka" ? [o2.kafkaSshHost, o2.kafkaSshPort] : [o2.sparkSshHost, o2.sparkSshPort];
+  const ssh = azureSshOptions(host as string, o2.sshUser, o, (port as number | undefined) ?? 22);
+  const twin = await twinAccessOf(stack, outputs, o.deps.readTwinAccess, cluster);
   if (twin && !o.deps.env.SSH_HOST_KEY_FINGERPRINT) ssh.hostKey = { fingerprint: twin.sshHostKeyFingerprint };
-  const brokers = await ambariBrokers(stack, outputs, o, twin);
-  const sshAt = kafkaSshPort === undefined ? kafkaSshHost : `${kafkaSshHost}:${kafkaSshPort}`;
-  return routeTo(brokers, brokers.join(","), brokers.length, `${twin ? "twin" : "azure"} stack "${stack}": ${brokers.length} brokers through ${sshUser}@${sshAt}`, ssh);
+  return ssh;
 }
 
 /**
@@ -162,10 +172,10 @@ export function azureSshOptions(host: string, username: string, o: Pick<KafkaRou
 }
 
 /** An Azure stack's Kafka brokers (internal names, host:port) as the Kafka cluster's Ambari lists them. */
-export async function ambariBrokers(stack: string, outputs: StackOutputs, o: Pick<KafkaRouteOptions, "deps" | "secrets" | "note">, twin?: TwinAccess): Promise<string[]> {
+export async function ambariBrokers(stack: string, outputs: StackOutputs, o: Pick<KafkaRouteOptions, "deps" | "secrets" | "note">): Promise<string[]> {
   const login = ambariLoginOf(stack, outputs, o.secrets);
   o.note(`asking Ambari at ${login.baseUrl} for the brokers of "${login.cluster}"`);
-  const options: AmbariClientOptions = { ...login, fetch: twin ? fetchTrusting(twin.gatewayCertificate) : o.deps.fetch, onRetry: retryNote(o.note) };
+  const options: AmbariClientOptions = { ...login, fetch: gatewayFetch(stack, outputs, "kafka", o.deps.fetch, o.deps.readTwinAccess), onRetry: retryNote(o.note) };
   const brokers = await (o.deps.ambari ? o.deps.ambari(options) : new AmbariClient(options)).kafkaBrokers();
   o.note(`${brokers.length} brokers: ${brokers.join(", ")}`);
   return brokers;

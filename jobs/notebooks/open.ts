@@ -8,7 +8,8 @@
 import { StackOutputsError, SubmitError } from "../../lib/errors";
 import { ambariBrokers, ambariLoginOf, retryNote, type KafkaRouteOptions } from "../kafka/route";
 import { dockerShell, type NodeShell } from "../local/shell";
-import { parseOutputs, type StackOutputs } from "../pulumiStack";
+import { onAzurePath, parseOutputs, type StackOutputs } from "../pulumiStack";
+import { gatewayFetch } from "../twin/access";
 import { fillNotebook, NOTEBOOKS, type NotebookTarget, readNotebook } from "./fill";
 import { JupyterContentsClient, type JupyterContentsOptions } from "./jupyter";
 import { type UploadOutcome, uploadNotebooks } from "./upload";
@@ -33,10 +34,10 @@ export interface OpenedNotebooks {
 export async function openNotebooks(stack: string, outputs: StackOutputs, o: OpenNotebooksOptions): Promise<OpenedNotebooks> {
   const note = o.route.note;
   const client = (options: Pick<JupyterContentsOptions, "baseUrl" | "user" | "password" | "token">) => {
-    const full = { ...options, fetch: o.route.deps.fetch, onRetry: retryNote(note) };
+    const full = { ...options, fetch: gatewayFetch(stack, outputs, "spark", o.route.deps.fetch, o.route.deps.readTwinAccess), onRetry: retryNote(note) };
     return o.jupyter ? o.jupyter(full) : new JupyterContentsClient(full);
   };
-  if (outputs.target === "azure") {
+  if (onAzurePath(outputs)) {
     const { sparkAmbariUrl } = parseOutputs(stack, outputs, "azure", ["sparkAmbariUrl"]);
     const login = ambariLoginOf(stack, outputs, o.route.secrets);
     const brokers = await ambariBrokers(stack, outputs, o.route);

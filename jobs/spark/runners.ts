@@ -8,7 +8,9 @@ import { retryNote } from "../kafka/route";
 import { type BatchRequest, LivyClient } from "./livy";
 import { type BatchLedger, livyJobControl, localJobControl } from "./control";
 import { localNodesOf } from "../local/stack";
-import { parseOutputs, type StackOutputs } from "../pulumiStack";
+import { onAzurePath, parseOutputs, type StackOutputs } from "../pulumiStack";
+import { gatewayFetch, twinHeadOf } from "../twin/access";
+import { ensureTwinJobJar } from "../twin/jobJar";
 import type { Secrets } from "../secrets";
 import { shufflePartitionsFor, SparkMode, submitDetached, waitUntilStarted, yarnSizing } from "./localJobs";
 import { dockerShell, NodeShell, putFile } from "../local/shell";
@@ -117,21 +119,23 @@ export interface RunnerForStackOptions {
 export function azureLivyOf(stack: string, outputs: StackOutputs, o: Pick<RunnerForStackOptions, "secrets" | "fetch" | "note">): LivyClient {
   const { sparkLivyUrl, clusterLoginUser, clusterLoginPassword } = parseOutputs(stack, outputs, "azure", ["sparkLivyUrl", "clusterLoginUser", "clusterLoginPassword"]);
   o.secrets.add(clusterLoginPassword);
-  return new LivyClient({ baseUrl: sparkLivyUrl, user: clusterLoginUser, password: clusterLoginPassword, fetch: o.fetch, onRetry: retryNote(o.note) });
+  return new LivyClient({ baseUrl: sparkLivyUrl, user: clusterLoginUser, password: clusterLoginPassword, fetch: gatewayFetch(stack, outputs, "spark", o.fetch), onRetry: retryNote(o.note) });
 }
 
 /** Where the job runs on this stack: the Spark cluster's Livy on Azure; spark-submit in the master, or a Livy next to it, locally. */
 export function runnerForStack(stack: string, outputs: StackOutputs, o: RunnerForStackOptions): JobRunner {
-  if (outputs.target === "azure") {
+  if (onAzurePath(outputs)) {
     if (o.livyUrl !== undefined) throw new UsageError("--livy is for local stacks: an Azure stack uses its Spark cluster's Livy (output sparkLivyUrl)");
     const { sparkJobJarUrl: jarUrl } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl"]);
     const livy = azureLivyOf(stack, outputs, o);
+    const twinHead = twinHeadOf(stack, outputs, "spark");
     return livyRunner({
       livy,
       ledger: o.ledger(livy.baseUrl),
       jar: async (n) => {
-        n(`the jar pulumi up put in the Spark cluster's storage: ${jarUrl}`);
+        n(`the jar ${twinHead ? "the twin keeps" : "pulumi up put"} in the Spark cluster's storage: ${jarUrl}`);
         checkJobJarCurrent(jarUrl, n);
+        if (twinHead) await ensureTwinJobJar(twinHead, jarUrl, n);
         return jarUrl;
       },
       shufflePartitions: o.shufflePartitions ?? 4,

@@ -64,7 +64,7 @@ export interface CostState {
 
 export interface StackStatus {
   stack: string;
-  target: "local" | "azure";
+  target: "local" | "azure" | "twin";
   at: string;
   nodes: NodeState[];
   uis: WebUi[];
@@ -282,8 +282,9 @@ export interface AzureStatusInput {
   stack: string;
   clusters: { name: string; role: string }[];
   uis: { name: string; url: string; note?: string }[];
-  usdPerHour: number;
-  deadline: string;
+  /** The hourly rate and the deadline; a twin has neither (no cost is shown). */
+  cost?: { usdPerHour: number; deadline: string };
+  target?: "azure" | "twin";
 }
 
 export interface AzureStatusDeps {
@@ -311,17 +312,21 @@ export async function azureStatus(input: AzureStatusInput, d: AzureStatusDeps): 
     const { lastBatch, offsets } = lastProgress(b.events);
     return { name: b.name, where: `Livy batch ${b.id}${b.appId ? ` (${b.appId})` : ""}`, state: b.state, lastBatch, ...lagOf(offsets, topics) };
   }), [] as JobState[]);
-  const created = infos.map((i) => (i?.createdDate ? Date.parse(i.createdDate) : NaN)).filter((t) => !Number.isNaN(t));
-  const hoursSoFar = created.length ? Math.max(0, (now.getTime() - Math.min(...created)) / 3_600_000) : 0;
-  if (!created.length) problems.push("cost so far: no cluster's creation time could be read (the hourly rate is from the stack's config)");
-  const cost: CostState = {
-    usdPerHour: input.usdPerHour,
-    hoursSoFar,
-    usdSoFar: input.usdPerHour * hoursSoFar,
-    deadline: input.deadline,
-    hoursLeft: input.deadline === "off" || Number.isNaN(Date.parse(input.deadline)) ? undefined : (Date.parse(input.deadline) - now.getTime()) / 3_600_000,
-  };
-  return { stack: input.stack, target: "azure", at: now.toISOString(), nodes, uis, topics, jobs, cost, problems, alerts: [] };
+  let cost: CostState | undefined;
+  if (input.cost) {
+    const created = infos.map((i) => (i?.createdDate ? Date.parse(i.createdDate) : NaN)).filter((t) => !Number.isNaN(t));
+    const hoursSoFar = created.length ? Math.max(0, (now.getTime() - Math.min(...created)) / 3_600_000) : 0;
+    if (!created.length) problems.push("cost so far: no cluster's creation time could be read (the hourly rate is from the stack's config)");
+    const { usdPerHour, deadline } = input.cost;
+    cost = {
+      usdPerHour,
+      hoursSoFar,
+      usdSoFar: usdPerHour * hoursSoFar,
+      deadline,
+      hoursLeft: deadline === "off" || Number.isNaN(Date.parse(deadline)) ? undefined : (Date.parse(deadline) - now.getTime()) / 3_600_000,
+    };
+  }
+  return { stack: input.stack, target: input.target ?? "azure", at: now.toISOString(), nodes, uis, topics, jobs, cost, problems, alerts: [] };
 }
 
 /** GET an HDInsight cluster from ARM: its state, creation time, version and worker count. */

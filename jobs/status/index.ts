@@ -11,8 +11,10 @@ import { openKafkaRoute, retryNote, type KafkaRouteOptions } from "../kafka/rout
 import { FINISHED, type BatchLedger } from "../spark/control";
 import { LivyClient } from "../spark/livy";
 import { dockerShell } from "../local/shell";
-import { parseOutputs, type StackOutputs } from "../pulumiStack";
-import { armClusterInfo, azureStatus, type BatchInfo, localStatus, type StackStatus } from "./gather";
+import { onAzurePath, parseOutputs, parseTwinOutputs, type StackOutputs } from "../pulumiStack";
+import { gatewayFetch } from "../twin/access";
+import { twinClusterInfo } from "../twin/clusters";
+import { armClusterInfo, azureStatus, type BatchInfo, type ClusterInfo, localStatus, type StackStatus } from "./gather";
 
 export { renderStatus, statusJson } from "./render";
 export * from "./gather";
@@ -29,15 +31,19 @@ export interface StackStatusDeps {
 
 /** The stack's status, every part gathered from its outputs; a part that cannot be read is named, the rest shown. */
 export async function stackStatus(stack: string, outputs: StackOutputs, d: StackStatusDeps): Promise<StackStatus> {
-  // A twin takes the Azure path: what it lacks (ARM, cost, the deadline) is refused by name (parseOutputs).
-  return outputs.target === "azure" || outputs.target === "twin" ? azureStackStatus(stack, outputs, d) : localStackStatus(stack, outputs, d);
+  // A twin takes the Azure path, its containers standing for ARM's clusters, without cost or deadline.
+  return onAzurePath(outputs) ? azureStackStatus(stack, outputs, d) : localStackStatus(stack, outputs, d);
 }
 
 async function azureStackStatus(stack: string, outputs: StackOutputs, d: StackStatusDeps): Promise<StackStatus> {
-  const o = parseOutputs(stack, outputs, "azure", ["resourceGroupId", "kafkaClusterName", "sparkClusterName", "kafkaAmbariUrl", "sparkAmbariUrl", "sparkLivyUrl", "clusterLoginUser", "clusterLoginPassword", "estimatedCost", "autoDeleteAt"]);
-  const arm = d.arm ?? { credential: await defaultAzureCredential() };
+  const o = parseOutputs(stack, outputs, "azure", ["kafkaClusterName", "sparkClusterName", "kafkaAmbariUrl", "sparkAmbariUrl", "sparkLivyUrl", "clusterLoginUser", "clusterLoginPassword"]);
+  const twin = outputs.target === "twin";
   const gateway = o.sparkAmbariUrl.replace(/\/+$/, "");
-  const livy = new LivyClient({ baseUrl: o.sparkLivyUrl, user: o.clusterLoginUser, password: o.clusterLoginPassword, fetch: d.fetch, onRetry: retryNote(d.note), retries: 1 });
+  // A twin's gateways each have a certificate of their own: every request goes through the fetch that trusts its gateway's.
+  const [kafkaFetch, sparkFetch] = [gatewayFetch(stack, outputs, "kafka", d.fetch), gatewayFetch(stack, outputs, "spark", d.fetch)];
+  const fetchFor = ((input: string | URL, init?: RequestInit) => (String(input).startsWith(o.kafkaAmbariUrl) ? kafkaFetch : sparkFetch)(input, init)) as typeof fetch;
+  const livy = new LivyClient({ baseUrl: o.sparkLivyUrl, user: o.clusterLoginUser, password: o.clusterLoginPassword, fetch: sparkFetch, onRetry: retryNote(d.note), retries: 1 });
+  const cluster = twin ? twinClusters(stack, outputs, o) : await armClusters(stack, outputs, d);
   let close = async () => undefined as void;
   try {
     return await azureStatus({
@@ -46,15 +52,14 @@ async function azureStackStatus(stack: string, outputs: StackOutputs, d: StackSt
       uis: [
         { name: "Ambari (Kafka)", url: o.kafkaAmbariUrl },
         { name: "Ambari (Spark)", url: o.sparkAmbariUrl },
-        { name: "Jupyter", url: `${gateway}/jupyter/`, note: "npm run notebook -- --stack azure" },
+        { name: "Jupyter", url: `${gateway}/jupyter/`, note: `npm run notebook -- --stack ${stack}` },
         { name: "Livy", url: o.sparkLivyUrl },
         { name: "Spark history", url: `${gateway}/sparkhistory/` },
       ],
-      usdPerHour: o.estimatedCost.usdPerHour,
-      deadline: o.autoDeleteAt,
+      cost: twin ? undefined : costOf(stack, outputs),
+      target: twin ? "twin" : "azure",
     }, {
-      // https://learn.microsoft.com/rest/api/hdinsight/clusters/get
-      cluster: async (name) => armClusterInfo(await armGet(`${o.resourceGroupId}/providers/Microsoft.HDInsight/clusters/${encodeURIComponent(name)}?api-version=2021-06-01`, { ...arm, fetch: d.fetch }, `read the HDInsight cluster ${name}`)),
+      cluster,
       admin: async () => {
         const route = await openKafkaRoute({ stack, outputs }, d.route);
         close = () => route.close();
@@ -68,11 +73,29 @@ async function azureStackStatus(stack: string, outputs: StackOutputs, d: StackSt
           events: (await livy.log(b.id, 0, 100_000)).log.filter((l) => l.startsWith("[wordcount] ")),
         })));
       },
-      fetch: d.fetch,
+      fetch: fetchFor,
     });
   } finally {
     await close();
   }
+}
+
+/** An Azure stack's clusters from ARM (https://learn.microsoft.com/rest/api/hdinsight/clusters/get). */
+async function armClusters(stack: string, outputs: StackOutputs, d: StackStatusDeps): Promise<(name: string) => Promise<ClusterInfo>> {
+  const { resourceGroupId } = parseOutputs(stack, outputs, "azure", ["resourceGroupId"]);
+  const arm = d.arm ?? { credential: await defaultAzureCredential() };
+  return async (name) => armClusterInfo(await armGet(`${resourceGroupId}/providers/Microsoft.HDInsight/clusters/${encodeURIComponent(name)}?api-version=2021-06-01`, { ...arm, fetch: d.fetch }, `read the HDInsight cluster ${name}`));
+}
+
+/** A twin's clusters from their containers (the Kafka cluster's end in -kafka, the Spark cluster's in -spark). */
+function twinClusters(stack: string, outputs: StackOutputs, o: { kafkaClusterName: string }): (name: string) => Promise<ClusterInfo> {
+  const { containerNames } = parseTwinOutputs(stack, outputs, ["containerNames"]);
+  return (name) => twinClusterInfo(containerNames.filter((c) => c.endsWith(name === o.kafkaClusterName ? "-kafka" : "-spark")));
+}
+
+function costOf(stack: string, outputs: StackOutputs): { usdPerHour: number; deadline: string } {
+  const { estimatedCost, autoDeleteAt } = parseOutputs(stack, outputs, "azure", ["estimatedCost", "autoDeleteAt"]);
+  return { usdPerHour: estimatedCost.usdPerHour, deadline: autoDeleteAt };
 }
 
 async function localStackStatus(stack: string, outputs: StackOutputs, d: StackStatusDeps): Promise<StackStatus> {

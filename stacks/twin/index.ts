@@ -5,6 +5,7 @@ import { goDuration } from "../local/topology";
 import { contentTaggedImage, hostPlatform } from "../local/image";
 import { twinStackOutputs, TWIN_IMAGE_NAME, type TwinTopology } from "./topology";
 import type { TwinOutputs } from "../outputs";
+import { jobJarBlobName, sourceHash } from "../jobJar";
 
 /** The twin image's build context. */
 export const TWIN_IMAGE_CONTEXT = join(__dirname, "image");
@@ -65,7 +66,8 @@ export class TwinEnvironment extends pulumi.ComponentResource {
       }, child);
     });
     this.outputs = {
-      ...twinStackOutputs(t),
+      // The word count's jar as built from the sources now; the commands put it in the twin's HDFS when first used.
+      ...twinStackOutputs(t, jobJarBlobName({ of: "sources", stamp: sourceHash() })),
       clusterLoginPassword: pulumi.secret(args.clusterLoginPassword),
       containerNames: pulumi.all(containers.map((c) => c.name)),
       networkName: network.name,

@@ -10,7 +10,12 @@ import { dirname, join } from "path";
 import { PROJECT } from "../../stacks/config";
 import { TWIN_COMPOSE_FILE, TWIN_PASSWORD_VARIABLE, TWIN_SSH_KEY_VARIABLE } from "../../stacks/twin/compose";
 import { twinTopologyFor, twinTopologyKeys } from "../../stacks/twin/config";
-import { readStackFile } from "../../jobs/pulumiStack";
+import { Kafka, logLevel } from "kafkajs";
+import { readStack, readStackFile, type StackOutputs } from "../../jobs/pulumiStack";
+import { openKafkaRoute } from "../../jobs/kafka/route";
+import { defaultDeps } from "../../jobs/cli/command";
+import { Secrets } from "../../jobs/secrets";
+import { fetchTrusting, readTwinAccess } from "../../jobs/twin/access";
 import { docker, progress, ROOT, waitFor } from "./docker";
 
 export const TWIN_STACK = "twin";
@@ -48,7 +53,7 @@ export async function bringUpTwin(): Promise<TwinUp> {
     const states = (await docker(["inspect", "-f", "{{.State.Health.Status}}", ...containers])).split("\n");
     if (states.some((s) => s === "unhealthy")) throw new Error(`a twin node is unhealthy: ${states.join(", ")}`);
     return states.every((s) => s === "healthy") || undefined;
-  }, 180_000, 250);
+  }, 300_000, 250);
   const healthySeconds = (Date.now() - started) / 1000;
   progress(`twin healthy in ${healthySeconds.toFixed(1)} s`);
   return { privateKeyFile, healthySeconds, env: { [TWIN_PASSWORD_VARIABLE]: TWIN_PASSWORD, SSH_PRIVATE_KEY_FILE: privateKeyFile } };
@@ -70,6 +75,36 @@ export async function inTwinNetwork(argv: string[]): Promise<{ exitCode: number;
 
 /** Records a topic holds, per partition summed, as the brokers' own GetOffsetShell reports them. */
 export async function topicRecords(topic: string): Promise<number> {
-  const out = await docker(["exec", twinTopology.kafka.brokers[0].container, "java", "-Dlog4j.configuration=file:/etc/twin/log4j.properties", "-cp", "/usr/local/kafka/libs/*", "kafka.tools.GetOffsetShell", "--bootstrap-server", "localhost:9092", "--topic", topic]);
+  const out = await docker(["exec", twinTopology.kafka.workers[0].container, "java", "-Dlog4j.configuration=file:/etc/twin/log4j.properties", "-cp", "/usr/local/kafka/libs/*", "kafka.tools.GetOffsetShell", "--bootstrap-server", "localhost:9092", "--topic", topic]);
   return out.split("\n").map((l) => /^[^:]+:\d+:(\d+)$/.exec(l.trim())?.[1]).filter((n): n is string => n !== undefined).reduce((a, n) => a + Number(n), 0);
+}
+
+/** The twin's outputs as the commands read them without Pulumi (from Pulumi.twin.yaml, the password from the environment). */
+export async function twinOutputs(env: Record<string, string>): Promise<StackOutputs> {
+  return readStack(TWIN_STACK, ROOT, async () => ({}), env);
+}
+
+/** Kafka through the twin's SSH gateway, as the commands reach it; `close()` closes the tunnel. */
+export async function twinKafka(env: Record<string, string>): Promise<{ kafka: Kafka; close: () => Promise<void> }> {
+  const deps = { ...defaultDeps(), env: { ...process.env, ...env } };
+  const route = await openKafkaRoute({ stack: TWIN_STACK, outputs: await twinOutputs(env) }, { clientId: "twin-live", secrets: new Secrets(), note: () => undefined, deps });
+  return { kafka: new Kafka({ ...route.config, logLevel: logLevel.NOTHING }), close: () => route.close() };
+}
+
+/** A request to the Spark cluster's gateway with the cluster login, trusting its certificate (read from its head node). */
+export async function sparkGateway(): Promise<(path: string, init?: { method?: string; body?: unknown }) => Promise<{ status: number; body: any }>> {
+  const access = await readTwinAccess(twinTopology.spark.head.container);
+  const trusted = fetchTrusting(access.gatewayCertificate);
+  const auth = `Basic ${Buffer.from(`${twinTopology.endpoints.clusterLoginUser}:${TWIN_PASSWORD}`).toString("base64")}`;
+  return async (path, init = {}) => {
+    const res = await trusted(`${twinTopology.spark.gatewayUrl}${path}`, {
+      method: init.method ?? "GET",
+      headers: { Authorization: auth, "Content-Type": "application/json", "X-Requested-By": "twin-live" },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await res.text();
+    let body: unknown = text;
+    try { body = JSON.parse(text); } catch { /* not JSON: kept as text */ }
+    return { status: res.status, body };
+  };
 }
