@@ -8,6 +8,7 @@
 //   bigfile   the load command on a 1 GB file and on one ten times smaller: throughput, peak memory
 //   latency   a running word count: from a line's send to its count being visible
 //   first     from submit to the first visible count
+//   twin      the HDInsight 5.1 twin's build, start and memory (bench/twin.ts); by name only
 // Usage: npm run bench -- [--only warm,loader,...] [options]; npm run docs then renders the figures.
 import { mkdtempSync, openSync, writeSync, closeSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
@@ -31,10 +32,11 @@ import { wordCountArgs, WordCountJob } from "../jobs/wordcount/job";
 import { choiceFlag, type CommandContext, defineCommand, intFlag, runCli } from "../jobs/cli/command";
 import { table } from "../jobs/cli/console";
 import { markdownTable } from "../jobs/util/table";
+import { benchTwin } from "./twin";
 
 const ROOT = join(__dirname, "..");
 const RESULTS = join(__dirname, "results.json");
-const PARTS = ["warm", "cold", "loader", "bigfile", "latency", "first"] as const;
+const PARTS = ["warm", "cold", "loader", "bigfile", "latency", "first", "twin"] as const;
 const DEFAULT_PARTS = ["warm", "loader", "bigfile", "latency", "first"];
 type Part = (typeof PARTS)[number];
 
@@ -318,7 +320,7 @@ export const bench = defineCommand({
 
 Benchmarks of the word-count path on the local stack (not part of npm test); each part printed as
 a table and kept in bench/results.json (npm run docs then renders docs/benchmarks.md from it).
-Default parts: ${DEFAULT_PARTS.join(",")}. "cold" removes the project's images and Docker's build cache
+Default parts: ${DEFAULT_PARTS.join(",")}. "twin" builds, starts and measures the HDInsight 5.1 twin, then removes it. "cold" removes the project's images and Docker's build cache
 (and, with --volumes, the stack's data volumes): asked for by name only. No part deletes data
 volumes unless --volumes.
   --records <n> --record-size <b>   loader (default 1000000 of 200 B)
@@ -361,7 +363,8 @@ async function main(f: { only?: string; records?: string; "record-size"?: string
   // cold and warm run the demo themselves, which brings the stack up; the others need it up.
   if (only.includes("cold")) save("cold", await benchCold({ volumes: f.volumes === true }));
   if (only.includes("warm")) save("warm", await benchWarm());
-  if (only.some((p) => p !== "cold" && p !== "warm")) {
+  if (only.includes("twin")) save("twin", await benchTwin(log, out));
+  if (only.some((p) => p !== "cold" && p !== "warm" && p !== "twin")) {
     const outputs = await c.readStack(DEFAULT_STACK);
     const route = await openKafkaRoute({ stack: DEFAULT_STACK, outputs }, c.route("kafka-spark-lab-bench"));
     const config: KafkaConfig = route.config;

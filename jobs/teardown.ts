@@ -6,7 +6,12 @@
 import execa from "execa";
 import { azureSizing, PROJECT, validateConfig, type LocalConfig } from "../stacks/config";
 import { estimateCost } from "../stacks/azure/cost";
-import { topologyFor, type Topology } from "../stacks/local/topology";
+import { topologyFor, type DockerTopology, type Topology } from "../stacks/local/topology";
+import { twinTopologyFor, twinTopologyKeys } from "../stacks/twin/config";
+import { renderTwinCompose, TWIN_PASSWORD_VARIABLE, TWIN_SSH_KEY_VARIABLE } from "../stacks/twin/compose";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { defaultAzureCredential, resourceGroupState, type ResourceGroupState } from "./azure/resourceGroup";
 import { StackOutputsError, UsageError } from "../lib/errors";
 import { chooseUpVia, composeFileFor, composeProject, everyFewSeconds, requireDocker } from "./local/stack";
@@ -24,7 +29,7 @@ export interface StackItem {
 
 export interface TeardownPlan {
   stack: string;
-  target: "local" | "azure";
+  target: "local" | "azure" | "twin";
   remove: StackItem[];
   keep: StackItem[];
   /** What the stack costs per hour while it exists: what the teardown stops. */
@@ -45,7 +50,11 @@ export interface TeardownOutcome {
 export interface LocalTeardownOptions {
   stack: string;
   workDir: string;
-  topology: Topology;
+  /** The labels and image that find the stack's resources; a twin's too. */
+  topology: DockerTopology;
+  /** `docker-compose down` of the stack's compose file (default: the local stack's). */
+  composeDown?: () => Promise<unknown>;
+  target?: "local" | "twin";
   /** Also delete the data volumes (HDFS, Kafka logs, SSH keys). */
   volumes: boolean;
   /** Also delete the node image. */
@@ -59,7 +68,7 @@ const lines = async (args: string[]) =>
  * Everything of the stack on the Docker engine, found by the labels the topology puts on every
  * container, network and volume, whoever created it (Pulumi, compose, or a user by hand).
  */
-export async function localInventory(t: Topology, o: { sizes: boolean } = { sizes: true }): Promise<StackItem[]> {
+export async function localInventory(t: DockerTopology, o: { sizes: boolean } = { sizes: true }): Promise<StackItem[]> {
   const filters = Object.entries(t.labels).flatMap(([k, v]) => ["--filter", `label=${k}=${v}`]);
   const [containers, networks, volumes] = await Promise.all([
     lines(["ps", "-a", ...filters, "--format", "{{.Names}}"]),
@@ -97,11 +106,13 @@ export async function planLocalTeardown(o: LocalTeardownOptions): Promise<Teardo
   const keep = kept(o);
   return {
     stack: o.stack,
-    target: "local",
+    target: o.target ?? "local",
     remove: items.filter((i) => !keep(i)),
     keep: items.filter(keep),
     usdPerHour: 0,
-    costNote: "a local Docker stack: no cloud charges, it frees your machine's memory and ports",
+    costNote: o.target === "twin"
+      ? "an HDInsight 5.1 twin on Docker: no cloud charges, it frees your machine's memory and ports (a rehearsal's data goes with it)"
+      : "a local Docker stack: no cloud charges, it frees your machine's memory and ports",
   };
 }
 
@@ -127,7 +138,7 @@ export async function destroyLocalStack(o: LocalTeardownOptions, note: (m: strin
   const left = await names();
   if (left.some((i) => i.kind === "container" || i.kind === "network")) {
     note("docker-compose down");
-    await execa("docker-compose", ["-p", composeProject(o.stack), "-f", composeFileFor(o.topology), "down", "--remove-orphans"]);
+    await (o.composeDown ? o.composeDown() : execa("docker-compose", ["-p", composeProject(o.stack), "-f", composeFileFor(o.topology as Topology), "down", "--remove-orphans"]));
   }
   if (o.volumes) {
     const volumes = (await names()).filter((i) => i.kind === "volume").map((i) => i.name);
@@ -277,11 +288,32 @@ export async function prepareTeardown(r: TeardownRequest, o: { resourceGroupStat
     const plan = await planAzureTeardown(azure);
     return { plan, run: (note) => teardownAzure(azure, plan, note) };
   }
-  if (stackFile.raw.target !== "local") throw new StackOutputsError(`${stackFile.file} is not a local or Azure stack (target ${stackFile.raw.target ?? "unset"})`);
+  if (stackFile.raw.target === "twin") {
+    if (r.volumes) throw new UsageError("--volumes is for a local stack: a twin's teardown deletes its data volumes anyway (a rehearsal keeps nothing)");
+    await requireDocker();
+    const twin = twinTeardownOptions(r.stack, r.workDir, stackFile.raw, r.images);
+    return { plan: await planLocalTeardown(twin), run: async (note) => { await destroyLocalStack(twin, note); return verifyLocalTeardown(twin); } };
+  }
+  if (stackFile.raw.target !== "local") throw new StackOutputsError(`${stackFile.file} is not a local, Azure or twin stack (target ${stackFile.raw.target ?? "unset"})`);
   const config = localConfigForTeardown(stackFile.raw, stackFile.file, o.onConfigIssue ?? (() => undefined));
   await requireDocker();
   const local: LocalTeardownOptions = { stack: r.stack, workDir: r.workDir, topology: topologyFor(config, PROJECT, r.stack), volumes: r.volumes, images: r.images };
   return { plan: await planLocalTeardown(local), run: async (note) => { await destroyLocalStack(local, note); return verifyLocalTeardown(local); } };
+}
+
+/** A twin's teardown: found by its labels like a local stack, its compose file rendered for its stack, its volumes always deleted. */
+function twinTeardownOptions(stack: string, workDir: string, raw: Record<string, string>, images: boolean): LocalTeardownOptions {
+  const keys = twinTopologyKeys(raw).keys ?? twinTopologyKeys({}).keys!;
+  const topology = twinTopologyFor(keys, PROJECT, stack);
+  return {
+    stack, workDir, topology, volumes: true, images, target: "twin",
+    composeDown: async () => {
+      const file = join(mkdtempSync(join(tmpdir(), "kafka-spark-lab-twin-")), "docker-compose.yml");
+      writeFileSync(file, renderTwinCompose(topology).replace(/context: \.\/image/g, `context: ${join(workDir, "stacks", "twin", "image")}`));
+      // Compose reads the file's ${...} for down too; the values do not matter then.
+      await execa("docker-compose", ["-p", composeProject(stack), "-f", file, "down", "--volumes", "--remove-orphans"], { env: { ...process.env, [TWIN_PASSWORD_VARIABLE]: "-", [TWIN_SSH_KEY_VARIABLE]: "-" } });
+    },
+  };
 }
 
 /**

@@ -17,7 +17,8 @@ Deletes a stack and checks that nothing of it is left:
   4. checks again, independently: local: no container or network with the stack's labels is
      left; Azure: the resource group no longer exists (asked of Azure Resource Manager with
      your own login: az login).
-Local data volumes and the node image are kept (sizes shown) unless --volumes / --images.
+Local data volumes and the node image are kept (sizes shown) unless --volumes / --images; a twin
+(the HDInsight 5.1 rehearsal on Docker) goes with its data volumes, its image kept unless --images.
 Safe to re-run.
 `;
 

@@ -61,8 +61,8 @@ describe("npm run docs", () => {
     const dir = workDir(["README.md"]);
     for (const d of ["docs", "bench", join("tests", "results")]) mkdirSync(join(dir, d), { recursive: true });
     for (const f of readdirSync(join(ROOT, "docs"))) copyFileSync(join(ROOT, "docs", f), join(dir, "docs", f));
-    // The sources of the generated figures: the benchmarks', the fault and notebook tests', and the last CI run's results.
-    for (const f of [join("bench", "results.json"), ...["faults", "notebooks", "ci-time"].map((r) => join("tests", "results", `${r}.json`))]) copyFileSync(join(ROOT, f), join(dir, f));
+    // The sources of the generated figures: the benchmarks', the fault, notebook and twin tests', and the last CI run's results.
+    for (const f of [join("bench", "results.json"), ...["faults", "notebooks", "ci-time", "twin"].map((r) => join("tests", "results", `${r}.json`))]) copyFileSync(join(ROOT, f), join(dir, f));
     return dir;
   }
   const staleConfigTable = (dir: string) => {

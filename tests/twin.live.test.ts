@@ -21,6 +21,7 @@ import { main as costMain } from "../scripts/cost";
 import { TWIN_VERSIONS, KAFKA_BROKER_PROPERTIES } from "../stacks/twin/topology";
 import { main as wordcountMain } from "../scripts/wordcount";
 import { main as extendMain } from "../scripts/extend";
+import { main as teardownMain } from "../scripts/teardown";
 import { main as submitMain } from "../scripts/submit";
 import { main as notebookMain } from "../scripts/notebook";
 import { EXIT } from "../lib/errors";
@@ -266,4 +267,15 @@ test("on a twin, status shows both clusters running from their containers, no co
   expect(cost).toMatchObject({ exitCode: 0, stdout: `Stack "${TWIN_STACK}" is an HDInsight 5.1 twin on the local Docker engine: it runs on your machine, no cloud cost.\n` });
   const extend = await command("extend", extendMain, ["--stack", TWIN_STACK, "--by", "1h"]);
   expect({ exitCode: extend.exitCode, stderr: extend.stderr }).toEqual({ exitCode: EXIT.AZURE_ONLY, stderr: expect.stringContaining(`stack "${TWIN_STACK}" is a twin (HDInsight 5.1 on the local Docker engine): only Azure stacks have a deadline`) });
+}, 5 * 60_000);
+
+test("teardown --stack twin --yes: every container, the network and the data volumes gone, checked by the project's labels afterwards", async () => {
+  const r = await command("teardown", teardownMain, ["--stack", TWIN_STACK, "--yes"]);
+  expect(r.stderr).not.toMatch(/error:/);
+  expect(r.exitCode).toBe(0);
+  expect(r.stdout).toContain(`Stack "${TWIN_STACK}" (twin)`);
+  const left = (args: string[]) => docker([...args, "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", "{{.Names}}"]).then((o) => o.split("\n").filter(Boolean));
+  const [containers, networks] = await Promise.all([left(["ps", "-a"]), left(["network", "ls"])]);
+  const volumes = (await docker(["volume", "ls", "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", "{{.Name}}"])).split("\n").filter(Boolean);
+  expect({ containers, networks, volumes }).toEqual({ containers: [], networks: [], volumes: [] });
 }, 5 * 60_000);

@@ -12,6 +12,7 @@ import type { Command } from "../cli/command";
 import { markdownTable } from "../util/table";
 import { benchmarksTable, benchSummary, type BenchResults } from "./benchReport";
 import { layoutTable } from "./layout";
+import { twinRun, twinSummary } from "./twinReport";
 import { nodeEnvTable, nodePortsTable } from "./nodeImage";
 
 /** A section's markers: `<!-- generated: NAME (npm run docs) -->` ... `<!-- end: NAME -->`. */
@@ -39,6 +40,8 @@ export function sections(root: string, commands: readonly CommandDoc[] = []): Re
     "notebooks-picture": () => notebooksPicture(join(root, "tests", "results", "notebooks.json")),
     "ci-time": () => ciTimeTable(join(root, "tests", "results", "ci-time.json")),
     "ci-summary": () => ciTimeSummary(join(root, "tests", "results", "ci-time.json")),
+    "twin-run": () => twinRun(join(root, "tests", "results", "twin.json"), join(root, "bench", "results.json")),
+    "twin-summary": () => twinSummary(join(root, "tests", "results", "twin.json"), join(root, "bench", "results.json")),
     layout: () => layoutTable(),
     "node-env": nodeEnvTable,
     "node-ports": nodePortsTable,
