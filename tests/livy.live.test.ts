@@ -411,8 +411,8 @@ test("npm run submit --py on an Azure-shaped stack: uploaded over SSH into the d
     expect(py.err).toMatch(/Livy batch \d+: (running|success)/);
     expect(az.gateways.at(-1)!.endpoint).toBe(`127.0.0.1:${topology.endpoints.ssh.port}`);
     // Livy keeps a batch's last 200 log lines (livy.cache-log.size): Spark's INFO lines between two
-    // polls can push a progress line out, so the job's first line is what is sure to be seen.
-    expect(py.out).toMatch(/^\[wordcount\] started id=/m);
+    // polls can push any of the job's own lines out (its first one too, seen in a CI run of
+    // 2026-12-07), so what the command follows is asserted by the end it reports and the counts.
     expect(py.out).toMatch(/job "az-py" is not running: it finished \(Livy batch \d+ success\)/);
     // Observed independently: the counts topic equals an independent count of the text; the file in
     // HDFS holds the very bytes of the local one, and no temporary copy is left on the head node.
