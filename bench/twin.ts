@@ -12,7 +12,7 @@ import { PROJECT } from "../stacks/config";
 import { TWIN_COMPOSE_FILE, TWIN_PASSWORD_VARIABLE, TWIN_SSH_KEY_VARIABLE } from "../stacks/twin/compose";
 import { twinTopologyFor, twinTopologyKeys } from "../stacks/twin/config";
 import { readStackFile } from "../jobs/pulumiStack";
-import { waitFor } from "../jobs/util/poll";
+import { waitHealthy } from "../jobs/local/stack";
 import { dockerShell } from "../jobs/local/shell";
 import { runNotebook } from "../jobs/notebooks/headless";
 import { markdownTable } from "../jobs/util/table";
@@ -49,10 +49,7 @@ export async function benchTwin(log: (m: string) => void, out: (text: string) =>
   log("down -> healthy (docker-compose up, every node's healthcheck)");
   const healthy = await seconds(async () => {
     await compose(["up", "-d"]);
-    await waitFor("every twin node healthy", async () => {
-      const states = (await execa("docker", ["inspect", "-f", "{{.State.Health.Status}}", ...containers])).stdout.split("\n");
-      return states.every((s) => s === "healthy") || undefined;
-    }, 600_000, 250);
+    await waitHealthy(containers, 600_000, undefined, 250);
   });
 
   // Memory: every container's, each second, while the Azure path runs.

@@ -44,7 +44,7 @@ async function health(container: string): Promise<string> {
 }
 
 /** Waits until every container reports healthy; on failure names the unhealthy one and its failing check. */
-export async function waitHealthy(containers: string[], timeoutMs: number, onWait: (states: string[]) => void = () => undefined): Promise<void> {
+export async function waitHealthy(containers: string[], timeoutMs: number, onWait: (states: string[]) => void = () => undefined, intervalMs = 1000): Promise<void> {
   await waitFor(`${containers.join(", ")} to be healthy`, async () => {
     const states = await Promise.all(containers.map(health));
     const unhealthy = containers.filter((_, i) => states[i] === "unhealthy");
@@ -54,7 +54,7 @@ export async function waitHealthy(containers: string[], timeoutMs: number, onWai
     }
     onWait(states);
     return states.every((s) => s === "healthy") ? true : undefined;
-  }, timeoutMs, 1000);
+  }, timeoutMs, intervalMs);
 }
 
 export const composeProject = (stack: string) => (stack === DEFAULT_STACK ? PROJECT : `${PROJECT}-${stack}`);

@@ -16,7 +16,7 @@ import { openKafkaRoute } from "../../jobs/kafka/route";
 import { defaultDeps } from "../../jobs/cli/command";
 import { Secrets } from "../../jobs/secrets";
 import { fetchTrusting, readTwinAccess } from "../../jobs/twin/access";
-import { docker, progress, ROOT, waitFor } from "./docker";
+import { docker, progress, ROOT, waitHealthy } from "./docker";
 
 export const TWIN_STACK = "twin";
 export const TWIN_PASSWORD = "Twin-Rehearsal-Passw0rd!";
@@ -49,11 +49,7 @@ export async function bringUpTwin(): Promise<TwinUp> {
   const started = Date.now();
   await twinCompose(["up", "-d"], composeEnv);
   const containers = twinTopology.nodes.map((n) => n.container);
-  await waitFor("every twin node healthy", async () => {
-    const states = (await docker(["inspect", "-f", "{{.State.Health.Status}}", ...containers])).split("\n");
-    if (states.some((s) => s === "unhealthy")) throw new Error(`a twin node is unhealthy: ${states.join(", ")}`);
-    return states.every((s) => s === "healthy") || undefined;
-  }, 300_000, 250);
+  await waitHealthy(containers, 300_000, undefined, 250);
   const healthySeconds = (Date.now() - started) / 1000;
   progress(`twin healthy in ${healthySeconds.toFixed(1)} s`);
   return { privateKeyFile, healthySeconds, env: { [TWIN_PASSWORD_VARIABLE]: TWIN_PASSWORD, SSH_PRIVATE_KEY_FILE: privateKeyFile } };
