@@ -503,14 +503,19 @@ test("the SSH gateway cut mid-load (sshd's session SIGKILLed): the load stops at
     const seen = await readTopic(topic);
     expect(ids(0, table.records).filter((id) => seen.get(id) !== 1)).toEqual([]);
     expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
-    // One request in flight: what the cut left written but unacknowledged is the next lines of the
-    // file, no gap, each once: the topic holds exactly the file's first seen.size lines.
+    // One send in flight (2,000 lines), which kafkajs splits into one request per leader broker: the
+    // cut can lose the acknowledgement of some of those requests after their broker wrote them
+    // (seen in CI: two of three brokers' shares written, every third id of the batch missing). So
+    // what lies beyond the acknowledged lines is some of the next 2,000 lines, each once, and nothing further.
     const beyond = seen.size - table.records;
-    expect(ids(0, seen.size).filter((id) => seen.get(id) !== 1)).toEqual([]);
+    const inFlight = 2000;
+    expect([...seen.keys()].filter((id) => Number(id.slice(3)) >= table.records + inFlight)).toEqual([]);
+    expect(beyond).toBeGreaterThanOrEqual(0);
+    expect(beyond).toBeLessThanOrEqual(inFlight);
     expect(stopSeconds).toBeLessThan(15);
     outcomes.push({
       scenario: "the SSH gateway cut during a 400,000-id `npm run load --via-ssh` (sshd's session SIGKILLed in hadoop-master)",
-      checked: "exit 11 with the gateway's message and the load's table; the acknowledged ids are the file's first lines, each once in the topic",
+      checked: "exit 11 with the gateway's message and the load's table; the acknowledged ids are the file's first lines, each once in the topic; beyond them only ids of the one send in flight (written by a broker whose acknowledgement the cut lost), each once",
       result: `stopped ${stopSeconds} s after the cut; ${table.records.toLocaleString("en-US")} acknowledged, all in the topic once; ${beyond.toLocaleString("en-US")} written but not acknowledged`,
       recoverySeconds: null,
     });
