@@ -6,6 +6,7 @@ import { EXIT, UsageError } from "../lib/errors";
 import { azureLivyOf, sparkSubmitRunner } from "../jobs/spark/runners";
 import { type JobAction, jobAction, livyJobControl, localJobControl } from "../jobs/spark/control";
 import { ambariBrokers, clusterSshOptions, openKafkaRoute } from "../jobs/kafka/route";
+import { driverLogOver } from "../jobs/spark/yarnLogs";
 import { AZURE_OWN_JOB_STEPS, type CommandHint, followAzureOwnJob, submitAzureOwnJob } from "../jobs/spark/ownAppAzure";
 import { localNodesOf } from "../jobs/local/stack";
 import { appState, followJob } from "../jobs/spark/localJobs";
@@ -166,7 +167,9 @@ async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: 
   const ledger = c.deps.ledger(livy.baseUrl);
   const hint: CommandHint = (action, n) => `npm run submit -- --stack ${stack} --${action} --name ${n}`;
   const out = (line: string) => c.out(`${line}\n`);
-  if (o.action) { (await jobAction(livyJobControl(livy, ledger, hint), o.action, name, c.note)).forEach(out); return EXIT.OK; }
+  // A dead job's own lines are in YARN's log (cluster mode), read over SSH on the Spark head node when asked for.
+  const driverLog = driverLogOver(async () => c.deps.openGateway(await clusterSshOptions(stack, outputs, "spark", c.route("kafka-spark-lab-submit"))));
+  if (o.action) { (await jobAction(livyJobControl(livy, ledger, hint, driverLog), o.action, name, c.note)).forEach(out); return EXIT.OK; }
 
   if (!o.app) throw new UsageError("expected --jar <file.jar> --class <main class>, or --py <file.py>");
   const { sparkJobJarUrl } = parseOutputs(stack, outputs, "azure", ["sparkJobJarUrl"]);
@@ -180,12 +183,13 @@ async function submitOwnOnAzure(f: Flags<typeof OPTIONS>, c: CommandContext, o: 
     livy, ledger, app: o.app, name, args: o.args, jobJarUrl: sparkJobJarUrl, hint,
     brokers: async (note) => (await ambariBrokers(stack, outputs, { ...c.route("kafka-spark-lab-submit"), note })).join(","),
     openUploader: () => c.deps.openGateway(ssh),
+    driverLog,
   }, (title, work) => s.run(title, work));
   out(batch.state === "success"
     ? `job "${name}" finished (Livy batch ${batch.id} success). Its log: ${hint("log", name)}`
     : `job "${name}" runs (Livy batch ${batch.id}). Its log: ${hint("log", name)}; its state: ${hint("status", name)}; stop it: ${hint("stop", name)}`);
   if (f.follow) {
-    await followAzureOwnJob(livy, name, batch.id, out, hint);
+    await followAzureOwnJob(livy, name, batch.id, out, hint, driverLog);
     out(`job "${name}" is not running: it finished (Livy batch ${batch.id} success)`);
   }
   return EXIT.OK;

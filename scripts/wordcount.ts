@@ -2,7 +2,8 @@
 // jobs/wordcount/pipeline.ts); or the status of its job, or a stop.
 import { EXIT, UsageError } from "../lib/errors";
 import { runnerForStack } from "../jobs/spark/runners";
-import { openKafkaRoute, type KafkaRoute } from "../jobs/kafka/route";
+import { clusterSshOptions, openKafkaRoute, type KafkaRoute } from "../jobs/kafka/route";
+import { driverLogOver } from "../jobs/spark/yarnLogs";
 import { sameCounts, totalOf, wordTable } from "../jobs/wordcount/results";
 import { topicsOf } from "../jobs/wordcount/job";
 import { runWordCount, WORD_COUNT_STEPS } from "../jobs/wordcount/pipeline";
@@ -59,7 +60,11 @@ export const wordcount = defineCommand({
     const outputs = await c.readStack(stack);
     const runner = runnerForStack(stack, outputs, {
       livyUrl, shufflePartitions, env: c.deps.env, fetch: c.deps.fetch, ledger: c.deps.ledger, secrets: c.secrets, note: c.note,
-      commandHint: (action, job) => `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --${action}${job === "wordcount" ? "" : ` --name ${job}`}`,
+      driverLog: driverLogOver(async () => c.deps.openGateway(await clusterSshOptions(stack, outputs, "spark", c.route("kafka-spark-lab-wordcount")))),
+      // wordcount has no --log: submit's reads the same job's log (the same Livy and ledger, or lab-job).
+      commandHint: (action, job) => action === "log" && !f.livy
+        ? `npm run submit -- --stack ${stack} --log --name ${job}`
+        : `npm run wordcount -- --stack ${stack}${f.livy ? " --livy <url>" : ""} --${action}${job === "wordcount" ? "" : ` --name ${job}`}`,
     });
     const action = f.status ? "status" : f.stop ? "stop" : undefined;
     if (action) { c.out((await jobAction(runner, action, name, c.note)).map((l) => `${l}\n`).join("")); return EXIT.OK; }

@@ -119,3 +119,23 @@ test("follow: a batch Livy calls dead because its application was killed while s
   answers["/batches/3/log"] = { id: 3, from: 0, total: 1, log: ["java.lang.ClassNotFoundException: spark.kafka.Nope"] };
   expect(await livy.follow(3, { until: ["running"] }).catch((e: unknown) => e)).toBeInstanceOf(LivyJobDeadError);
 });
+
+test("the word count's batch dies while starting (cluster mode): the error is the driver's own lines from YARN, not spark-submit's report", async () => {
+  const path = join(dir, "ledger.json");
+  const batch: Batch = { id: 100, name: "wc", state: "dead", appId: "application_1_0001" };
+  const livy = {
+    baseUrl: "https://spark-lab.azurehdinsight.net/livy",
+    submit: async () => ({ ...batch, state: "starting" }),
+    follow: async () => { throw new LivyJobDeadError("batch 100 ended dead", batch, ["User application exited with status 1"]); },
+    log: async () => ({ from: 0, total: 1, log: ["YARN Diagnostics: ", "User class threw exception: org.apache.spark.sql.AnalysisException: Failed to find data source: kafka."] }),
+  } as unknown as LivyClient;
+  const read: string[] = [];
+  const r = livyRunner({ livy, ledger: fileBatchLedger(path, livy.baseUrl), jar: async () => "wasbs:///job.jar", shufflePartitions: 4, commandHint: (a, n) => `npm run wordcount -- --${a} --name ${n}`,
+    driverLog: async (appId) => { read.push(appId); return ["INFO ApplicationMaster: Final app status: FAILED", "org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment."]; } });
+  await r.prepare(() => undefined);
+  const e = (await r.start(pipelineJob("wc", "run1"), "b:9092", () => undefined).catch((x: unknown) => x)) as LivyJobDeadError;
+  expect(e).toBeInstanceOf(LivyJobDeadError);
+  expect(e.exitCode).toBe(22);
+  expect(read).toEqual(["application_1_0001"]);
+  expect(e.message).toBe('job "wc" died (Livy batch 100 dead, YARN application application_1_0001); its driver\'s log in YARN says:\n  org.apache.kafka.common.errors.TimeoutException: Timed out waiting for a node assignment.\nIts log: npm run wordcount -- --log --name wc');
+});

@@ -6,12 +6,12 @@
  * only Azure has refused by name. Writes tests/results/twin.json. Needs a Docker engine and the
  * debian:bullseye and debian:bookworm base images.
  */
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import execa from "execa";
 import { join } from "path";
 import { docker, progress, ROOT, waitFor } from "./support/docker";
-import { bringUpTwin, inTwinNetwork, removeTwin, sparkGateway, topicRecords, twinKafka, twinTopology, TWIN_STACK, type TwinUp } from "./support/twin";
+import { bringUpTwin, inTwinNetwork, removeTwin, sparkGateway, topicRecords, twinKafka, twinOutputs, twinTopology, TWIN_PASSWORD, TWIN_STACK, type TwinUp } from "./support/twin";
 import { runMain, type MainRun } from "./support/commands";
 import { main as brokersMain } from "../scripts/brokers";
 import { main as topicsMain } from "../scripts/topics";
@@ -25,11 +25,20 @@ import { main as teardownMain } from "../scripts/teardown";
 import { main as submitMain } from "../scripts/submit";
 import { main as notebookMain } from "../scripts/notebook";
 import { EXIT } from "../lib/errors";
-import { buildWordCountJar } from "../stacks/jobJar";
+import { buildWordCountJar, jobJarBlobName } from "../stacks/jobJar";
+import { main as resultsMain } from "../scripts/results";
+import { LivyBatchNotFoundError, LivyClient, type LivyClientOptions, LivyCsrfError, LivyJobDeadError, LivyRejectedError } from "../jobs/spark/livy";
+import { HttpLoginError, HttpRetriesExhaustedError } from "../lib/http/errors";
+import { fileBatchLedger } from "../jobs/spark/control";
+import { wordCountArgs } from "../jobs/wordcount/job";
+import { fetchTrusting, readTwinAccess } from "../jobs/twin/access";
 import { dockerShell } from "../jobs/local/shell";
 import { cellTexts, runNotebook } from "../jobs/notebooks/headless";
+import { NOTEBOOKS, notebookFingerprint, PARAMETERS_TAG, sourceOf } from "../jobs/notebooks/fill";
+import { JupyterContentsClient, type Notebook } from "../jobs/notebooks/jupyter";
+import { TWIN_PASSWORD_VARIABLE } from "../stacks/twin/compose";
 import { sotuLines } from "../jobs/text/corpus";
-import { readCountsTopic, sameCounts, totalOf } from "../jobs/wordcount/results";
+import { readCountsTopic, sameCounts, topWords, totalOf } from "../jobs/wordcount/results";
 import { countWords } from "./support/wordCount";
 
 const t = twinTopology;
@@ -232,6 +241,198 @@ test("submit --stack twin --jar and --py: each uploaded over SSH to the Spark he
   }
 }, 20 * 60_000);
 
+// ---- Livy behind the gateway, as the project's client meets it on HDInsight -------------------
+
+/** The project's Livy client on the twin's Spark gateway (cluster login, its certificate trusted), and the word count's jar URL. */
+async function twinLivy(o: Partial<LivyClientOptions> = {}): Promise<{ livy: LivyClient; jarUrl: string; trusted: typeof fetch }> {
+  const outputs = await twinOutputs(twin.env);
+  const trusted = fetchTrusting((await readTwinAccess(t.spark.head.container)).gatewayCertificate);
+  const livy = new LivyClient({ baseUrl: String(outputs.sparkLivyUrl), user: t.endpoints.clusterLoginUser, password: TWIN_PASSWORD, fetch: trusted, backoffMs: 200, ...o });
+  return { livy, jarUrl: String(outputs.sparkJobJarUrl), trusted };
+}
+
+/** A YARN application as the Spark head node's ResourceManager reports it (REST, https://hadoop.apache.org/docs/r3.3.4/hadoop-yarn/hadoop-yarn-site/ResourceManagerRest.html). */
+async function yarnApps(query = ""): Promise<{ id: string; name: string; state: string; finalStatus: string; diagnostics: string }[]> {
+  const out = await docker(["exec", t.spark.head.container, "curl", "-sf", `http://${t.spark.head.fqdn}:8088/ws/v1/cluster/apps${query}`]);
+  return (JSON.parse(out) as { apps: { app: any[] } | null }).apps?.app ?? [];
+}
+
+/** Livy's batch total, read through the gateway. */
+async function livyBatchTotal(): Promise<number> {
+  return (await (await sparkGateway())("/livy/batches")).body.total as number;
+}
+
+test("a Livy batch through the gateway with the project's client: the Spark 3.3 jar running on YARN in cluster mode; killed, YARN reports it KILLED and Livy forgets it", async () => {
+  const { livy, jarUrl } = await twinLivy();
+  const topic = `livy-lines-${run}`;
+  expect((await command("topics", topicsMain, ["--stack", TWIN_STACK, "--topic", `${topic}:3:3`, "--topic", `${topic}-counts:3:3`])).exitCode).toBe(0);
+  const job = { name: `livy-${run}`, topic, sink: "kafka" as const, countsTopic: `${topic}-counts`, trigger: 2, startingOffsets: "earliest" as const, checkpoint: `/kafka-spark-lab/livy-${run}/checkpoint` };
+  const submitted = await livy.submit({ file: jarUrl, className: "spark.kafka.SparkKafkaWordCount", args: wordCountArgs(job, BROKERS.join(",")), name: job.name, conf: { "spark.sql.shuffle.partitions": "2" } });
+  expect(submitted.state).toBe("starting");
+  const states: string[] = [];
+  const running = await livy.follow(submitted.id, { until: ["running"], timeoutMs: 300_000, onState: (s) => states.push(s) });
+  expect({ state: running.state, name: running.name, appId: running.appId }).toEqual({ state: "running", name: job.name, appId: expect.stringMatching(/^application_\d+_\d+$/) });
+  const app = await waitFor("YARN to run the batch's application", async () => (await yarnApps()).find((a) => a.id === running.appId && a.state === "RUNNING"), 120_000, 500);
+  expect(app.name).toBe(job.name);
+  expect(await livy.kill(submitted.id)).toBe("killed");
+  // Observed independently: YARN ended the application as killed, and Livy no longer knows the batch.
+  const ended = await waitFor("YARN to end the application", async () => (await yarnApps()).find((a) => a.id === running.appId && a.state === "KILLED"), 60_000, 500);
+  expect(ended.finalStatus).toBe("KILLED");
+  await expect(livy.batch(submitted.id)).rejects.toBeInstanceOf(LivyBatchNotFoundError);
+}, 10 * 60_000);
+
+test("a jar whose main class does not exist ends dead on YARN: Livy's log has only YARN's diagnostics (exit code 13, two attempts), the class is named in the driver's own log in YARN", async () => {
+  const { livy, jarUrl } = await twinLivy();
+  const submitted = await livy.submit({ file: jarUrl, className: "spark.kafka.NoSuchClass", name: `livy-dead-${run}` });
+  const e = (await livy.follow(submitted.id, { timeoutMs: 300_000 }).catch((x: unknown) => x)) as LivyJobDeadError;
+  expect(e).toBeInstanceOf(LivyJobDeadError);
+  expect(e.batch.state).toBe("dead");
+  expect(e.message).toMatch(/ended dead/);
+  // Cluster mode, as on HDInsight: spark-submit's report of the application master's exit, YARN's
+  // default of two attempts, and not the driver's exception.
+  const appId = e.batch.appId!;
+  expect(e.logTail.join("\n")).toContain(`Application ${appId} failed 2 times due to AM Container`);
+  expect(e.logTail.join("\n")).toMatch(/exitCode: 13/);
+  expect(e.logTail.join("\n")).not.toMatch(/NoSuchClass/);
+  const driver = await docker(["exec", t.spark.head.container, "bash", "-lc", `yarn logs -applicationId ${appId} -am -1 -log_files stdout,stderr`]);
+  expect(driver).toMatch(/java\.lang\.ClassNotFoundException: spark\.kafka\.NoSuchClass/);
+}, 10 * 60_000);
+
+test("Livy's own refusals through the gateway: a local path, an unknown batch, a POST without X-Requested-By (CSRF)", async () => {
+  const { livy, jarUrl, trusted } = await twinLivy();
+  // A path without a scheme is the cluster's default storage (HDFS here, wasbs on HDInsight); file: is the head node's disk.
+  const local = (await livy.submit({ file: "file:///etc/passwd.jar", className: "x.Y" }).catch((x: unknown) => x)) as LivyRejectedError;
+  expect(local).toBeInstanceOf(LivyRejectedError);
+  expect(local.message).toMatch(/requirement failed: Local path \/etc\/passwd\.jar cannot be added to user sessions/);
+  const missing = (await livy.batch(987654).catch((x: unknown) => x)) as LivyBatchNotFoundError;
+  expect(missing).toBeInstanceOf(LivyBatchNotFoundError);
+  expect(missing.message).toMatch(/Session '987654' not found/);
+  // The gateway passes the request on; Livy itself refuses it.
+  const auth = `Basic ${Buffer.from(`${t.endpoints.clusterLoginUser}:${TWIN_PASSWORD}`).toString("base64")}`;
+  const raw = await trusted(`${t.spark.gatewayUrl}/livy/batches`, { method: "POST", headers: { Authorization: auth, "Content-Type": "application/json" }, body: JSON.stringify({ file: jarUrl }) });
+  expect(raw.status).toBe(400);
+  expect(await raw.text()).toMatch(/Missing Required Header for CSRF protection/);
+  const stripping: typeof fetch = (url, init) => {
+    const headers = { ...(init?.headers as Record<string, string>) };
+    delete headers["X-Requested-By"];
+    return trusted(url, { ...init, headers });
+  };
+  const before = await livyBatchTotal();
+  const { livy: noHeader } = await twinLivy({ fetch: stripping });
+  await expect(noHeader.submit({ file: jarUrl, className: "x.Y" })).rejects.toBeInstanceOf(LivyCsrfError);
+  expect(await livyBatchTotal()).toBe(before);
+}, 2 * 60_000);
+
+test("the gateway refuses a wrong cluster password: 401 with its realm, named by the client, the password never in the message", async () => {
+  const { livy: wrong, trusted } = await twinLivy({ password: "not-the-password-9" });
+  const e = (await wrong.batch(0).catch((x: unknown) => x)) as HttpLoginError;
+  expect(e).toBeInstanceOf(HttpLoginError);
+  expect(e.service).toBe("Livy");
+  expect(e.message).toMatch(/refused the login of user "admin" \(HTTP 401\) to read batch 0\. Check clusterLoginUser/);
+  expect(e.message).not.toContain("not-the-password-9");
+  const raw = await trusted(`${t.spark.gatewayUrl}/livy/batches`);
+  expect({ status: raw.status, realm: raw.headers.get("www-authenticate") }).toEqual({ status: 401, realm: 'Basic realm="HDInsight"' });
+}, 60_000);
+
+test("Livy stopped behind the gateway: reads retried on the gateway's 502 with a doubling delay, then HttpRetriesExhaustedError (exit 8); a submit is never retried; started again, Livy answers", async () => {
+  await docker(["exec", t.spark.head.container, "supervisorctl", "stop", "livy"]);
+  try {
+    const retries: string[] = [];
+    const { livy: patient } = await twinLivy({ retries: 3, backoffMs: 50, onRetry: (r) => retries.push(`${r.attempt}/${r.attempts} after ${r.delayMs} ms`) });
+    const e = (await patient.batch(987654).catch((x: unknown) => x)) as HttpRetriesExhaustedError;
+    expect(e).toBeInstanceOf(HttpRetriesExhaustedError);
+    expect(retries).toEqual(["1/4 after 50 ms", "2/4 after 100 ms", "3/4 after 200 ms"]);
+    expect({ attempts: e.attempts, exitCode: e.exitCode }).toEqual({ attempts: 4, exitCode: EXIT.UNAVAILABLE });
+    expect(e.message).toMatch(/^Gave up after 4 attempts .* to read batch 987654: Livy answered HTTP 502/);
+    // A lost answer to a submit must not start the job twice: one attempt only.
+    const { livy, jarUrl } = await twinLivy({ retries: 3, backoffMs: 50 });
+    const once = (await livy.submit({ file: jarUrl, className: "x.Y", name: "livy-once" }).catch((x: unknown) => x)) as HttpRetriesExhaustedError;
+    expect(once).toBeInstanceOf(HttpRetriesExhaustedError);
+    expect(once.attempts).toBe(1);
+    expect(once.message).toMatch(/^Gave up after 1 attempt /);
+  } finally {
+    await docker(["exec", t.spark.head.container, "supervisorctl", "start", "livy"]);
+  }
+  const { livy } = await twinLivy();
+  await waitFor("Livy to answer through the gateway again", async () => ((await livy.batch(987654).catch((x: unknown) => x)) instanceof LivyBatchNotFoundError ? true : undefined), 120_000, 500);
+  expect((await yarnApps()).filter((a) => a.name === "livy-once")).toEqual([]);
+}, 5 * 60_000);
+
+// ---- the Azure path's refusals and failures, on the twin ----------------------------------------
+
+test("wordcount on a twin deployed before the sources changed (its jar's stamp another): refused with exit 29 before any topic or batch", async () => {
+  const outputs = await twinOutputs(twin.env);
+  const stale = { ...outputs, sparkJobJarUrl: `/${jobJarBlobName({ of: "sources", stamp: "0".repeat(64) })}` };
+  const before = await livyBatchTotal();
+  const r = await runMain(wordcountMain, ["--stack", TWIN_STACK, "--name", `stale-${run}`, "--lines", "100"], { env: { ...process.env, ...twin.env }, readStackOutputs: async () => stale });
+  results.commands.push({ command: "npm run wordcount -- --stack twin (outputs of an older pulumi up)", exitCode: r.exitCode, seconds: r.seconds });
+  expect(r.stderr).toContain("was built from other sources (stamp 0000000000000000)");
+  expect(r.stderr).toContain("run `pulumi up` to build and upload the jar from yours");
+  expect(r.exitCode).toBe(EXIT.STALE_JAR);
+  expect(await livyBatchTotal()).toBe(before);
+  const { kafka, close } = await twinKafka(twin.env);
+  try {
+    expect((await kafka.admin().listTopics().catch(() => [])).filter((x) => x.startsWith(`stale-${run}`))).toEqual([]);
+  } finally {
+    await close();
+  }
+}, 5 * 60_000);
+
+test("wordcount --stack twin whose YARN application is killed while it starts: exit 23, with YARN's own diagnostics", async () => {
+  const name = `azkill-${run}`;
+  // Killed through the ResourceManager's REST API as soon as it is listed, as an operator or YARN's preemption would.
+  const killer = waitFor(`the YARN application of ${name}`, async () => (await yarnApps("?states=NEW,NEW_SAVING,SUBMITTED,ACCEPTED,RUNNING")).find((a) => a.name === name)?.id, 300_000, 200)
+    .then(async (id) => {
+      await docker(["exec", t.spark.head.container, "curl", "-sf", "-X", "PUT", "-H", "Content-Type: application/json", "-d", '{"state":"KILLED"}', `http://${t.spark.head.fqdn}:8088/ws/v1/cluster/apps/${id}/state`]);
+      return id;
+    });
+  const r = await command("wordcount", wordcountMain, ["--stack", TWIN_STACK, "--name", name, "--lines", "500", "--timeout", "600"]);
+  const appId = await killer;
+  expect(r.stderr).toMatch(new RegExp(`batch \\d+ \\(${name}\\) was killed \\(YARN application ${appId}\\); YARN says: Application ${appId} was killed by user`));
+  expect(r.exitCode).toBe(EXIT.JOB_KILLED);
+  expect(r.stderr).not.toContain(TWIN_PASSWORD);
+}, 10 * 60_000);
+
+test("submit --stack twin: a job of one's own that fails ends dead (22), and --status, --log and --stop say what Livy knows", async () => {
+  const ledgerFile = join(mkdtempSync(join(tmpdir(), "twin-ledger-")), "livy-batches.json");
+  const submit = async (argv: string[]) => {
+    const r = await runMain(submitMain, argv, { env: { ...process.env, ...twin.env }, readStackOutputs: async () => ({}), ledger: (url) => fileBatchLedger(ledgerFile, url) });
+    results.commands.push({ command: `npm run submit -- ${argv.join(" ")}`, exitCode: r.exitCode, seconds: r.seconds });
+    return { code: r.exitCode, out: r.stdout, err: r.stderr };
+  };
+  const failing = await submit(["--stack", TWIN_STACK, "--py", join(ROOT, "tests", "fixtures", "failing_job.py"), "--follow"]);
+  // Livy's log holds spark-submit's "User application exited with status 1"; the driver's own error
+  // (with the KAFKA_BROKERS it was given) is read from YARN's log on the head node.
+  const error = `ValueError: no topic named fixture-missing at ${BROKERS.join(",")}`;
+  expect(failing.code).toBe(EXIT.JOB_DEAD);
+  expect(failing.err).toMatch(/error: job "failing_job" died \(Livy batch \d+ dead, YARN application application_\d+_\d+\); its driver's log in YARN says:/);
+  expect(failing.err).toContain(error);
+  const dead = await submit(["--stack", TWIN_STACK, "--status", "--name", "failing_job"]);
+  expect(dead.code).toBe(EXIT.OK);
+  expect(dead.out).toMatch(/^job "failing_job" is not running: it died \(Livy batch \d+ dead, YARN application application_\d+_\d+\); its driver's log in YARN says:/);
+  expect(dead.out).toContain(error);
+  const log = await submit(["--stack", TWIN_STACK, "--log", "--name", "failing_job"]);
+  expect(log.code).toBe(EXIT.OK);
+  expect(log.out).toContain("User application exited with status 1");
+  expect(log.out).toMatch(/--- the driver's own log in YARN \(application application_\d+_\d+\) ---/);
+  expect(log.out).toContain(error);
+  expect((await submit(["--stack", TWIN_STACK, "--stop", "--name", "failing_job"])).out).toBe('job "failing_job" was not running\n');
+  const gone = await submit(["--stack", TWIN_STACK, "--status", "--name", "failing_job"]);
+  expect(gone.out).toMatch(/Livy knows no batch of that name/);
+  expect(Object.values(JSON.parse(readFileSync(ledgerFile, "utf8")) as Record<string, object>)).toEqual([{}]);
+  for (const r of [failing, dead, log, gone]) expect(r.out + r.err).not.toContain(TWIN_PASSWORD);
+}, 10 * 60_000);
+
+test("results --stack twin reads the counts topic through the SSH gateway; --parquet is refused (a local stack's HDFS)", async () => {
+  const expected = countWords([...sotuLines({ from: 2000, to: 2001 })]);
+  const r = await command("results", resultsMain, ["--stack", TWIN_STACK, "--topic", "twinwc-counts", "--top", "5", "--json"]);
+  expect(r.exitCode).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual({ distinct: expected.size, total: totalOf(expected), top: topWords(expected, 5) });
+  const parquet = await command("results", resultsMain, ["--stack", TWIN_STACK, "--parquet", "/x"]);
+  expect(parquet.exitCode).toBe(EXIT.USAGE);
+  expect(parquet.stderr).toContain(`results: error: --parquet reads the HDFS of a local stack; stack "${TWIN_STACK}"`);
+}, 5 * 60_000);
+
 test("notebook --stack twin uploads through Jupyter's contents API; all three then run through sparkmagic's PySpark3 kernel and Livy, %%configure -f as written, counting exactly", async () => {
   const uploaded = await command("notebook", notebookMain, ["--stack", TWIN_STACK, "--topic", `nb-${run}`]);
   expect(uploaded.exitCode).toBe(0);
@@ -256,6 +457,61 @@ test("notebook --stack twin uploads through Jupyter's contents API; all three th
   expect(Object.values(windows).flatMap((w) => Object.values(w)).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 }, 30 * 60_000);
 
+test("notebook --stack twin into a nested folder, then again: unchanged notebooks left as they are; one edited on the cluster: exit 28 naming it, --overwrite keeps it as a backup; a wrong password: exit 3", async () => {
+  const folder = `course/week-${run}`;
+  const trusted = fetchTrusting((await readTwinAccess(t.spark.head.container)).gatewayCertificate);
+  const jupyter = new JupyterContentsClient({ baseUrl: `${t.spark.gatewayUrl}/jupyter`, user: t.endpoints.clusterLoginUser, password: TWIN_PASSWORD, fetch: trusted, retries: 0 });
+  const readBack = async (path: string) => (await jupyter.get(path, { content: true }))?.content as Notebook;
+  const upload = (extra: string[] = [], env: Record<string, string> = {}) => command("notebook", notebookMain, ["--stack", TWIN_STACK, "--folder", folder, ...extra], env);
+
+  const first = await upload();
+  expect(first.stderr).toContain(`created the folder ${folder}`);
+  expect(first.exitCode).toBe(0);
+  expect(first.stdout).toBe(`${t.spark.gatewayUrl}/jupyter/tree/${folder}\n`);
+  // What Jupyter wrote to the head node's disk: valid nbformat 4 (the head node's own nbformat), filled for HDInsight.
+  const files = NOTEBOOKS.map((n) => `${JUPYTER_DIR}/${folder}/${n.file}`);
+  const validate = "import sys, nbformat\nfor f in sys.argv[1:]:\n    nbformat.validate(nbformat.read(f, as_version=4))\nprint('valid', len(sys.argv) - 1)";
+  expect((await docker(["exec", t.spark.head.container, "python3", "-c", validate, ...files])).trim()).toBe(`valid ${files.length}`);
+  for (const { file } of NOTEBOOKS) {
+    const nb = await readBack(`${folder}/${file}`);
+    expect(nb.metadata.kernelspec).toMatchObject({ name: "pyspark3kernel", display_name: "PySpark3" });
+    expect(sourceOf(nb.cells.find((c) => (c.metadata.tags ?? []).includes(PARAMETERS_TAG))!)).toContain(`BROKERS = "${BROKERS.join(",")}"\n`);
+  }
+
+  // Run once on the cluster (outputs added): the same cells, so left as it is.
+  const produce = `${folder}/01-produce-lines.ipynb`;
+  const ran = await readBack(produce);
+  ran.cells[3].outputs = [{ output_type: "stream", name: "stdout", text: "PRODUCED 10 lines\n" }];
+  await jupyter.putNotebook(produce, ran);
+  const again = await upload();
+  expect(again.exitCode).toBe(0);
+  expect(again.stderr).toContain(`${produce}: already there with the same cells, left as it is`);
+  expect((await readBack(produce)).cells[3].outputs).toHaveLength(1);
+
+  // Edited on the cluster: nothing uploaded, exit 28; --overwrite saves the cluster's copy as a backup.
+  const wordcount = `${folder}/02-wordcount.ipynb`;
+  const edited = await readBack(wordcount);
+  edited.cells.push({ cell_type: "code", source: "print('my own analysis')", metadata: {}, outputs: [], execution_count: null, id: "mine" });
+  await jupyter.putNotebook(wordcount, edited);
+  const refused = await upload();
+  expect(refused.exitCode).toBe(EXIT.NOTEBOOK_EXISTS);
+  expect(refused.stderr).toContain(`notebook: error: ${wordcount} already exists on the cluster with other cells`);
+  expect(refused.stderr).toContain("pass --overwrite");
+  expect(notebookFingerprint(await readBack(wordcount))).toBe(notebookFingerprint(edited));
+  const replaced = await upload(["--overwrite"]);
+  expect(replaced.exitCode).toBe(0);
+  const backup = new RegExp(`${wordcount.replace(/[.]/g, "\\.")}: replaced \\(the cluster's copy saved as (${folder}/02-wordcount\\.backup-\\d{8}-\\d{6}\\.ipynb)\\)`).exec(replaced.stderr)?.[1];
+  expect(backup).toBeDefined();
+  expect(notebookFingerprint(await readBack(backup!))).toBe(notebookFingerprint(edited));
+  expect(sourceOf((await readBack(wordcount)).cells.at(-1)!)).not.toContain("my own analysis");
+
+  // The gateway checks the login: a wrong password is refused (exit 3) and shown nowhere.
+  const wrong = "Wr0ng-Pa55word-Here!";
+  const refusedLogin = await upload([], { [TWIN_PASSWORD_VARIABLE]: wrong });
+  expect(refusedLogin.exitCode).toBe(EXIT.LOGIN_REFUSED);
+  for (const secret of [wrong, TWIN_PASSWORD]) expect(refusedLogin.stdout + refusedLogin.stderr).not.toContain(secret);
+}, 5 * 60_000);
+
 test("on a twin, status shows both clusters running from their containers, no cost, and the Spark gateway's pages answering", async () => {
   const status = await command("status", statusMain, ["--stack", TWIN_STACK, "--json"]);
   expect(status.exitCode).toBe(0);
@@ -274,8 +530,8 @@ test("teardown --stack twin --yes: every container, the network and the data vol
   expect(r.stderr).not.toMatch(/error:/);
   expect(r.exitCode).toBe(0);
   expect(r.stdout).toContain(`Stack "${TWIN_STACK}" (twin)`);
-  const left = (args: string[]) => docker([...args, "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", "{{.Names}}"]).then((o) => o.split("\n").filter(Boolean));
-  const [containers, networks] = await Promise.all([left(["ps", "-a"]), left(["network", "ls"])]);
+  const left = (args: string[], field: string) => docker([...args, "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", `{{${field}}}`]).then((o) => o.split("\n").filter(Boolean));
+  const [containers, networks] = await Promise.all([left(["ps", "-a"], ".Names"), left(["network", "ls"], ".Name")]);
   const volumes = (await docker(["volume", "ls", "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", "{{.Name}}"])).split("\n").filter(Boolean);
   expect({ containers, networks, volumes }).toEqual({ containers: [], networks: [], volumes: [] });
 }, 5 * 60_000);

@@ -104,12 +104,31 @@ export function fileBatchLedger(path: string, livyUrl: string): BatchLedger {
   };
 }
 
-/** A dead batch as an error with the lines of its log that say why (exit 22). */
-export async function deadBatch(livy: LivyClient, name: string, batch: Batch, hint: CommandHint): Promise<LivyJobDeadError> {
+/** The driver's own log of a YARN application (jobs/spark/yarnLogs.ts), where one can be read. */
+export type DriverLog = (appId: string) => Promise<string[]>;
+
+/**
+ * A dead batch as an error with the lines that say why (exit 22): from the driver's own log in
+ * YARN when `driverLog` reads it (cluster mode, HDInsight's: Livy's log then holds only
+ * spark-submit's reports), else from Livy's log.
+ */
+export async function deadBatch(livy: LivyClient, name: string, batch: Batch, hint: CommandHint, driverLog?: DriverLog): Promise<LivyJobDeadError> {
   const log = (await livy.log(batch.id, 0, 100_000).catch(() => ({ log: batch.log ?? [] }))).log;
+  const ran = `Livy batch ${batch.id} ${batch.state}${batch.appId ? `, YARN application ${batch.appId}` : ""}`;
+  let unread = "";
+  if (driverLog && batch.appId) {
+    try {
+      const driver = await driverLog(batch.appId);
+      const why = errorLines(driver);
+      const lines = why.length ? why : driver.slice(-12);
+      if (lines.length) return new LivyJobDeadError(`job "${name}" died (${ran}); its driver's log in YARN says:\n  ${lines.join("\n  ")}\nIts log: ${hint("log", name)}`, batch, lines);
+    } catch (e) {
+      unread = `\n(the driver's own log in YARN could not be read: ${(e as Error).message})`;
+    }
+  }
   const why = errorLines(log);
   const lines = why.length ? why : log.slice(-12);
-  return new LivyJobDeadError(`job "${name}" died (Livy batch ${batch.id} ${batch.state}${batch.appId ? `, YARN application ${batch.appId}` : ""}); the end of its log says:\n  ${lines.join("\n  ")}\nIts log: ${hint("log", name)}`, batch, lines);
+  return new LivyJobDeadError(`job "${name}" died (${ran}); the end of its log says:\n  ${lines.join("\n  ")}${unread}\nIts log: ${hint("log", name)}`, batch, lines);
 }
 
 /**
@@ -139,7 +158,7 @@ export async function latestBatch(livy: LivyClient, ledger: BatchLedger, name: s
 const FORGOTTEN = "Livy knows no batch of that name (it forgets a finished one after its retain time, 10 minutes by default)";
 
 /** A Livy's batches, the word count's and one's own alike; a dead one says why, from its log. */
-export function livyJobControl(livy: LivyClient, ledger: BatchLedger, hint: CommandHint): JobControl {
+export function livyJobControl(livy: LivyClient, ledger: BatchLedger, hint: CommandHint, driverLog?: DriverLog): JobControl {
   return {
     describe: `Livy at ${livy.baseUrl}`,
     async state(name) {
@@ -150,14 +169,18 @@ export function livyJobControl(livy: LivyClient, ledger: BatchLedger, hint: Comm
         case "success": return { running: false, said: `job "${name}" is not running: it finished (${what})` };
         case "killed": return { running: false, said: `job "${name}" is not running: it was killed (${what})` };
         case "dead":
-        case "error": return { running: false, said: `job "${name}" is not running: ${(await deadBatch(livy, name, b, hint)).message.replace(/^job "[^"]*" /, "it ")}` };
+        case "error": return { running: false, said: `job "${name}" is not running: ${(await deadBatch(livy, name, b, hint, driverLog)).message.replace(/^job "[^"]*" /, "it ")}` };
         default: return { running: true, said: `job "${name}" is running (${what})` };
       }
     },
     async log(name, lines) {
       const b = await latestBatch(livy, ledger, name);
       if (!b) throw new LivyBatchNotFoundError(`job "${name}": ${FORGOTTEN}`, { service: "Livy", request: "GET /batches" });
-      return (await livy.log(b.id, 0, 100_000)).log.slice(-lines);
+      const log = (await livy.log(b.id, 0, 100_000)).log.slice(-lines);
+      // A finished batch in cluster mode: its driver's own lines are in YARN's log, after Livy's.
+      if (!driverLog || !b.appId || !FINISHED.includes(b.state)) return log;
+      const driver = await driverLog(b.appId).catch((e: Error) => [`(could not be read: ${e.message})`]);
+      return [...log, `--- the driver's own log in YARN (application ${b.appId}) ---`, ...driver.slice(-lines)];
     },
     // Livy refuses a second batch of the same name while it remembers the first, finished or not
     // (its retain time, 10 minutes by default): every batch of the name is deleted.

@@ -105,7 +105,8 @@ export async function followJob(shell: NodeShell, name: string, onLine: (line: s
 
 /** The lines of a log that say what went wrong: exceptions and their causes, the last few, each once. */
 export function errorLines(log: string[], max = 8): string[] {
-  const wanted = log.filter((l) => /\b(\w+\.)*\w*(Exception|Error)\b|^Caused by:|\[wordcount\] stopped: /.test(l) && !/^\s+at /.test(l));
+  // Not a JVM option that names an error (-XX:OnOutOfMemoryError, in YARN's launch lines).
+  const wanted = log.filter((l) => /\b(\w+\.)*\w*(Exception|Error)\b|^Caused by:|\[wordcount\] stopped: /.test(l) && !/^\s+at |-XX:/.test(l));
   return [...new Set(wanted.map((l) => l.trim()))].slice(-max);
 }
 

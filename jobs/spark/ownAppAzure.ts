@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { SubmitError } from "../../lib/errors";
 import { LivyJobDeadError } from "./livy";
-import { type BatchLedger, type CommandHint, deadBatch, FINISHED, namedBatches } from "./control";
+import { type BatchLedger, type CommandHint, deadBatch, type DriverLog, FINISHED, namedBatches } from "./control";
 import type { Batch, BatchRequest, LivyClient } from "./livy";
 import type { Step } from "./ownAppLocal";
 import type { SparkApp } from "./ownAppFile";
@@ -116,12 +116,12 @@ export function ownBatchRequest(o: OwnBatchOptions): BatchRequest {
 
 export type { CommandHint };
 
-/** Livy's follow, a dead batch turned into the job's own error. */
-async function following(livy: LivyClient, name: string, hint: CommandHint, follow: () => Promise<Batch>): Promise<Batch> {
+/** Livy's follow, a dead batch turned into the job's own error (its driver's lines from YARN where `driverLog` reads them). */
+async function following(livy: LivyClient, name: string, hint: CommandHint, follow: () => Promise<Batch>, driverLog?: DriverLog): Promise<Batch> {
   try {
     return await follow();
   } catch (e) {
-    if (e instanceof LivyJobDeadError) throw await deadBatch(livy, name, e.batch, hint);
+    if (e instanceof LivyJobDeadError) throw await deadBatch(livy, name, e.batch, hint, driverLog);
     throw e;
   }
 }
@@ -140,6 +140,8 @@ export interface AzureOwnJobOptions {
   hint: CommandHint;
   /** How long the batch may take to run (YARN may queue it); default 15 minutes. */
   startTimeoutMs?: number;
+  /** The driver's own log in YARN, for a batch that dies (jobs/spark/yarnLogs.ts). */
+  driverLog?: DriverLog;
 }
 
 /**
@@ -173,13 +175,13 @@ export async function submitAzureOwnJob(o: AzureOwnJobOptions, step: Step): Prom
   return step(AZURE_OWN_JOB_STEPS[3], async (note) => {
     const batch = await following(o.livy, o.name, o.hint, () => o.livy.follow(submitted.id, {
       until: ["running", "success"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${submitted.id}: ${s}`),
-    }));
+    }), o.driverLog);
     if (batch.appId) note(`YARN application ${batch.appId}`);
     return batch;
   });
 }
 
 /** --follow: the batch's log as it grows, until it ends; resolves when it succeeded, fails dead (22) or killed (23). */
-export function followAzureOwnJob(livy: LivyClient, name: string, id: number, onLine: (line: string) => void, hint: CommandHint): Promise<Batch> {
-  return following(livy, name, hint, () => livy.follow(id, { until: ["success"], timeoutMs: Number.POSITIVE_INFINITY, onLog: onLine }));
+export function followAzureOwnJob(livy: LivyClient, name: string, id: number, onLine: (line: string) => void, hint: CommandHint, driverLog?: DriverLog): Promise<Batch> {
+  return following(livy, name, hint, () => livy.follow(id, { until: ["success"], timeoutMs: Number.POSITIVE_INFINITY, onLog: onLine }), driverLog);
 }

@@ -5,8 +5,8 @@
  */
 import { UsageError } from "../../lib/errors";
 import { retryNote } from "../kafka/route";
-import { type BatchRequest, LivyClient } from "./livy";
-import { type BatchLedger, livyJobControl, localJobControl } from "./control";
+import { type BatchRequest, LivyClient, LivyJobDeadError } from "./livy";
+import { type BatchLedger, deadBatch, type DriverLog, livyJobControl, localJobControl } from "./control";
 import { localNodesOf } from "../local/stack";
 import { onAzurePath, parseOutputs, type StackOutputs } from "../pulumiStack";
 import { gatewayFetch, twinHeadOf } from "../twin/access";
@@ -82,19 +82,22 @@ export interface LivyRunnerOptions {
   startTimeoutMs?: number;
   clear?: (name: string) => Promise<void>;
   commandHint: JobRunner["commandHint"];
+  /** A dead batch's reason from its driver's own log in YARN (cluster mode; jobs/spark/yarnLogs.ts). */
+  driverLog?: DriverLog;
 }
 
 export function livyRunner(o: LivyRunnerOptions): JobRunner {
   let file = "";
   return {
-    ...livyJobControl(o.livy, o.ledger, o.commandHint),
+    ...livyJobControl(o.livy, o.ledger, o.commandHint, o.driverLog),
     prepare: async (note) => { file = await o.jar(note); },
     clear: o.clear,
     async start(job, brokers, note) {
       const batch = await o.livy.submit({ file, className: WORD_COUNT_CLASS, args: wordCountArgs(job, brokers), name: job.name, ...o.sizing });
       o.ledger.record(job.name, batch.id);
       note(`Livy batch ${batch.id} submitted (${batch.state})`);
-      const running = await o.livy.follow(batch.id, { until: ["running"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${batch.id}: ${s}`) });
+      const running = await o.livy.follow(batch.id, { until: ["running"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${batch.id}: ${s}`) })
+        .catch(async (e: unknown) => { throw e instanceof LivyJobDeadError ? await deadBatch(o.livy, job.name, e.batch, o.commandHint, o.driverLog) : e; });
       if (running.appId) note(`YARN application ${running.appId}`);
       if (running.appInfo?.sparkUiUrl) note(`Spark UI: ${running.appInfo.sparkUiUrl}`);
     },
@@ -106,6 +109,8 @@ export function livyRunner(o: LivyRunnerOptions): JobRunner {
 export interface RunnerForStackOptions {
   /** Local stack: submit through this Livy instead of spark-submit (login from LIVY_USER / LIVY_PASSWORD). */
   livyUrl?: string;
+  /** Azure path: a dead batch's driver log from YARN, over SSH on the Spark head node. */
+  driverLog?: DriverLog;
   shufflePartitions?: number;
   env: Record<string, string | undefined>;
   fetch: typeof fetch;
@@ -140,6 +145,7 @@ export function runnerForStack(stack: string, outputs: StackOutputs, o: RunnerFo
       },
       shufflePartitions: o.shufflePartitions ?? 4,
       commandHint: o.commandHint,
+      driverLog: o.driverLog,
     });
   }
   const { master } = localNodesOf(stack, outputs);

@@ -1,11 +1,10 @@
 /**
- * A real Apache Livy 0.7.1 server (Maven Central; https://livy.apache.org/docs/latest/rest-api.html) inside the local stack's master,
- * running batches with the master's own Spark, CSRF protection on as on HDInsight; and a small
- * real reverse proxy in front of it that does what HDInsight's gateway adds and Livy lacks:
- * Basic auth with the cluster login (401 otherwise) and the /livy path prefix.
+ * A real Apache Livy 0.7.1 server (Maven Central; https://livy.apache.org/docs/latest/rest-api.html)
+ * inside the local stack's master, as a user runs one next to the local Spark for `--livy`: batches
+ * with the master's own Spark in local mode, plain HTTP, CSRF protection on (Livy's own default
+ * off; on as on HDInsight, so the client's header is exercised). HDInsight's Livy (YARN cluster
+ * mode behind an HTTPS gateway) is the twin's (stacks/twin/).
  */
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +16,7 @@ export const LIVY_VERSION = "0.7.1-incubating";
 export const LIVY_PORT = 8998;
 const LIVY_HOME = "/opt/livy";
 
-/** Livy's jars (114, ~73 MB), fetched once with Maven into a cache outside the repository (one fetch at a time: two Livys start at once). */
+/** Livy's jars (114, ~73 MB), fetched once with Maven into a cache outside the repository (one fetch at a time on this machine). */
 export const livyJars = (): Promise<string> => withRunLock("Livy fetch", fetchLivyJars);
 
 async function fetchLivyJars(): Promise<string> {
@@ -44,98 +43,30 @@ export async function containerIp(container: string): Promise<string> {
   return (await docker(["inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container])).trim();
 }
 
-/** Per container, Livy's jars copied in once: two Livys started at once must not copy them over each other while one of them starts. */
-const installs = new Map<string, Promise<void>>();
-function livyInstalled(container: string, jars: string): Promise<void> {
-  let install = installs.get(container);
-  if (!install) {
-    install = (async () => {
-      if ((await docker(["exec", container, "sh", "-c", `ls ${LIVY_HOME}/jars 2>/dev/null | wc -l`])).trim() === "0") await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
-    })();
-    installs.set(container, install);
-    install.catch(() => installs.delete(container));
-  }
-  return install;
-}
-
 /**
- * Starts Livy in `container` (idempotent) on `port` (LIVY_PORT by default), batches only, local
- * jars allowed from `whitelist`; resolves with its URL once it answers. Spark runs in local mode
- * there by default; with sparkMaster "yarn" and deployMode "cluster", each batch's driver runs in
- * a YARN container on a worker, as HDInsight's Livy runs it. Each port has its own configuration
- * and log (/opt/livy/conf-<port>, /opt/livy/logs/livy-<port>.log).
+ * Starts Livy in `container` (idempotent), batches only, Spark in local mode, local jars allowed
+ * from `whitelist`; resolves with its URL once it answers. Its configuration and log:
+ * /opt/livy/conf, /opt/livy/logs/livy.log.
  */
-export async function startLivy(container: string, o: { whitelist: string; sparkMaster?: string; deployMode?: "client" | "cluster"; port?: number; retainSeconds?: number }): Promise<string> {
-  const port = o.port ?? LIVY_PORT;
+export async function startLivy(container: string, o: { whitelist: string }): Promise<string> {
   const jars = await livyJars();
-  const url = `http://${await containerIp(container)}:${port}`;
+  const url = `http://${await containerIp(container)}:${LIVY_PORT}`;
   const up = async () => { try { return (await fetch(`${url}/batches`)).ok; } catch { return false; } };
   if (await up()) return url;
-  const confDir = `${LIVY_HOME}/conf-${port}`;
+  const confDir = `${LIVY_HOME}/conf`;
   await docker(["exec", container, "mkdir", "-p", confDir, `${LIVY_HOME}/logs`]);
-  await livyInstalled(container, jars);
+  if ((await docker(["exec", container, "sh", "-c", `ls ${LIVY_HOME}/jars 2>/dev/null | wc -l`])).trim() === "0") await docker(["cp", jars, `${container}:${LIVY_HOME}/`]);
   const conf = [
-    `livy.server.port = ${port}`,
-    `livy.spark.master = ${o.sparkMaster ?? "local[2]"}`,
-    `livy.spark.deploy-mode = ${o.deployMode ?? "client"}`,
+    `livy.server.port = ${LIVY_PORT}`,
+    "livy.spark.master = local[2]",
+    "livy.spark.deploy-mode = client",
     "livy.spark.scala-version = 2.12",
     `livy.file.local-dir-whitelist = ${o.whitelist}`,
     "livy.server.csrf-protection.enabled = true",
-    `livy.server.session.state-retain.sec = ${o.retainSeconds ?? 600}s`,
   ].join("\n");
   await docker(["exec", "-i", container, "sh", "-c", `cat > ${confDir}/livy.conf`], conf);
-  // On YARN, the Hadoop configuration on its class path: Livy's own YARN client finds the
-  // ResourceManager there, and a path without a scheme means the cluster's storage (fs.defaultFS),
-  // as on HDInsight. In local mode, without it, such a path is a local file.
-  const classPath = `${LIVY_HOME}/jars/*:${confDir}${o.sparkMaster === "yarn" ? ":/usr/local/hadoop/etc/hadoop" : ""}`;
   await docker(["exec", "-d", "-w", LIVY_HOME, "-e", `LIVY_HOME=${LIVY_HOME}`, "-e", `LIVY_CONF_DIR=${confDir}`, container,
-    "sh", "-c", `exec java -Xmx384m -cp '${classPath}' org.apache.livy.server.LivyServer > ${LIVY_HOME}/logs/livy-${port}.log 2>&1`]);
+    "sh", "-c", `exec java -Xmx384m -cp '${LIVY_HOME}/jars/*:${confDir}' org.apache.livy.server.LivyServer > ${LIVY_HOME}/logs/livy.log 2>&1`]);
   await waitFor(`Livy at ${url}`, async () => ((await up()) ? true : undefined), 120_000, 500);
   return url;
-}
-
-/** HDInsight's gateway in miniature: Basic auth, the /livy prefix, then the request as it came. */
-export interface Gateway {
-  url: string;
-  /** The next `n` requests get 503 with an HTML body, as a busy HDInsight gateway answers. */
-  failNext(n: number): void;
-  close(): Promise<void>;
-}
-
-export async function startGateway(target: string, login: { user: string; password: string }): Promise<Gateway> {
-  const expected = "Basic " + Buffer.from(`${login.user}:${login.password}`).toString("base64");
-  let failing = 0;
-  const server: Server = createServer((req, res) => {
-    if (failing > 0) {
-      failing--;
-      res.writeHead(503, { "content-type": "text/html" });
-      res.end("<html><head><title>503 Service Unavailable</title></head><body>The service is unavailable.</body></html>");
-      return;
-    }
-    if (req.headers.authorization !== expected) {
-      res.writeHead(401, { "www-authenticate": 'Basic realm="HDInsight"', "content-type": "text/html" });
-      res.end("<html><body><h1>401 Unauthorized</h1></body></html>");
-      return;
-    }
-    if (!req.url?.startsWith("/livy/")) {
-      res.writeHead(404, { "content-type": "text/html" });
-      res.end("<html><body>Not Found</body></html>");
-      return;
-    }
-    const headers = { ...req.headers };
-    delete headers.authorization;
-    delete headers.host;
-    const upstream = httpRequest(`${target}${req.url.slice("/livy".length)}`, { method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on("error", () => { res.writeHead(502); res.end(); });
-    req.pipe(upstream);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/livy`,
-    failNext: (n) => { failing = n; },
-    close: () => new Promise((r) => server.close(() => r())),
-  };
 }

@@ -13,7 +13,7 @@
 // transform.
 const Sequencer = require("@jest/test-sequencer").default;
 
-const CHAIN = ["gateway", "livy", "ownjobs", "notebooks", "wordcount", "faults", "twin", "local", "demo", "pulumi"];
+const CHAIN = ["gateway", "livy", "ownjobs", "notebooks", "wordcount", "faults", "twin", "local", "demo", "pulumi", "pulumi.twin"];
 const SHARING = ["livy", "ownjobs", "notebooks"];
 const BESIDE = ["image", "wordcount.jar"];
 

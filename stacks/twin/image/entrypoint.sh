@@ -54,6 +54,8 @@ hadoop_conf() {
   site hdfs-site.xml dfs.replication 1 dfs.namenode.name.dir file:///data/hdfs/namenode dfs.datanode.data.dir file:///data/hdfs/datanode \
     dfs.namenode.rpc-bind-host 0.0.0.0 dfs.namenode.http-bind-host 0.0.0.0 dfs.namenode.datanode.registration.ip-hostname-check false \
     dfs.permissions.enabled false dfs.namenode.safemode.extension 0 dfs.client.use.datanode.hostname true dfs.datanode.use.datanode.hostname true
+  # Containers' logs aggregated into /app-logs once an application ends, as on HDInsight: `yarn logs`
+  # on the head node then shows a cluster-mode driver's own output.
   site yarn-site.xml yarn.resourcemanager.hostname "$RESOURCEMANAGER_HOST" yarn.resourcemanager.bind-host 0.0.0.0 yarn.nodemanager.bind-host 0.0.0.0 \
     yarn.nodemanager.hostname "$(hostname -f)" yarn.nodemanager.address '${yarn.nodemanager.hostname}:45454' \
     yarn.nodemanager.resource.memory-mb "${NODEMANAGER_MEMORY_MB:-2048}" yarn.nodemanager.resource.cpu-vcores "${NODEMANAGER_VCORES:-2}" \
@@ -63,7 +65,8 @@ hadoop_conf() {
     yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage 99 \
     yarn.nodemanager.env-whitelist JAVA_HOME,HADOOP_CONF_DIR,PATH,LANG,SPARK_HOME,PYSPARK_PYTHON \
     yarn.application.classpath '/etc/hadoop/conf,/usr/local/hadoop/lib/*' \
-    yarn.resourcemanager.nodemanagers.heartbeat-interval-ms 500 yarn.log-aggregation-enable false
+    yarn.resourcemanager.nodemanagers.heartbeat-interval-ms 500 \
+    yarn.log-aggregation-enable true yarn.nodemanager.remote-app-log-dir /app-logs
   cp /etc/twin/capacity-scheduler.xml /etc/hadoop/conf/
   cp /etc/twin/log4j.properties /etc/hadoop/conf/
 }
