@@ -138,13 +138,16 @@ async function isrSizes(topic: string): Promise<number[]> {
  * (a file read; kafka-metadata-quorum.sh would start a JVM per question, seconds each while the
  * test polls for the new leader).
  */
-async function activeController(askIn: string): Promise<{ nodeId: number; container: string }> {
+async function activeController(askIn: string): Promise<{ nodeId: number; container: string; epoch: number }> {
   const state = await inNode(askIn, "cat /data/kafka/__cluster_metadata-0/quorum-state");
-  const nodeId = Number((JSON.parse(state) as { leaderId?: number }).leaderId);
-  const node = topology.nodes.find((n) => n.kafkaNodeId === nodeId);
-  if (!node) throw new Error(`no node has Kafka node id ${nodeId}: ${state}`);
-  return { nodeId, container: node.name };
+  const { leaderId, leaderEpoch } = JSON.parse(state) as { leaderId?: number; leaderEpoch?: number };
+  const node = topology.nodes.find((n) => n.kafkaNodeId === Number(leaderId));
+  if (!node) throw new Error(`no node has Kafka node id ${leaderId} (an election under way?): ${state}`);
+  return { nodeId: Number(leaderId), container: node.name, epoch: Number(leaderEpoch) };
 }
+
+/** The active controller once the quorum has one (after a partition heals, an election may be under way). */
+const electedController = (askIn: string) => waitFor("an active controller", async () => activeController(askIn).catch(() => undefined), 60_000, 250);
 
 beforeAll(async () => {
   const [, jar] = await Promise.all([
@@ -294,7 +297,7 @@ test("two nodes SIGKILLed during a load: the loader stops with exit 15, and ever
 test("the active controller's node SIGKILLed during a load: a new controller, the load completes, every id once", async () => {
   const topic = "faults-controller";
   await freshTopic(topic);
-  const before = await activeController(MASTER);
+  const before = await electedController(MASTER);
   const survivor = NODES.find((n) => n !== before.container)!;
   const lines = ids(0, 300_000);
   let killedAt = 0;
@@ -325,6 +328,68 @@ test("the active controller's node SIGKILLed during a load: a new controller, th
     checked: "a new controller elected; the load completes; after docker start, every id once and every ISR full",
     result: `controller ${newController.nodeId} after ${electedIn} s; 300,000 acknowledged and in the topic, 0 lost, 0 duplicated`,
     recoverySeconds: recovery,
+  });
+}, 15 * 60_000);
+
+/** How long a partitioned node stays cut off, as Jepsen's partition nemesis holds one (https://jepsen.io/consistency). */
+const PARTITION_SECONDS = 30;
+
+/**
+ * A node cut off the stack's network during a 300,000-id load (its processes keep running and keep
+ * believing what they believed), healed after PARTITION_SECONDS while the load goes on; then the
+ * topic read whole once every ISR is full again.
+ */
+async function partitionDuringLoad(topic: string, victim: string) {
+  await freshTopic(topic);
+  let cutAt = 0;
+  let healedAt = 0;
+  let isrShrunkAfter: number | undefined;
+  let healing: Promise<void> = Promise.resolve();
+  const { outcome, acknowledged } = await loadWithFault(topic, ids(0, 300_000), 100_000, async () => {
+    cutAt = Date.now();
+    await docker(["network", "disconnect", topology.network, victim]);
+    progress(`${victim} cut off the ${topology.network} network after 100,000 acknowledged ids`);
+    // The partition's length is the scenario, not a wait for readiness. Meanwhile the other two
+    // are watched dropping it from every partition's ISR, the sign that the cut was real.
+    const shrinking = waitFor("every ISR without the cut-off node", async () => ((await isrSizes(topic)).every((n) => n === 2) ? seconds(cutAt) : undefined), PARTITION_SECONDS * 1000, 250)
+      .then((t) => { isrShrunkAfter = t; }, () => undefined);
+    healing = new Promise<void>((r) => setTimeout(r, PARTITION_SECONDS * 1000)).then(async () => {
+      await shrinking;
+      await docker(["network", "connect", "--alias", victim, topology.network, victim]);
+      healedAt = Date.now();
+      progress(`${victim} back on the network after ${seconds(cutAt)} s (every ISR without it after ${isrShrunkAfter ?? "-"} s)`);
+    });
+  });
+  await healing;
+  await waitFor("every partition's ISR full again", async () => ((await isrSizes(topic)).every((n) => n === 3) ? true : undefined), 300_000, 500);
+  const healSeconds = seconds(healedAt);
+  const seen = await readTopic(topic);
+  return { outcome, acknowledged, seen, healSeconds, isrShrunkAfter };
+}
+
+test.each([
+  ["a broker's node, not the controller's,", "faults-partition-broker", false],
+  ["the active controller's node", "faults-partition-controller", true],
+] as [string, string, boolean][])("%s cut off the network for 30 s during a 300,000-id load, then healed: the others drop it from every ISR, the load completes, every acknowledged id in the topic exactly once", async (what, topic, controller) => {
+  const before = await electedController(MASTER);
+  const victim = controller ? before.container : NODES.find((n) => n !== before.container)!;
+  const survivor = NODES.find((n) => n !== victim)!;
+  const r = await partitionDuringLoad(topic, victim);
+  const after = await electedController(survivor);
+  expect(r.outcome).toEqual({ ok: true, records: 300_000 });
+  expect(r.acknowledged.size).toBe(300_000);
+  // Nothing acknowledged was held by the cut-off node alone: after the heal its log was truncated
+  // to the others', and every acknowledged id is there once.
+  expect([...r.acknowledged].filter((id) => r.seen.get(id) !== 1)).toEqual([]);
+  expect([...r.seen.values()].filter((n) => n !== 1)).toEqual([]);
+  expect(r.seen.size).toBe(300_000);
+  expect(r.isrShrunkAfter).toBeDefined();
+  if (controller) expect(after.nodeId).not.toBe(before.nodeId);
+  outcomes.push({
+    scenario: `${what} ${victim}, cut off the Docker network for ${PARTITION_SECONDS} s during a 300,000-id load (docker network disconnect; its processes keep running), then reconnected`,
+    checked: `the other two drop it from every ISR; the load completes; every acknowledged id in the topic exactly once${controller ? "; a new controller" : ""}; every ISR full after the heal`,
+    result: `every ISR without it after ${r.isrShrunkAfter} s; controller ${before.nodeId} (epoch ${before.epoch}) -> ${after.nodeId} (epoch ${after.epoch}); 300,000 acknowledged and in the topic, 0 lost, 0 duplicated`,
+    recoverySeconds: r.healSeconds,
   });
 }, 15 * 60_000);
 
@@ -590,21 +655,39 @@ async function underReplicated(): Promise<number> {
   }
 }
 
-test("a node's Kafka disk full during a load (its own small disk, filled but for 3 MB): its broker shuts down, the load completes on the other two, every acknowledged id once; status says so with the fix; with room again the broker rejoins", async () => {
-  const victim = NODES[2];
+/**
+ * `victims` as the topology has them, but each with its Kafka log directory on a 1 GB disk of its
+ * own (a tmpfs; the rest of /data stays on its volume), so that it can fill up without the host's;
+ * every partition back to all its replicas before `use`, and the nodes as they were after it.
+ */
+async function withSmallKafkaDisks(victims: string[], use: () => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "small-disk-"));
   const smallDisk = join(dir, "small-disk.yml");
-  // The node as the topology has it, but with its Kafka log directory on a 1 GB disk of its own
-  // (a tmpfs; the rest of /data stays on its volume), so that it can fill up without the host's.
-  writeFileSync(smallDisk, `version: "3.8"\nservices:\n  ${victim}:\n    tmpfs:\n      - /data/kafka:size=1g\n`);
-  const topic = "faults-disk-full";
+  writeFileSync(smallDisk, `version: "3.8"\nservices:\n${victims.map((v) => `  ${v}:\n    tmpfs:\n      - /data/kafka:size=1g\n`).join("")}`);
   try {
-    await compose(["up", "-d", victim], [smallDisk]);
-    await waitHealthy([victim], 180_000);
-    await freshTopic(topic);
-    // The new disk holds its share of every topic again; then it is filled but for 3 MB.
+    await compose(["up", "-d", ...victims], [smallDisk]);
+    await waitHealthy(victims, 180_000);
+    // The new disks hold their share of every topic again.
     await waitFor("every partition back to all its in-sync replicas", async () => ((await underReplicated()) === 0 ? true : undefined), 300_000, 500);
-    await inNode(victim, "avail=$(df --output=avail -k /data/kafka | tail -1); fallocate -l $(( (avail - 3072) * 1024 )) /data/kafka/ballast");
+    await use();
+  } finally {
+    // The nodes as the topology has them again: their own volumes, the brokers catching up.
+    await compose(["up", "-d", ...victims]);
+    await waitHealthy(victims, 180_000);
+    await waitFor("every partition back to all its in-sync replicas", async () => ((await underReplicated()) === 0 ? true : undefined), 300_000, 500).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fills a node's Kafka disk but for 3 MB. */
+const fillKafkaDisk = (node: string) => inNode(node, "avail=$(df --output=avail -k /data/kafka | tail -1); fallocate -l $(( (avail - 3072) * 1024 )) /data/kafka/ballast");
+
+test("a node's Kafka disk full during a load (its own small disk, filled but for 3 MB): its broker shuts down, the load completes on the other two, every acknowledged id once; status says so with the fix; with room again the broker rejoins", async () => {
+  const victim = NODES[2];
+  const topic = "faults-disk-full";
+  await withSmallKafkaDisks([victim], async () => {
+    await freshTopic(topic);
+    await fillKafkaDisk(victim);
     const total = 200_000;
     const acknowledged = new Set<string>();
     const outcome = await loadIntoTopic({ config: KAFKA }, { topic, lines: ids(0, total), batchSize: 2000, stallSeconds: 60, onAcknowledged: (values) => { for (const v of values) acknowledged.add(v); } })
@@ -623,7 +706,7 @@ test("a node's Kafka disk full during a load (its own small disk, filled but for
     const { exitCode, stdout: json } = await runMain(statusMain, ["--json"]);
     expect(exitCode).toBe(0);
     const alerts = (JSON.parse(json) as { alerts: string[] }).alerts;
-    expect(alerts).toEqual([expect.stringMatching(new RegExp(`^${victim}: Kafka's disk \\(/data/kafka\\) is 100 % full, 0\\.0 MB free: its broker has stopped \\(supervisor: [A-Z]+\\) and cannot start again until there is room\\. .*then: docker exec ${victim} supervisorctl restart kafka$`))]);
+    expect(alerts).toEqual([expect.stringMatching(diskFullAlert(victim))]);
     // The fix: room made, the broker restarted; it catches up and is back in every ISR.
     const fixedAt = Date.now();
     await inNode(victim, "rm /data/kafka/ballast && supervisorctl restart kafka");
@@ -637,11 +720,46 @@ test("a node's Kafka disk full during a load (its own small disk, filled but for
       result: `the broker shut down (all log dirs failed), the load completed on the other two: ${acknowledged.size.toLocaleString("en-US")} acknowledged, ${seen.size.toLocaleString("en-US")} in the topic, 0 lost, 0 duplicated`,
       recoverySeconds: recovery,
     });
-  } finally {
-    // The node as the topology has it again: its own volume, the broker catching up.
-    await compose(["up", "-d", victim]);
-    await waitHealthy([victim], 180_000);
-    await waitFor("every partition back to all its in-sync replicas", async () => ((await underReplicated()) === 0 ? true : undefined), 300_000, 500).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+}, 15 * 60_000);
+
+/** npm run status's line for a node whose Kafka disk is full. */
+const diskFullAlert = (node: string) => new RegExp(`^${node}: Kafka's disk \\(/data/kafka\\) is 100 % full, 0\\.0 MB free: its broker has stopped \\(supervisor: [A-Z]+\\) and cannot start again until there is room\\. .*then: docker exec ${node} supervisorctl restart kafka$`);
+
+test("two nodes' Kafka disks full during a load: both brokers shut down, the load stops with exit 15 as for two brokers down, every acknowledged id in the topic once; status names both; with room again both rejoin", async () => {
+  const victims = [NODES[1], NODES[2]];
+  const topic = "faults-two-disks-full";
+  await withSmallKafkaDisks(victims, async () => {
+    await freshTopic(topic);
+    for (const v of victims) await fillKafkaDisk(v);
+    const total = 200_000;
+    const acknowledged = new Set<string>();
+    const outcome = await loadIntoTopic({ config: KAFKA }, { topic, lines: ids(0, total), batchSize: 2000, stallSeconds: STALL_SECONDS, onAcknowledged: (values) => { for (const v of values) acknowledged.add(v); } })
+      .then((r) => ({ ok: true as const, records: r.records }), (e: unknown) => ({ ok: false as const, error: e }));
+    // One broker left cannot meet min.insync.replicas 2: nothing more is acknowledged.
+    expect(outcome.ok).toBe(false);
+    const error = (outcome as { error: unknown }).error;
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as LoadError).exitCode).toBe(15);
+    expect((error as Error).message).toMatch(new RegExp(`stopped after ${acknowledged.size} acknowledged records: no acknowledgement for ${STALL_SECONDS} s`));
+    expect(acknowledged.size).toBeLessThan(total);
+    for (const v of victims) expect({ v, running: /RUNNING/.test(await inNode(v, "supervisorctl status kafka || true")) }).toEqual({ v, running: false });
+    const { main: statusMain } = await import("../scripts/status");
+    const { stdout: json } = await runMain(statusMain, ["--json"]);
+    const alerts = (JSON.parse(json) as { alerts: string[] }).alerts;
+    for (const v of victims) expect(alerts.filter((a) => diskFullAlert(v).test(a))).toHaveLength(1);
+    const fixedAt = Date.now();
+    for (const v of victims) await inNode(v, "rm /data/kafka/ballast && supervisorctl restart kafka");
+    await waitFor(`${topic} back to 3 in-sync replicas`, async () => ((await isrSizes(topic)).every((n) => n === 3) ? true : undefined), 180_000, 250);
+    const recovery = seconds(fixedAt);
+    const seen = await readTopic(topic);
+    expect([...acknowledged].filter((id) => seen.get(id) !== 1)).toEqual([]);
+    expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
+    outcomes.push({
+      scenario: `Kafka's disks of ${victims.join(" and ")} full during a ${total.toLocaleString("en-US")}-id load (each its own 1 GB disk, filled but for 3 MB)`,
+      checked: `the load stops (exit 15, --stall-timeout ${STALL_SECONDS}); every acknowledged id in the topic once; npm run status names both nodes; both brokers back in every ISR once there is room`,
+      result: `both brokers shut down; ${acknowledged.size.toLocaleString("en-US")} acknowledged, all in the topic once; ${(seen.size - acknowledged.size).toLocaleString("en-US")} written but not acknowledged`,
+      recoverySeconds: recovery,
+    });
+  });
 }, 15 * 60_000);

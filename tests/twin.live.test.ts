@@ -183,8 +183,8 @@ test("a Livy session through the Spark gateway runs PySpark on YARN and reports 
   ]);
   const text = (o: any) => String(o.data["text/plain"]).replace(/^'|'$/g, "");
   expect(outputs.slice(0, 5).map((o) => o.status)).toEqual(["ok", "ok", "ok", "ok", "ok"]);
-  expect(text(outputs[0])).toBe("3.3.1");
-  expect(text(outputs[1])).toBe("3.3.4");
+  expect(text(outputs[0])).toBe(TWIN_VERSIONS.spark);
+  expect(text(outputs[1])).toBe(TWIN_VERSIONS.hadoop);
   expect(text(outputs[4])).toBe("999000");
   expect(outputs[5]).toMatchObject({ status: "error", ename: "ZeroDivisionError", evalue: "division by zero" });
   expect(appId).toMatch(/^application_\d+_\d+$/);
@@ -456,6 +456,23 @@ test("notebook --stack twin uploads through Jupyter's contents API; all three th
   const windows = countsJson(await runOne("03-windowed-events.ipynb", {})) as Record<string, Record<string, number>>;
   expect(Object.values(windows).flatMap((w) => Object.values(w)).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
 }, 30 * 60_000);
+
+test("a PySpark3 cell, run through sparkmagic and Livy as a notebook's cells are, reports the Python, Spark and JDK the notebooks run on", async () => {
+  const cell = (source: string, tags: string[] = []) => ({ cell_type: "code", metadata: { tags }, source, outputs: [], execution_count: null });
+  const nb = {
+    cells: [cell('WHAT = "versions"', [PARAMETERS_TAG]), cell("import sys\nprint('PYTHON %d.%d.%d' % sys.version_info[:3])\nprint('SPARK ' + spark.version)\nprint('JDK ' + sc._jvm.java.lang.System.getProperty('java.version'))")],
+    metadata: { kernelspec: { name: "pyspark3kernel", display_name: "PySpark3", language: "" } },
+    nbformat: 4, nbformat_minor: 5,
+  };
+  const path = `versions-${run}.ipynb`;
+  await docker(["exec", "-i", t.spark.head.container, "bash", "-c", `cat > ${JUPYTER_DIR}/${path}`], JSON.stringify(nb));
+  const ran = await runNotebook(dockerShell(t.spark.head.container), path, {}, 600, JUPYTER_DIR);
+  // A cell's outputs one after another: sparkmagic's progress widget, then what the cell printed.
+  const said = cellTexts(ran).join("\n");
+  const reported = (what: string) => new RegExp(`\\b${what} (\\S+)`).exec(said)?.[1];
+  expect({ spark: reported("SPARK"), python: reported("PYTHON"), jdk: reported("JDK")?.split(".")[0] }).toEqual({ spark: TWIN_VERSIONS.spark, python: expect.stringMatching(/^3\.\d+\.\d+$/), jdk: TWIN_VERSIONS.jdk });
+  Object.assign(results.versions, { pyspark3CellPython: reported("PYTHON")!, pyspark3CellSpark: reported("SPARK")!, pyspark3CellJdk: reported("JDK")! });
+}, 10 * 60_000);
 
 test("notebook --stack twin into a nested folder, then again: unchanged notebooks left as they are; one edited on the cluster: exit 28 naming it, --overwrite keeps it as a backup; a wrong password: exit 3", async () => {
   const folder = `course/week-${run}`;

@@ -12,6 +12,9 @@
 export const TWIN_VERSIONS = {
   kafka: "3.2.0",
   zookeeper: "3.6.3",
+  /** Spark and Hadoop as the image pins them (image/Dockerfile: pyspark, Hadoop's jars). */
+  spark: "3.3.1",
+  hadoop: "3.3.4",
   /** HDInsight runs Java 8; Debian bullseye's OpenJDK 11 is the nearest a registry here serves. */
   jdk: "11",
 } as const;
