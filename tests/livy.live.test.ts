@@ -18,7 +18,7 @@ import { jobStatus } from "../jobs/spark/localJobs";
 import { localOutputsFromStackFile } from "../jobs/pulumiStack";
 import type { CommandDeps } from "../jobs/cli/command";
 import { main as wordcountMain } from "../scripts/wordcount";
-import { bringUpCluster, inNode, progress, waitFor } from "./support/docker";
+import { bringUpCluster, inNode, progress, waitFor, wordCountJar } from "./support/docker";
 import { startLivy } from "./support/livy";
 import { runMain } from "./support/commands";
 
@@ -31,7 +31,14 @@ const kafka = new Kafka(KAFKA);
 let livyUrl = "";
 
 beforeAll(async () => {
-  const { upSeconds } = await bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true });
+  // The commands below build the word-count jar in the project's own target directory, as do the
+  // files sharing the cluster with this one (ownjobs, notebooks): built once first under the run's
+  // lock, every later build finds it current; two Maven builds at once corrupt it (a CI run of
+  // 2026-12-08: "error in opening zip file").
+  const [{ upSeconds }] = await Promise.all([
+    bringUpCluster(topology.image, IMAGE_CONTEXT, topology.endpoints.containerNames, { reuse: true }),
+    wordCountJar(),
+  ]);
   report.push(["cluster up", `${upSeconds.toFixed(1)} s`]);
   const start = Date.now();
   livyUrl = await startLivy(MASTER, { whitelist: `${JOBS_DIR}/` });
