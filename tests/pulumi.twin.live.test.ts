@@ -14,7 +14,7 @@ import { randomBytes } from "crypto";
 import execa from "execa";
 import type { OpMap, Stack } from "@pulumi/pulumi/automation";
 import { docker, progress, requirePulumiCli, ROOT, waitHealthy } from "./support/docker";
-import { removeTwin, TWIN_STACK, twinTopology } from "./support/twin";
+import { removeTwin, TWIN_STACK, twinLeftovers, twinTopology } from "./support/twin";
 import { TWIN_OUTPUTS } from "../stacks/outputs";
 
 const STACK_FILE = join(ROOT, `Pulumi.${TWIN_STACK}.yaml`);
@@ -93,7 +93,5 @@ test("npm run teardown -- --stack twin --yes: pulumi destroy, then nothing of th
   expect(r.stdout).toMatch(/\| left over\s+\| none/);
   expect(r.exitCode).toBe(0);
   expect((await stack.exportStack()).deployment?.resources ?? []).toHaveLength(0);
-  const left = (args: string[], field: string) => docker([...args, "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", `{{${field}}}`]).then((o) => o.split("\n").filter(Boolean));
-  const [containers, networks, volumes] = await Promise.all([left(["ps", "-a"], ".Names"), left(["network", "ls"], ".Name"), left(["volume", "ls"], ".Name")]);
-  expect({ containers, networks, volumes }).toEqual({ containers: [], networks: [], volumes: [] });
+  expect(await twinLeftovers()).toEqual({ containers: [], networks: [], volumes: [] });
 }, 10 * 60_000);

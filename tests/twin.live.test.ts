@@ -11,7 +11,7 @@ import { tmpdir } from "os";
 import execa from "execa";
 import { join } from "path";
 import { docker, progress, ROOT, waitFor } from "./support/docker";
-import { bringUpTwin, inTwinNetwork, removeTwin, sparkGateway, topicRecords, twinKafka, twinOutputs, twinTopology, TWIN_PASSWORD, TWIN_STACK, type TwinUp } from "./support/twin";
+import { bringUpTwin, inTwinNetwork, removeTwin, sparkGateway, topicRecords, twinKafka, twinLeftovers, twinOutputs, twinTopology, TWIN_PASSWORD, TWIN_STACK, type TwinUp } from "./support/twin";
 import { runMain, type MainRun } from "./support/commands";
 import { main as brokersMain } from "../scripts/brokers";
 import { main as topicsMain } from "../scripts/topics";
@@ -547,8 +547,5 @@ test("teardown --stack twin --yes: every container, the network and the data vol
   expect(r.stderr).not.toMatch(/error:/);
   expect(r.exitCode).toBe(0);
   expect(r.stdout).toContain(`Stack "${TWIN_STACK}" (twin)`);
-  const left = (args: string[], field: string) => docker([...args, "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", `{{${field}}}`]).then((o) => o.split("\n").filter(Boolean));
-  const [containers, networks] = await Promise.all([left(["ps", "-a"], ".Names"), left(["network", "ls"], ".Name")]);
-  const volumes = (await docker(["volume", "ls", "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", "{{.Name}}"])).split("\n").filter(Boolean);
-  expect({ containers, networks, volumes }).toEqual({ containers: [], networks: [], volumes: [] });
+  expect(await twinLeftovers()).toEqual({ containers: [], networks: [], volumes: [] });
 }, 5 * 60_000);

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { LivyBatchNotFoundError, LivyJobDeadError, type Batch, type BatchState, type LivyClient } from "./livy";
-import { appState, errorLines, jobEnding, jobEvents, jobLog, jobStatus, stopJob } from "./localJobs";
+import { appState, jobEnding, jobEvents, jobLog, jobStatus, reasonLines, stopJob } from "./localJobs";
 import { describeAppState } from "./ownAppLocal";
 import type { NodeShell } from "../local/shell";
 
@@ -118,17 +118,27 @@ export async function deadBatch(livy: LivyClient, name: string, batch: Batch, hi
   let unread = "";
   if (driverLog && batch.appId) {
     try {
-      const driver = await driverLog(batch.appId);
-      const why = errorLines(driver);
-      const lines = why.length ? why : driver.slice(-12);
+      const lines = reasonLines(await driverLog(batch.appId));
       if (lines.length) return new LivyJobDeadError(`job "${name}" died (${ran}); its driver's log in YARN says:\n  ${lines.join("\n  ")}\nIts log: ${hint("log", name)}`, batch, lines);
     } catch (e) {
       unread = `\n(the driver's own log in YARN could not be read: ${(e as Error).message})`;
     }
   }
-  const why = errorLines(log);
-  const lines = why.length ? why : log.slice(-12);
+  const lines = reasonLines(log);
   return new LivyJobDeadError(`job "${name}" died (${ran}); the end of its log says:\n  ${lines.join("\n  ")}${unread}\nIts log: ${hint("log", name)}`, batch, lines);
+}
+
+/**
+ * Follows a batch with `follow`; a batch that ends dead becomes the job's own error, with the lines
+ * that say why (deadBatch). The word count's runner and jobs of one's own on Azure alike.
+ */
+export async function followingBatch(livy: LivyClient, name: string, hint: CommandHint, follow: () => Promise<Batch>, driverLog?: DriverLog): Promise<Batch> {
+  try {
+    return await follow();
+  } catch (e) {
+    if (e instanceof LivyJobDeadError) throw await deadBatch(livy, name, e.batch, hint, driverLog);
+    throw e;
+  }
 }
 
 /**

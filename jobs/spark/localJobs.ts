@@ -110,6 +110,12 @@ export function errorLines(log: string[], max = 8): string[] {
   return [...new Set(wanted.map((l) => l.trim()))].slice(-max);
 }
 
+/** What a dead job's log says of why: its error lines, or its last lines when none names an error. */
+export function reasonLines(log: string[]): string[] {
+  const why = errorLines(log);
+  return why.length ? why : log.slice(-12);
+}
+
 /** How a job that no longer runs ended, from its log: its query finished (available-now), was stopped, or died (with why). */
 export async function jobEnding(shell: NodeShell, name: string, known?: string[]): Promise<{ ended: "finished" | "stopped" | "died" | "never ran"; why: string[] }> {
   const events = known ?? (await jobEvents(shell, name));
@@ -118,8 +124,7 @@ export async function jobEnding(shell: NodeShell, name: string, known?: string[]
   const last = events.at(-1) ?? "";
   if (last.startsWith("[wordcount] finished")) return { ended: "finished", why: [] };
   if (last === "[wordcount] stopped") return { ended: "stopped", why: [] };
-  const why = errorLines(log);
-  return { ended: "died", why: why.length ? why : log.slice(-12) };
+  return { ended: "died", why: reasonLines(log) };
 }
 
 /**
@@ -185,7 +190,7 @@ export async function appState(shell: NodeShell, name: string): Promise<AppState
   const [exit, stopped, hasLog] = (await labJob(shell, "ended", name)).trim().split(/\s+/);
   if (hasLog !== "1") return { state: "never ran" };
   if (stopped === "1") return { state: "stopped" };
-  const why = async () => { const log = await jobLog(shell, name, 400); const lines = errorLines(log); return lines.length ? lines : log.slice(-12); };
+  const why = async () => reasonLines(await jobLog(shell, name, 400));
   if (exit === "0") return { state: "finished" };
   // No status: the wrapper went with the driver (a kill -9 of the node's processes, a restart).
   if (exit === "-" || exit === undefined) return { state: "killed", why: await why() };

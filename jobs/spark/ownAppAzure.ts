@@ -9,8 +9,7 @@ import { randomBytes, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { SubmitError } from "../../lib/errors";
-import { LivyJobDeadError } from "./livy";
-import { type BatchLedger, type CommandHint, deadBatch, type DriverLog, FINISHED, namedBatches } from "./control";
+import { type BatchLedger, type CommandHint, type DriverLog, FINISHED, followingBatch, namedBatches } from "./control";
 import type { Batch, BatchRequest, LivyClient } from "./livy";
 import type { Step } from "./ownAppLocal";
 import type { SparkApp } from "./ownAppFile";
@@ -116,16 +115,6 @@ export function ownBatchRequest(o: OwnBatchOptions): BatchRequest {
 
 export type { CommandHint };
 
-/** Livy's follow, a dead batch turned into the job's own error (its driver's lines from YARN where `driverLog` reads them). */
-async function following(livy: LivyClient, name: string, hint: CommandHint, follow: () => Promise<Batch>, driverLog?: DriverLog): Promise<Batch> {
-  try {
-    return await follow();
-  } catch (e) {
-    if (e instanceof LivyJobDeadError) throw await deadBatch(livy, name, e.batch, hint, driverLog);
-    throw e;
-  }
-}
-
 export interface AzureOwnJobOptions {
   livy: LivyClient;
   ledger: BatchLedger;
@@ -173,7 +162,7 @@ export async function submitAzureOwnJob(o: AzureOwnJobOptions, step: Step): Prom
     return batch;
   });
   return step(AZURE_OWN_JOB_STEPS[3], async (note) => {
-    const batch = await following(o.livy, o.name, o.hint, () => o.livy.follow(submitted.id, {
+    const batch = await followingBatch(o.livy, o.name, o.hint, () => o.livy.follow(submitted.id, {
       until: ["running", "success"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${submitted.id}: ${s}`),
     }), o.driverLog);
     if (batch.appId) note(`YARN application ${batch.appId}`);
@@ -183,5 +172,5 @@ export async function submitAzureOwnJob(o: AzureOwnJobOptions, step: Step): Prom
 
 /** --follow: the batch's log as it grows, until it ends; resolves when it succeeded, fails dead (22) or killed (23). */
 export function followAzureOwnJob(livy: LivyClient, name: string, id: number, onLine: (line: string) => void, hint: CommandHint, driverLog?: DriverLog): Promise<Batch> {
-  return following(livy, name, hint, () => livy.follow(id, { until: ["success"], timeoutMs: Number.POSITIVE_INFINITY, onLog: onLine }), driverLog);
+  return followingBatch(livy, name, hint, () => livy.follow(id, { until: ["success"], timeoutMs: Number.POSITIVE_INFINITY, onLog: onLine }), driverLog);
 }

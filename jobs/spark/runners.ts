@@ -5,8 +5,8 @@
  */
 import { UsageError } from "../../lib/errors";
 import { retryNote } from "../kafka/route";
-import { type BatchRequest, LivyClient, LivyJobDeadError } from "./livy";
-import { type BatchLedger, deadBatch, type DriverLog, livyJobControl, localJobControl } from "./control";
+import { type BatchRequest, LivyClient } from "./livy";
+import { type BatchLedger, type DriverLog, followingBatch, livyJobControl, localJobControl } from "./control";
 import { localNodesOf } from "../local/stack";
 import { onAzurePath, parseOutputs, type StackOutputs } from "../pulumiStack";
 import { gatewayFetch, twinHeadOf } from "../twin/access";
@@ -96,8 +96,8 @@ export function livyRunner(o: LivyRunnerOptions): JobRunner {
       const batch = await o.livy.submit({ file, className: WORD_COUNT_CLASS, args: wordCountArgs(job, brokers), name: job.name, ...o.sizing });
       o.ledger.record(job.name, batch.id);
       note(`Livy batch ${batch.id} submitted (${batch.state})`);
-      const running = await o.livy.follow(batch.id, { until: ["running"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${batch.id}: ${s}`) })
-        .catch(async (e: unknown) => { throw e instanceof LivyJobDeadError ? await deadBatch(o.livy, job.name, e.batch, o.commandHint, o.driverLog) : e; });
+      const running = await followingBatch(o.livy, job.name, o.commandHint,
+        () => o.livy.follow(batch.id, { until: ["running"], timeoutMs: o.startTimeoutMs ?? 15 * 60_000, onState: (s) => note(`Livy batch ${batch.id}: ${s}`) }), o.driverLog);
       if (running.appId) note(`YARN application ${running.appId}`);
       if (running.appInfo?.sparkUiUrl) note(`Spark UI: ${running.appInfo.sparkUiUrl}`);
     },

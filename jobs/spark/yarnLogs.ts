@@ -14,7 +14,7 @@ export interface RemoteShell {
   exec(command: string, args?: readonly string[]): Promise<ExecResult>;
 }
 
-/** A log's lines once aggregated, or undefined when YARN still says it is not (within `seconds`). */
+/** `yarn logs` until its answer holds a log (YARN aggregates when the application ends): exit 0 with it, or 3 after `seconds` tries with YARN's last words. */
 const READ = [
   'for i in $(seq 1 "$2"); do',
   '  out=$(yarn logs -applicationId "$1" -am -1 -log_files stdout,stderr 2>&1)',

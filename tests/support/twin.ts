@@ -59,6 +59,13 @@ export async function removeTwin(): Promise<void> {
   await twinCompose(["down", "-v", "--remove-orphans"], { [TWIN_PASSWORD_VARIABLE]: "-", [TWIN_SSH_KEY_VARIABLE]: "-" });
 }
 
+/** What of a twin stack is left on the Docker engine, found by the project's stack label. */
+export async function twinLeftovers(): Promise<{ containers: string[]; networks: string[]; volumes: string[] }> {
+  const left = (args: string[], field: string) => docker([...args, "--filter", `label=kafka-spark-lab.stack=${TWIN_STACK}`, "--format", `{{${field}}}`]).then((o) => o.split("\n").filter(Boolean));
+  const [containers, networks, volumes] = await Promise.all([left(["ps", "-a"], ".Names"), left(["network", "ls"], ".Name"), left(["volume", "ls"], ".Name")]);
+  return { containers, networks, volumes };
+}
+
 /** Runs a project command inside the twin's network (a client in the VNet), with this machine's Node 22 and the project mounted read-only. */
 export async function inTwinNetwork(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const nodeHome = dirname(dirname(process.execPath));
